@@ -1,0 +1,40 @@
+import type ts from 'typescript';
+import type { TypeScriptModule } from '../rule.js';
+
+export type FunctionLike =
+  | ts.FunctionDeclaration
+  | ts.FunctionExpression
+  | ts.ArrowFunction
+  | ts.MethodDeclaration
+  | ts.ConstructorDeclaration
+  | ts.GetAccessorDeclaration
+  | ts.SetAccessorDeclaration;
+
+export function isFunctionLike(tsm: TypeScriptModule, node: ts.Node): node is FunctionLike {
+  return (
+    tsm.isFunctionDeclaration(node) ||
+    tsm.isFunctionExpression(node) ||
+    tsm.isArrowFunction(node) ||
+    tsm.isMethodDeclaration(node) ||
+    tsm.isConstructorDeclaration(node) ||
+    tsm.isGetAccessorDeclaration(node) ||
+    tsm.isSetAccessorDeclaration(node)
+  );
+}
+
+/** The innermost function that contains `node`, or undefined at module level. */
+export function getEnclosingFunction(tsm: TypeScriptModule, node: ts.Node): FunctionLike | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (isFunctionLike(tsm, current)) return current;
+    // A class field initializer runs in the constructor, not in the enclosing function.
+    if (tsm.isPropertyDeclaration(current) || tsm.isClassStaticBlockDeclaration(current)) return undefined;
+  }
+  return undefined;
+}
+
+export function isAsyncFunction(tsm: TypeScriptModule, fn: ts.Node): boolean {
+  return (
+    isFunctionLike(tsm, fn) &&
+    (tsm.getCombinedModifierFlags(fn as ts.Declaration) & tsm.ModifierFlags.Async) !== 0
+  );
+}

@@ -1,0 +1,125 @@
+import type ts from 'typescript';
+import { getEnclosingSymbolPath } from '../ast/enclosing-symbol.js';
+import { getRange } from '../ast/locations.js';
+import { FingerprintCounter } from '../fingerprint.js';
+import { PARSE_ERROR_RULE_ID, interpolate, type Finding } from '../findings.js';
+import { ruleId, type Report, type RuleContext, type RuleDefinition, type Severity, type TypeScriptModule } from '../rule.js';
+import type { Timings } from './timings.js';
+
+export interface EnabledRule {
+  rule: RuleDefinition;
+  severity: Severity;
+  /** Fully resolved: defaults, preset and user options merged. */
+  options: object;
+}
+
+export interface AnalyzeFileInput {
+  ts: TypeScriptModule;
+  program: ts.Program;
+  checker: ts.TypeChecker;
+  sourceFile: ts.SourceFile;
+  rules: readonly EnabledRule[];
+  /** Turns an absolute file name into the project-relative form used in fingerprints. */
+  relativePath(fileName: string): string;
+  timings?: Timings;
+}
+
+type Handler = (node: ts.Node) => void;
+
+/**
+ * Runs every enabled rule over one file in a single walk. A file that does not parse yields a
+ * `premortem/parse-error` finding instead: rules would only see the parser's guesses.
+ */
+export function analyzeFile(input: AnalyzeFileInput): Finding[] {
+  const { ts: tsm, sourceFile } = input;
+  const relative = input.relativePath(sourceFile.fileName);
+  const fingerprints = new FingerprintCounter();
+
+  const syntaxErrors = input.program.getSyntacticDiagnostics(sourceFile);
+  const firstError = syntaxErrors[0];
+  if (firstError) return [parseErrorFinding(tsm, sourceFile, firstError, relative, fingerprints)];
+
+  const findings: Finding[] = [];
+  const handlers: Handler[][] = [];
+  for (const enabled of input.rules) {
+    const id = ruleId(enabled.rule);
+    const context: RuleContext<string, object> = {
+      ts: tsm,
+      program: input.program,
+      checker: input.checker,
+      sourceFile,
+      options: enabled.options,
+      report: (report) => findings.push(toFinding(input, enabled, id, report, relative, fingerprints)),
+    };
+    const visitor = enabled.rule.create(context);
+    for (const [kind, handler] of Object.entries(visitor)) {
+      if (!handler) continue;
+      const list = (handlers[Number(kind)] ??= []);
+      list.push(input.timings ? input.timings.wrap(id, handler) : handler);
+    }
+  }
+
+  const visit = (node: ts.Node): void => {
+    const list = handlers[node.kind];
+    if (list) for (const handler of list) handler(node);
+    tsm.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return findings;
+}
+
+function toFinding(
+  input: AnalyzeFileInput,
+  enabled: EnabledRule,
+  id: string,
+  report: Report<string>,
+  relative: string,
+  fingerprints: FingerprintCounter,
+): Finding {
+  const { sourceFile } = input;
+  const messages = enabled.rule.meta.messages as Record<string, string>;
+  const finding: Finding = {
+    ruleId: id,
+    severity: enabled.severity,
+    file: sourceFile.fileName,
+    ...getRange(sourceFile, report.node),
+    message: interpolate(messages[report.messageId] ?? report.messageId, report.data),
+    fingerprint: fingerprints.next({
+      ruleId: id,
+      file: relative,
+      symbolPath: getEnclosingSymbolPath(input.ts, report.node),
+      snippet: report.node.getText(sourceFile),
+    }),
+  };
+  if (report.path) finding.path = report.path;
+  if (report.suggest?.length) {
+    finding.suggestions = report.suggest.map((suggestion) => ({
+      message: interpolate(messages[suggestion.messageId] ?? suggestion.messageId, suggestion.data),
+      edits: suggestion.edits,
+    }));
+  }
+  return finding;
+}
+
+function parseErrorFinding(
+  tsm: TypeScriptModule,
+  sourceFile: ts.SourceFile,
+  diagnostic: ts.DiagnosticWithLocation,
+  relative: string,
+  fingerprints: FingerprintCounter,
+): Finding {
+  const start = sourceFile.getLineAndCharacterOfPosition(diagnostic.start);
+  const end = sourceFile.getLineAndCharacterOfPosition(diagnostic.start + diagnostic.length);
+  const text = tsm.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
+  return {
+    ruleId: PARSE_ERROR_RULE_ID,
+    severity: 'error',
+    file: sourceFile.fileName,
+    line: start.line + 1,
+    column: start.character + 1,
+    endLine: end.line + 1,
+    endColumn: end.character + 1,
+    message: `This file does not parse (TS${diagnostic.code}: ${text}); no rule could check it.`,
+    fingerprint: fingerprints.next({ ruleId: PARSE_ERROR_RULE_ID, file: relative, symbolPath: '<module>', snippet: text }),
+  };
+}

@@ -1,0 +1,60 @@
+import { performance } from 'node:perf_hooks';
+import type { Finding } from '../findings.js';
+import { compareFindings } from '../findings.js';
+import type { TypeScriptModule } from '../rule.js';
+import { analyzeFile, type EnabledRule } from './analyze-file.js';
+import { createProgramForPlan } from './create-program.js';
+import { planProjects } from './plan-projects.js';
+import { findProjectRoot, toPosixRelative } from './project-root.js';
+import type { Timings } from './timings.js';
+
+export interface RunInput {
+  ts: TypeScriptModule;
+  cwd: string;
+  paths: readonly string[];
+  project?: string;
+  rules: readonly EnabledRule[];
+  timings?: Timings;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface RunResult {
+  findings: Finding[];
+  files: number;
+  notes: string[];
+  durationMs: number;
+}
+
+/**
+ * Plans the Programs, then builds them one at a time (a monorepo never holds two in memory) and
+ * runs every rule over each file in one walk.
+ */
+export function runAnalysis(input: RunInput): RunResult {
+  const started = performance.now();
+  const { ts: tsm, timings } = input;
+  const plan = timings ? timings.measure('plan projects', () => planProjects(input)) : planProjects(input);
+  const root = findProjectRoot(input.cwd);
+  const relativePath = (file: string): string => toPosixRelative(root, file);
+  const total = plan.projects.reduce((sum, project) => sum + project.filesToAnalyze.length, 0);
+  const findings: Finding[] = [];
+  const notes = [...plan.notes];
+  let done = 0;
+
+  for (const project of plan.projects) {
+    const build = () => createProgramForPlan(tsm, project);
+    const program = timings ? timings.measure('create program', build) : build();
+    const checker = program.getTypeChecker();
+    for (const fileName of project.filesToAnalyze) {
+      const sourceFile = program.getSourceFile(fileName);
+      if (!sourceFile) {
+        notes.push(`${toPosixRelative(input.cwd, fileName)} is not part of its program and was skipped.`);
+      } else {
+        findings.push(...analyzeFile({ ts: tsm, program, checker, sourceFile, rules: input.rules, relativePath, ...(timings ? { timings } : {}) }));
+      }
+      input.onProgress?.(++done, total);
+    }
+  }
+
+  findings.sort(compareFindings);
+  return { findings, files: total, notes, durationMs: Math.round(performance.now() - started) };
+}

@@ -1,0 +1,33 @@
+import type { PathStep, Severity, TextEdit } from './rule.js';
+
+export interface FindingSuggestion {
+  message: string;
+  edits: TextEdit[];
+}
+
+/** One reported problem. `file` is absolute inside the engine; fronts make it relative. */
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+  fingerprint: string;
+  path?: PathStep[];
+  suggestions?: FindingSuggestion[];
+}
+
+export const PARSE_ERROR_RULE_ID = 'premortem/parse-error';
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
+}
+
+/** `{{name}}` placeholders, as ESLint messages use them. */
+export function interpolate(template: string, data: Record<string, string> | undefined): string {
+  if (!data) return template;
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => data[key] ?? whole);
+}

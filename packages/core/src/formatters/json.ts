@@ -1,0 +1,51 @@
+import path from 'node:path';
+import type { Finding } from '../findings.js';
+
+/** A Prisma query site with its cost estimate (filled in by the Prisma rules). */
+export interface QueryEstimate {
+  file: string;
+  line: number;
+  model: string;
+  operation: string;
+  bounded: boolean;
+  index: string | null;
+  estimatedRows: number;
+  costClass: string;
+}
+
+export interface JsonReport {
+  version: 1;
+  findings: Array<Omit<Finding, 'suggestions'>>;
+  queries: QueryEstimate[];
+  summary: { files: number; durationMs: number };
+}
+
+/** The JSON contract of DESIGN.md: `file` relative to the directory the command ran in. */
+export function toJsonReport(
+  findings: readonly Finding[],
+  queries: readonly QueryEstimate[],
+  summary: { files: number; durationMs: number },
+  cwd: string,
+): JsonReport {
+  const relative = (file: string) => path.relative(cwd, file).split(path.sep).join('/');
+  return {
+    version: 1,
+    findings: findings.map((f) => {
+      const out: Omit<Finding, 'suggestions'> = {
+        ruleId: f.ruleId,
+        severity: f.severity,
+        file: relative(f.file),
+        line: f.line,
+        column: f.column,
+        endLine: f.endLine,
+        endColumn: f.endColumn,
+        message: f.message,
+        fingerprint: f.fingerprint,
+      };
+      if (f.path) out.path = f.path.map((step) => ({ ...step, file: relative(path.resolve(cwd, step.file)) }));
+      return out;
+    }),
+    queries: queries.map((q) => ({ ...q, file: relative(path.resolve(cwd, q.file)) })),
+    summary: { files: summary.files, durationMs: summary.durationMs },
+  };
+}

@@ -1,0 +1,102 @@
+import type ts from 'typescript';
+
+/** The TypeScript module that made the nodes a rule reads. Never import a second copy. */
+export type TypeScriptModule = typeof ts;
+
+export type Severity = 'error' | 'warning';
+export type PresetName = 'recommended' | 'strict';
+
+/** A JSON schema (draft-04 subset ESLint accepts) for one options object. */
+export interface OptionsSchema {
+  type: 'object';
+  properties: Record<string, { description: string; default: unknown; [key: string]: unknown }>;
+  additionalProperties: false;
+}
+
+export interface RuleMeta<MessageIds extends string, Options extends object> {
+  /** One-line summary, shown in docs and in the generated README table. */
+  description: string;
+  type: 'problem' | 'suggestion';
+  /** The least strict preset that turns the rule on. */
+  recommended: PresetName;
+  /** Preset-specific options layered over `defaultOptions`. */
+  presetOptions?: Partial<Record<PresetName, Partial<Options>>>;
+  severity: Severity;
+  requiresTypeChecking: boolean;
+  hasSuggestions: boolean;
+  messages: Record<MessageIds, string>;
+  schema: OptionsSchema;
+  defaultOptions: Options;
+}
+
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface Suggestion<MessageIds extends string> {
+  messageId: MessageIds;
+  data?: Record<string, string>;
+  edits: TextEdit[];
+}
+
+export interface PathStep {
+  file: string;
+  line: number;
+  label: string;
+}
+
+export interface Report<MessageIds extends string> {
+  node: ts.Node;
+  messageId: MessageIds;
+  data?: Record<string, string>;
+  suggest?: Suggestion<MessageIds>[];
+  /** Places that explain the finding (a mount chain, a call chain). */
+  path?: PathStep[];
+}
+
+export interface RuleContext<MessageIds extends string, Options extends object> {
+  readonly ts: TypeScriptModule;
+  readonly program: ts.Program;
+  readonly checker: ts.TypeChecker;
+  readonly sourceFile: ts.SourceFile;
+  readonly options: Readonly<Options>;
+  report(report: Report<MessageIds>): void;
+}
+
+/** Handlers keyed by `ts.SyntaxKind` of the injected module; the engine walks each file once. */
+export type Visitor = Partial<Record<number, (node: ts.Node) => void>>;
+
+export interface RuleDefinition<MessageIds extends string = string, Options extends object = object> {
+  /** Without the `premortem/` prefix, e.g. `no-floating-promises`. */
+  name: string;
+  meta: RuleMeta<MessageIds, Options>;
+  create(context: RuleContext<MessageIds, Options>): Visitor;
+}
+
+export const RULE_PREFIX = 'premortem/';
+
+export function ruleId(rule: Pick<RuleDefinition, 'name'>): string {
+  return RULE_PREFIX + rule.name;
+}
+
+/** Identity helper that keeps the generic parameters of a rule inferred. */
+export function defineRule<MessageIds extends string, Options extends object>(
+  rule: RuleDefinition<MessageIds, Options>,
+): RuleDefinition<MessageIds, Options> {
+  return rule;
+}
+
+/** Options after defaults: every key present, so rule bodies never need `!`. */
+export function resolveOptions<Options extends object>(
+  meta: Pick<RuleMeta<string, Options>, 'defaultOptions' | 'presetOptions'>,
+  preset: PresetName | undefined,
+  user: Partial<Options> | undefined,
+): Options {
+  return {
+    ...meta.defaultOptions,
+    ...(preset ? meta.presetOptions?.[preset] : undefined),
+    ...user,
+  };
+}

@@ -1,0 +1,14 @@
+import type ts from 'typescript';
+import type { TypeScriptModule } from '../rule.js';
+
+export function unionParts(type: ts.Type): readonly ts.Type[] {
+  return type.isUnion() ? type.types : [type];
+}
+
+/** Type parameters stand for their constraint (`T extends Promise<void>` is a promise). */
+export function getApparentTypeOf(tsm: TypeScriptModule, checker: ts.TypeChecker, type: ts.Type): ts.Type {
+  if (type.flags & tsm.TypeFlags.TypeParameter) {
+    return checker.getBaseConstraintOfType(type) ?? type;
+  }
+  return type;
+}
