@@ -1,1 +1,7 @@
-export {};
+import type { RuleDefinition } from '@premortem/core';
+import { noFloatingPromises } from './no-floating-promises/index.js';
+
+/** Every rule, in the order the docs list them. The presets and the README table derive from this. */
+export const rules: readonly RuleDefinition[] = [noFloatingPromises];
+
+export { noFloatingPromises };

@@ -1,0 +1,64 @@
+import { createRequire } from 'node:module';
+import { Command, CommanderError, Option } from 'commander';
+import { UsageError } from '@premortem/core';
+import { runCheck, type CheckOptions } from './commands/check.js';
+import { ExitCode, type CliIo } from './io.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/** Runs the CLI and returns the exit code: 0 clean, 1 findings, 2 the command could not run. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.Clean;
+  const program = new Command('premortem')
+    .description('Find the code patterns behind real outages before they merge.')
+    .version(version)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .showHelpAfterError('(run `premortem --help` for usage)');
+
+  program
+    .command('check')
+    .description('Analyze TypeScript files and report findings.')
+    .argument('[paths...]', 'files or folders to analyze (default: the current folder)')
+    .option('-p, --project <tsconfig>', 'use this tsconfig.json instead of discovering them')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json']).default('stylish'))
+    .option('--rule <id>', 'run only this rule (repeatable), e.g. --rule no-floating-promises', collect, [])
+    .addOption(new Option('--preset <name>', 'rule set to run').choices(['recommended', 'strict']).default('recommended'))
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
+    .option('--timing', 'print time per phase and per rule to stderr')
+    .action((paths: string[], options: CheckOptions) => {
+      exitCode = runCheck(paths, options, io);
+    });
+
+  try {
+    if (argv.length === 0) {
+      program.outputHelp({ error: true });
+      return ExitCode.Usage;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return handleError(error, io);
+  }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function handleError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // Help and version are successful exits; everything else is a usage problem.
+    return error.exitCode === 0 ? ExitCode.Clean : ExitCode.Usage;
+  }
+  if (error instanceof UsageError) {
+    io.stderr.write(`premortem: ${error.message}\n`);
+    return ExitCode.Usage;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr.write(`premortem: internal error, please report it with this output:\n${detail}\n`);
+  return ExitCode.Usage;
+}

@@ -1,0 +1,74 @@
+import ts from 'typescript';
+import { formatStylish, runAnalysis, Timings, toJsonReport, UsageError, type PresetName } from '@premortem/core';
+import { ExitCode, type CliIo } from '../io.js';
+import { createProgress } from '../progress.js';
+import { selectRules } from '../select-rules.js';
+
+export interface CheckOptions {
+  project?: string;
+  format: string;
+  rule: string[];
+  maxWarnings?: string;
+  timing?: boolean;
+  preset: string;
+}
+
+const FORMATS = ['stylish', 'json'] as const;
+const PRESETS: readonly PresetName[] = ['recommended', 'strict'];
+
+export function runCheck(paths: string[], options: CheckOptions, io: CliIo): number {
+  if (!(FORMATS as readonly string[]).includes(options.format)) {
+    throw new UsageError(`Unknown --format "${options.format}". Use one of: ${FORMATS.join(', ')}.`);
+  }
+  if (!(PRESETS as readonly string[]).includes(options.preset)) {
+    throw new UsageError(`Unknown --preset "${options.preset}". Use one of: ${PRESETS.join(', ')}.`);
+  }
+  const maxWarnings = parseMaxWarnings(options.maxWarnings);
+  const rules = selectRules(options.preset as PresetName, options.rule);
+  const timings = options.timing ? new Timings() : undefined;
+  const progress = createProgress(io.stderr);
+
+  const result = runAnalysis({
+    ts,
+    cwd: io.cwd,
+    paths,
+    ...(options.project !== undefined ? { project: options.project } : {}),
+    rules,
+    ...(timings ? { timings } : {}),
+    onProgress: (done, total) => progress.update(done, total),
+  });
+  progress.clear();
+
+  for (const note of result.notes) io.stderr.write(`premortem: note: ${note}\n`);
+  if (options.format === 'json') {
+    const report = toJsonReport(result.findings, [], { files: result.files, durationMs: result.durationMs }, io.cwd);
+    io.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  } else {
+    const text = formatStylish(result.findings, { cwd: io.cwd, color: Boolean(io.stdout.isTTY) && !process.env.NO_COLOR });
+    io.stdout.write(text || `No problems found in ${result.files} file${result.files === 1 ? '' : 's'}.\n`);
+  }
+  if (timings) writeTimings(io, timings, result.durationMs);
+
+  const errors = result.findings.filter((f) => f.severity === 'error').length;
+  const warnings = result.findings.length - errors;
+  if (errors > 0) return ExitCode.Findings;
+  if (maxWarnings !== undefined && warnings > maxWarnings) {
+    io.stderr.write(`premortem: ${warnings} warnings exceed --max-warnings ${maxWarnings}.\n`);
+    return ExitCode.Findings;
+  }
+  return ExitCode.Clean;
+}
+
+function parseMaxWarnings(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--max-warnings takes a whole number, got "${value}".`);
+  return Number(value);
+}
+
+function writeTimings(io: CliIo, timings: Timings, totalMs: number): void {
+  const rows = timings.entries();
+  const width = Math.max(...rows.map(([label]) => label.length), 'total'.length);
+  io.stderr.write('\nTime spent (ms; type checking is charged to the first rule that asks for a type):\n');
+  for (const [label, ms] of rows) io.stderr.write(`  ${label.padEnd(width)}  ${ms.toFixed(1).padStart(9)}\n`);
+  io.stderr.write(`  ${'total'.padEnd(width)}  ${totalMs.toFixed(1).padStart(9)}\n`);
+}

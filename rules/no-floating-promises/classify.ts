@@ -1,0 +1,75 @@
+import type ts from 'typescript';
+import { isThenableArrayType, isThenableType, skipOuterExpressions, type TypeScriptModule } from '@premortem/core';
+
+export type FloatingKind = 'floating' | 'floatingThen' | 'floatingFinally' | 'floatingArray';
+
+export interface TypeFacts {
+  ts: TypeScriptModule;
+  checker: ts.TypeChecker;
+}
+
+/**
+ * Why the value of `node`, if dropped, leaves a rejection unhandled; undefined when it is not a
+ * promise or its rejection is already handled (`.catch(h)`, `.then(a, b)`, `await`).
+ */
+export function classifyDropped(facts: TypeFacts, node: ts.Expression): FloatingKind | undefined {
+  const { ts: tsm, checker } = facts;
+  const expression = skipOuterExpressions(tsm, node);
+
+  if (tsm.isBinaryExpression(expression)) {
+    const operator = expression.operatorToken.kind;
+    if (
+      operator === tsm.SyntaxKind.CommaToken ||
+      operator === tsm.SyntaxKind.AmpersandAmpersandToken ||
+      operator === tsm.SyntaxKind.BarBarToken ||
+      operator === tsm.SyntaxKind.QuestionQuestionToken
+    ) {
+      return classifyDropped(facts, expression.left) ?? classifyDropped(facts, expression.right);
+    }
+    // Assignments store the promise; what happens to it next is the stored-promise check's job.
+    if (operator >= tsm.SyntaxKind.FirstAssignment && operator <= tsm.SyntaxKind.LastAssignment) return undefined;
+  }
+  if (tsm.isConditionalExpression(expression)) {
+    return classifyDropped(facts, expression.whenTrue) ?? classifyDropped(facts, expression.whenFalse);
+  }
+  if (tsm.isVoidExpression(expression) || tsm.isAwaitExpression(expression) || tsm.isYieldExpression(expression)) {
+    return undefined;
+  }
+
+  if (tsm.isCallExpression(expression)) {
+    const method = promiseMethodName(tsm, expression);
+    if (method === 'catch' && isRejectionHandler(tsm, expression.arguments[0])) return undefined;
+    if (method === 'then' && isRejectionHandler(tsm, expression.arguments[1])) return undefined;
+    if (method === 'finally' || method === 'then') {
+      if (!isThenableType(tsm, checker, checker.getTypeAtLocation(expression))) return undefined;
+      if (method === 'then') return 'floatingThen';
+      const receiver = (expression.expression as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression;
+      return classifyDropped(facts, receiver) ? 'floatingFinally' : undefined;
+    }
+  }
+
+  const type = checker.getTypeAtLocation(expression);
+  if (isThenableType(tsm, checker, type)) return 'floating';
+  if (isThenableArrayType(tsm, checker, type)) return 'floatingArray';
+  return undefined;
+}
+
+function promiseMethodName(tsm: TypeScriptModule, call: ts.CallExpression): 'then' | 'catch' | 'finally' | undefined {
+  const callee = skipOuterExpressions(tsm, call.expression);
+  let name: string | undefined;
+  if (tsm.isPropertyAccessExpression(callee)) name = callee.name.text;
+  else if (tsm.isElementAccessExpression(callee) && tsm.isStringLiteralLike(callee.argumentExpression)) {
+    name = callee.argumentExpression.text;
+  }
+  return name === 'then' || name === 'catch' || name === 'finally' ? name : undefined;
+}
+
+/** A present argument that is not `undefined`/`null`: `.catch(undefined)` handles nothing. */
+function isRejectionHandler(tsm: TypeScriptModule, argument: ts.Expression | undefined): boolean {
+  if (!argument) return false;
+  const value = skipOuterExpressions(tsm, argument);
+  if (value.kind === tsm.SyntaxKind.NullKeyword) return false;
+  if (tsm.isIdentifier(value) && value.text === 'undefined') return false;
+  if (tsm.isVoidExpression(value)) return false;
+  return true;
+}
