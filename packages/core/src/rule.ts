@@ -6,10 +6,22 @@ export type TypeScriptModule = typeof ts;
 export type Severity = 'error' | 'warning';
 export type PresetName = 'recommended' | 'strict';
 
-/** A JSON schema (draft-04 subset ESLint accepts) for one options object. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** One option: every option states what it does and its default (docs are generated from it). */
+export interface PropertySchema {
+  type: 'boolean' | 'integer' | 'number' | 'string' | 'array';
+  description: string;
+  default: JsonValue;
+  enum?: JsonValue[];
+  items?: { type: 'string' | 'number' | 'integer'; enum?: JsonValue[] };
+  minimum?: number;
+}
+
+/** A JSON schema (the draft-04 subset ESLint accepts) for one options object. */
 export interface OptionsSchema {
   type: 'object';
-  properties: Record<string, { description: string; default: unknown; [key: string]: unknown }>;
+  properties: Record<string, PropertySchema>;
   additionalProperties: false;
 }
 

@@ -1,1 +1,40 @@
-export {};
+import { createRequire } from 'node:module';
+import type { TSESLint } from '@typescript-eslint/utils';
+import { buildPreset, presetOptionOverrides, ruleId, type PresetName } from '@premortem/core';
+import { rules as definitions } from '@premortem/rules';
+import { toEslintRule } from './to-eslint-rule.js';
+
+const { name, version } = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
+
+const rules: Record<string, TSESLint.RuleModule<string, [object]>> = Object.fromEntries(
+  definitions.map((definition) => [definition.name, toEslintRule(definition)]),
+);
+
+type FlatConfig = TSESLint.FlatConfig.Config;
+
+const plugin = {
+  meta: { name, version, namespace: 'premortem' },
+  rules,
+  configs: {} as Record<PresetName, FlatConfig>,
+};
+
+/** Presets come from rule metadata, so they cannot drift from the rules or the CLI. */
+function presetConfig(preset: PresetName): FlatConfig {
+  const entries = buildPreset(definitions, preset);
+  const ruleEntries: FlatConfig['rules'] = {};
+  for (const definition of definitions) {
+    const entry = entries.get(ruleId(definition));
+    if (!entry) continue;
+    const overrides = presetOptionOverrides(definition, preset);
+    const level = entry.severity === 'error' ? 'error' : 'warn';
+    ruleEntries[ruleId(definition)] = overrides ? [level, overrides] : level;
+  }
+  return { name: `premortem/${preset}`, plugins: { premortem: plugin as unknown as TSESLint.FlatConfig.Plugin }, rules: ruleEntries };
+}
+
+plugin.configs.recommended = presetConfig('recommended');
+plugin.configs.strict = presetConfig('strict');
+
+export default plugin;
+export { rules };
+export const configs = plugin.configs;

@@ -26,45 +26,66 @@ export interface AnalyzeFileInput {
 
 type Handler = (node: ts.Node) => void;
 
+/** What a front needs to run rules over one file: the Program and the `ts` that made it. */
+export interface WalkInput {
+  ts: TypeScriptModule;
+  program: ts.Program;
+  checker: ts.TypeChecker;
+  sourceFile: ts.SourceFile;
+  rules: readonly Pick<EnabledRule, 'rule' | 'options'>[];
+  timings?: Timings;
+}
+
 /**
- * Runs every enabled rule over one file in a single walk. A file that does not parse yields a
- * `premortem/parse-error` finding instead: rules would only see the parser's guesses.
+ * Runs rules over one file in a single walk, handing each raw report (with its `ts.Node`) to
+ * `onReport`. Both fronts sit on this: the CLI turns reports into findings, ESLint into its own.
  */
-export function analyzeFile(input: AnalyzeFileInput): Finding[] {
+export function walkFile(input: WalkInput, onReport: (rule: RuleDefinition, report: Report<string>) => void): void {
   const { ts: tsm, sourceFile } = input;
-  const relative = input.relativePath(sourceFile.fileName);
-  const fingerprints = new FingerprintCounter();
-
-  const syntaxErrors = input.program.getSyntacticDiagnostics(sourceFile);
-  const firstError = syntaxErrors[0];
-  if (firstError) return [parseErrorFinding(tsm, sourceFile, firstError, relative, fingerprints)];
-
-  const findings: Finding[] = [];
   const handlers: Handler[][] = [];
   for (const enabled of input.rules) {
-    const id = ruleId(enabled.rule);
     const context: RuleContext<string, object> = {
       ts: tsm,
       program: input.program,
       checker: input.checker,
       sourceFile,
       options: enabled.options,
-      report: (report) => findings.push(toFinding(input, enabled, id, report, relative, fingerprints)),
+      report: (report) => onReport(enabled.rule, report),
     };
     const visitor = enabled.rule.create(context);
+    const label = ruleId(enabled.rule);
     for (const [kind, handler] of Object.entries(visitor)) {
       if (!handler) continue;
       const list = (handlers[Number(kind)] ??= []);
-      list.push(input.timings ? input.timings.wrap(id, handler) : handler);
+      list.push(input.timings ? input.timings.wrap(label, handler) : handler);
     }
   }
-
   const visit = (node: ts.Node): void => {
     const list = handlers[node.kind];
     if (list) for (const handler of list) handler(node);
     tsm.forEachChild(node, visit);
   };
   visit(sourceFile);
+}
+
+/**
+ * Runs every enabled rule over one file and returns findings. A file that does not parse yields
+ * a `premortem/parse-error` finding instead: rules would only see the parser's guesses.
+ */
+export function analyzeFile(input: AnalyzeFileInput): Finding[] {
+  const { ts: tsm, sourceFile } = input;
+  const relative = input.relativePath(sourceFile.fileName);
+  const fingerprints = new FingerprintCounter();
+
+  const firstError = input.program.getSyntacticDiagnostics(sourceFile)[0];
+  if (firstError) return [parseErrorFinding(tsm, sourceFile, firstError, relative, fingerprints)];
+
+  const findings: Finding[] = [];
+  const byRule = new Map(input.rules.map((enabled) => [enabled.rule, enabled]));
+  walkFile(input, (rule, report) => {
+    const enabled = byRule.get(rule)!;
+    findings.push(toFinding(input, enabled, ruleId(rule), report, relative, fingerprints));
+  });
   return findings;
 }
 
