@@ -79,11 +79,14 @@ export const noFloatingPromises = defineRule<MessageIds, Options>({
       }
       const kind = classifyDropped(facts, expression);
       if (!kind) return;
+      const statementExpression = (node as ts.ExpressionStatement).expression;
       context.report({
-        node: expression,
+        node: statementExpression,
         messageId: kind,
-        data: { expression: describe(tsm, sourceFile, expression) },
-        suggest: suggestionsFor(tsm, sourceFile, expression, kind, options),
+        data: { expression: describe(tsm, sourceFile, droppedOperand(facts, expression)) },
+        // Only a plain operand can take `await` or `.catch()` safely: on `ready && save()` a
+        // `.catch` would run on `false`, on `(save(), 1)` it would run on `1`.
+        suggest: isSimpleOperand(tsm, expression) ? suggestionsFor(tsm, sourceFile, expression, kind, options) : [],
       });
     };
 
@@ -141,6 +144,19 @@ function isAsyncIIFE(tsm: TypeScriptModule, expression: ts.Expression): boolean 
   return tsm.isArrowFunction(callee) || tsm.isFunctionExpression(callee);
 }
 
+/** In `a && p()`, `c ? p() : q()` or `(p(), 1)`, the operand that holds the dropped promise. */
+function droppedOperand(facts: TypeFacts, expression: ts.Expression): ts.Expression {
+  const tsm = facts.ts;
+  const inner = skipOuterExpressions(tsm, expression);
+  if (tsm.isBinaryExpression(inner)) {
+    return droppedOperand(facts, classifyDropped(facts, inner.left) ? inner.left : inner.right);
+  }
+  if (tsm.isConditionalExpression(inner)) {
+    return droppedOperand(facts, classifyDropped(facts, inner.whenTrue) ? inner.whenTrue : inner.whenFalse);
+  }
+  return inner;
+}
+
 /** A short, single-line rendering of what produced the promise, for messages. */
 function describe(tsm: TypeScriptModule, sourceFile: ts.SourceFile, expression: ts.Expression): string {
   let target: ts.Expression = expression;
@@ -177,14 +193,13 @@ function suggestionsFor(
   const suggestions: Suggestion<MessageIds>[] = [];
   const fn = getEnclosingFunction(tsm, expression);
   const start = expression.getStart(sourceFile);
-  const needsParens = !isSimpleOperand(tsm, expression);
   if (fn && isAsyncFunction(tsm, fn)) {
     const awaited = kind === 'floatingArray' ? `Promise.all(${expression.getText(sourceFile)})` : null;
     suggestions.push({
       messageId: 'suggestAwait',
       edits: awaited
         ? [{ start, end: expression.getEnd(), text: `await ${awaited}` }]
-        : [{ start, end: start, text: needsParens ? 'await (' : 'await ' }, ...(needsParens ? [{ start: expression.getEnd(), end: expression.getEnd(), text: ')' }] : [])],
+        : [{ start, end: start, text: 'await ' }],
     });
   }
   if (kind !== 'floatingArray') suggestions.push(catchSuggestion(tsm, sourceFile, expression));
@@ -213,6 +228,7 @@ function catchSuggestion(tsm: TypeScriptModule, sourceFile: ts.SourceFile, expre
 function isSimpleOperand(tsm: TypeScriptModule, expression: ts.Expression): boolean {
   return (
     tsm.isCallExpression(expression) ||
+    (tsm.isNewExpression(expression) && expression.arguments !== undefined) ||
     tsm.isPropertyAccessExpression(expression) ||
     tsm.isElementAccessExpression(expression) ||
     tsm.isIdentifier(expression) ||
