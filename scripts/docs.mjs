@@ -1,0 +1,61 @@
+// Regenerates the parts of the docs that rule metadata owns: each rule page's options table and
+// the README's rule table. `node scripts/docs.mjs` writes them; `--check` fails when stale.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ruleId } from '@premortem/core';
+import { rules } from '@premortem/rules';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export function replaceSection(text, name, body, file) {
+  const begin = `<!-- begin generated: ${name} -->`;
+  const end = `<!-- end generated: ${name} -->`;
+  const from = text.indexOf(begin);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${file} has no "${name}" section (${begin} … ${end})`);
+  return text.slice(0, from + begin.length) + '\n' + body + '\n' + text.slice(to);
+}
+
+const cell = (text) => String(text).replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+export function optionsTable(rule) {
+  const rows = Object.entries(rule.meta.schema.properties).map(
+    ([name, p]) => `| \`${name}\` | ${p.type} | \`${JSON.stringify(p.default)}\` | ${cell(p.description)} |`,
+  );
+  return ['| Option | Type | Default | Description |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+export function rulesTable() {
+  const rows = rules.map((rule) => {
+    const presets = rule.meta.recommended === 'recommended' ? 'recommended, strict' : 'strict';
+    const typed = rule.meta.requiresTypeChecking ? 'yes' : 'no';
+    return `| [\`${ruleId(rule)}\`](rules/${rule.name}/README.md) | ${cell(rule.meta.description)} | ${presets} | ${typed} |`;
+  });
+  return ['| Rule | What it catches | Presets | Types |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+/** Every generated file with the content it should have: [path, expected, actual]. */
+export function generatedFiles() {
+  const files = rules.map((rule) => {
+    const file = path.join(root, 'rules', rule.name, 'README.md');
+    const actual = readFileSync(file, 'utf8');
+    return [file, replaceSection(actual, 'options', optionsTable(rule), file), actual];
+  });
+  const readme = path.join(root, 'README.md');
+  const actual = readFileSync(readme, 'utf8');
+  files.push([readme, replaceSection(actual, 'rules', rulesTable(), readme), actual]);
+  return files;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const check = process.argv.includes('--check');
+  let stale = 0;
+  for (const [file, expected, actual] of generatedFiles()) {
+    if (expected === actual) continue;
+    stale++;
+    if (check) console.error(`stale: ${path.relative(root, file)} (run npm run docs)`);
+    else writeFileSync(file, expected);
+  }
+  if (check && stale > 0) process.exit(1);
+}

@@ -1,0 +1,24 @@
+// Installs each fixture app's own dependencies (once) and generates its Prisma client, so the
+// fixtures type-check like real projects. Generation needs no network: the schema engine is
+// not used by `prisma generate`, so any existing file satisfies PRISMA_SCHEMA_ENGINE_BINARY.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const fixtures = ['calendar-app'];
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+for (const name of fixtures) {
+  const dir = path.join(root, 'fixtures', name);
+  if (!existsSync(path.join(dir, 'node_modules'))) {
+    console.error(`premortem: installing fixtures/${name} dependencies…`);
+    execFileSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
+  }
+  execFileSync(npm, ['run', '--silent', 'generate'], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath },
+  });
+}
