@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+
+export const repoRoot = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(repoRoot, 'packages/cli/dist/bin.js');
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns the built `premortem` binary, as a user's shell would. */
+export function runCli(args: string[], cwd: string): CliResult {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Writes a throwaway project outside this repository. Its node_modules holds @types/node (linked
+ * from ours: tests make no network calls), so it type-checks like a real Node project.
+ */
+export function createProject(files: Record<string, string>, { withNodeTypes = true } = {}): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'premortem-project-'));
+  created.push(dir);
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+  if (withNodeTypes) {
+    mkdirSync(path.join(dir, 'node_modules/@types'), { recursive: true });
+    symlinkSync(path.join(repoRoot, 'node_modules/@types/node'), path.join(dir, 'node_modules/@types/node'), 'dir');
+  }
+  return dir;
+}
+
+const created: string[] = [];
+afterAll(() => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Lines carrying `// expect: <rule>` markers, as `file:line`. */
+export function expectedMarkers(files: Record<string, string>, marker: string): string[] {
+  return Object.entries(files).flatMap(([name, content]) =>
+    content.split('\n').flatMap((line, index) => (line.includes(marker) ? [`${name}:${index + 1}`] : [])),
+  );
+}
+
+export const strictTsconfig = JSON.stringify({
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    skipLibCheck: true,
+    types: ['node'],
+  },
+  include: ['src'],
+});
