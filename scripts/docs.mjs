@@ -8,6 +8,7 @@ import { rules } from '@premortem/rules';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/** @param {string} text @param {string} name @param {string} body @param {string} file */
 export function replaceSection(text, name, body, file) {
   const begin = `<!-- begin generated: ${name} -->`;
   const end = `<!-- end generated: ${name} -->`;
@@ -17,8 +18,10 @@ export function replaceSection(text, name, body, file) {
   return text.slice(0, from + begin.length) + '\n' + body + '\n' + text.slice(to);
 }
 
+/** @param {unknown} text */
 const cell = (text) => String(text).replaceAll('|', '\\|').replaceAll('\n', ' ');
 
+/** @param {import('@premortem/core').RuleDefinition} rule */
 export function optionsTable(rule) {
   const rows = Object.entries(rule.meta.schema.properties).map(
     ([name, p]) => `| \`${name}\` | ${p.type} | \`${JSON.stringify(p.default)}\` | ${cell(p.description)} |`,
@@ -35,8 +38,12 @@ export function rulesTable() {
   return ['| Rule | What it catches | Presets | Types |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
-/** Every generated file with the content it should have: [path, expected, actual]. */
+/**
+ * Every generated file with the content it should have.
+ * @returns {[file: string, expected: string, actual: string][]}
+ */
 export function generatedFiles() {
+  /** @type {[string, string, string][]} */
   const files = rules.map((rule) => {
     const file = path.join(root, 'rules', rule.name, 'README.md');
     const actual = readFileSync(file, 'utf8');

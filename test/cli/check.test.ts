@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createProject, expectedMarkers, runCli, strictTsconfig } from '../support/cli.js';
+import { createProject, expectedMarkers, parseReport, runCli, strictTsconfig } from '../support/cli.js';
 
 const MARK = '// expect: no-floating-promises';
 
@@ -63,16 +63,16 @@ describe('premortem check on a project outside this repository', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(1);
 
-    const report = JSON.parse(result.stdout);
+    const report = parseReport(result.stdout);
     expect(Object.keys(report).sort()).toEqual(['findings', 'queries', 'summary', 'version']);
     expect(report.version).toBe(1);
     expect(report.queries).toEqual([]);
     expect(report.summary.files).toBe(2);
     expect(typeof report.summary.durationMs).toBe('number');
 
-    const found = report.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`);
+    const found = report.findings.map((f) => `${f.file}:${f.line}`);
     expect(found).toEqual(expectedMarkers(serviceFiles, MARK));
-    const first = report.findings[0];
+    const first = report.findings[0]!;
     expect(Object.keys(first).sort()).toEqual(
       ['column', 'endColumn', 'endLine', 'file', 'fingerprint', 'line', 'message', 'ruleId', 'severity'].sort(),
     );
@@ -91,7 +91,7 @@ describe('premortem check on a project outside this repository', () => {
   it('makes file paths relative to the folder it runs in', () => {
     const dir = createProject(serviceFiles);
     const result = runCli(['check', path.join(dir, 'src'), '--format', 'json'], path.join(dir, 'src'));
-    const files = new Set(JSON.parse(result.stdout).findings.map((f: { file: string }) => f.file));
+    const files = new Set(parseReport(result.stdout).findings.map((f) => f.file));
     expect([...files]).toEqual(['bookings.ts']);
   });
 
@@ -117,15 +117,15 @@ describe('premortem check on a project outside this repository', () => {
 
   it('keeps fingerprints when unrelated code moves the finding', () => {
     const dir = createProject(serviceFiles);
-    const before = JSON.parse(runCli(['check', '--format', 'json'], dir).stdout).findings;
+    const before = parseReport(runCli(['check', '--format', 'json'], dir).stdout).findings;
     const file = path.join(dir, 'src/bookings.ts');
     writeFileSync(file, `// a new header comment\nexport const VERSION = 2;\n\n${serviceFiles['src/bookings.ts']}`);
-    const after = JSON.parse(runCli(['check', '--format', 'json'], dir).stdout).findings;
-    expect(after.map((f: { line: number }) => f.line)).toEqual(before.map((f: { line: number }) => f.line + 3));
-    expect(after.map((f: { fingerprint: string }) => f.fingerprint)).toEqual(
-      before.map((f: { fingerprint: string }) => f.fingerprint),
+    const after = parseReport(runCli(['check', '--format', 'json'], dir).stdout).findings;
+    expect(after.map((f) => f.line)).toEqual(before.map((f) => f.line + 3));
+    expect(after.map((f) => f.fingerprint)).toEqual(
+      before.map((f) => f.fingerprint),
     );
-    expect(new Set(before.map((f: { fingerprint: string }) => f.fingerprint)).size).toBe(before.length);
+    expect(new Set(before.map((f) => f.fingerprint)).size).toBe(before.length);
   });
 
   it('reports a file that does not parse as premortem/parse-error and still analyzes the rest', () => {
@@ -135,12 +135,12 @@ describe('premortem check on a project outside this repository', () => {
     });
     const result = runCli(['check', '--format', 'json'], dir);
     expect(result.status).toBe(1);
-    const findings = JSON.parse(result.stdout).findings;
-    const parseErrors = findings.filter((f: { ruleId: string }) => f.ruleId === 'premortem/parse-error');
+    const findings = parseReport(result.stdout).findings;
+    const parseErrors = findings.filter((f) => f.ruleId === 'premortem/parse-error');
     expect(parseErrors).toHaveLength(1);
     expect(parseErrors[0]).toMatchObject({ file: 'src/broken.ts', severity: 'error' });
-    expect(parseErrors[0].message).toMatch(/does not parse/);
-    expect(findings.filter((f: { file: string }) => f.file === 'src/bookings.ts')).toHaveLength(3);
+    expect(parseErrors[0]!.message).toMatch(/does not parse/);
+    expect(findings.filter((f) => f.file === 'src/bookings.ts')).toHaveLength(3);
   });
 
   it('analyzes a folder without tsconfig with default options and says so on stderr', () => {
@@ -150,7 +150,7 @@ describe('premortem check on a project outside this repository', () => {
     const result = runCli(['check', '--format', 'json'], dir);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/note: 1 file\(s\) analyzed with default compiler options: no tsconfig\.json was found/);
-    expect(JSON.parse(result.stdout).findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual([
+    expect(parseReport(result.stdout).findings.map((f) => `${f.file}:${f.line}`)).toEqual([
       'jobs/cleanup.ts:3',
     ]);
   });
@@ -173,9 +173,9 @@ describe('premortem check on a project outside this repository', () => {
     const dir = createProject(files);
     const result = runCli(['check', '--format', 'json'], dir);
     expect(result.stderr).toBe('');
-    const report = JSON.parse(result.stdout);
+    const report = parseReport(result.stdout);
     expect(report.summary.files).toBe(2);
-    expect(report.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`).sort()).toEqual(
+    expect(report.findings.map((f) => `${f.file}:${f.line}`).sort()).toEqual(
       expectedMarkers(files, MARK).sort(),
     );
   });
@@ -187,7 +187,7 @@ describe('premortem check on a project outside this repository', () => {
       'jobs/a.ts': `async function a(): Promise<void> {}\na();\n`,
     });
     const result = runCli(['check', '--project', 'tsconfig.jobs.json', '--format', 'json'], dir);
-    expect(JSON.parse(result.stdout).findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual([
+    expect(parseReport(result.stdout).findings.map((f) => `${f.file}:${f.line}`)).toEqual([
       'jobs/a.ts:2',
     ]);
   });
@@ -252,7 +252,7 @@ describe('premortem check options', () => {
   it('prints time per phase and per rule with --timing, on stderr only', () => {
     const dir = createProject(serviceFiles);
     const result = runCli(['check', '--timing', '--format', 'json'], dir);
-    expect(() => JSON.parse(result.stdout)).not.toThrow();
+    expect(parseReport(result.stdout).version).toBe(1);
     expect(result.stderr).toMatch(/create program\s+\d+\.\d/);
     expect(result.stderr).toMatch(/premortem\/no-floating-promises\s+\d+\.\d/);
     expect(result.stderr).toMatch(/total\s+\d+\.\d/);
@@ -261,7 +261,7 @@ describe('premortem check options', () => {
   it('runs only the rules given with --rule', () => {
     const dir = createProject(serviceFiles);
     const result = runCli(['check', '--rule', 'premortem/no-floating-promises', '--format', 'json'], dir);
-    const ids = new Set(JSON.parse(result.stdout).findings.map((f: { ruleId: string }) => f.ruleId));
+    const ids = new Set(parseReport(result.stdout).findings.map((f) => f.ruleId));
     expect([...ids]).toEqual(['premortem/no-floating-promises']);
   });
 
@@ -273,6 +273,6 @@ describe('premortem check options', () => {
     expect(runCli(['check'], dir).status).toBe(0);
     const strict = runCli(['check', '--preset', 'strict', '--format', 'json'], dir);
     expect(strict.status).toBe(1);
-    expect(JSON.parse(strict.stdout).findings[0]).toMatchObject({ file: 'src/worker.ts', line: 3, column: 3 });
+    expect(parseReport(strict.stdout).findings[0]).toMatchObject({ file: 'src/worker.ts', line: 3, column: 3 });
   });
 });

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { ruleDocsUrl, ruleId } from '@premortem/core';
 import plugin from '@premortem/eslint-plugin';
 import { rules } from '@premortem/rules';
-// @ts-expect-error: plain ESM script without types
 import { generatedFiles } from '../../scripts/docs.mjs';
 import { lintSnippet } from '../support/lint-snippet.js';
 

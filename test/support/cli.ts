@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
+import type { JsonReport } from '@premortem/core';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repoRoot, 'packages/cli/dist/bin.js');
@@ -66,3 +67,8 @@ export const strictTsconfig = JSON.stringify({
   },
   include: ['src'],
 });
+
+/** Parses `--format json` output; the contract's shape is the type. */
+export function parseReport(stdout: string): JsonReport {
+  return JSON.parse(stdout) as JsonReport;
+}

@@ -21,8 +21,8 @@ export function lintSnippet(
   { fileName = 'file.ts', options }: { fileName?: string; options?: object } = {},
 ): SnippetReport[] {
   const configPath = path.join(ruleFixtureDir, 'tsconfig.json');
-  const { config } = ts.readConfigFile(configPath, ts.sys.readFile);
-  const parsed = ts.parseJsonConfigFileContent(config, ts.sys, ruleFixtureDir);
+  const read: { config?: unknown } = ts.readConfigFile(configPath, (file) => ts.sys.readFile(file));
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, ruleFixtureDir);
   const target = path.join(ruleFixtureDir, fileName);
   const host = ts.createCompilerHost(parsed.options, true);
   const readFile = host.readFile.bind(host);

@@ -29,8 +29,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .addOption(new Option('--preset <name>', 'rule set to run').choices(['recommended', 'strict']).default('recommended'))
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
     .option('--timing', 'print time per phase and per rule to stderr')
-    .action((paths: string[], options: CheckOptions) => {
-      exitCode = runCheck(paths, options, io);
+    .action(async (paths: string[], options: CheckOptions) => {
+      exitCode = await runCheck(paths, options, io);
     });
 
   try {

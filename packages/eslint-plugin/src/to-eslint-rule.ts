@@ -1,5 +1,4 @@
 import { ESLintUtils, type JSONSchema, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import type ts from 'typescript';
 import { resolveOptions, ruleDocsUrl, walkFile, type RuleDefinition } from '@premortem/core';
 import { getTypeScriptFor } from './resolve-typescript.js';
 
@@ -38,7 +37,7 @@ export function toEslintRule(definition: RuleDefinition): TSESLint.RuleModule<st
       const options = resolveOptions(meta, undefined, userOptions);
       return {
         Program(node: TSESTree.Program) {
-          const sourceFile = services.esTreeNodeToTSNodeMap.get(node) as unknown as ts.SourceFile;
+          const sourceFile = services.esTreeNodeToTSNodeMap.get(node);
           const program = services.program;
           walkFile(
             {

@@ -1,4 +1,3 @@
-import ts from 'typescript';
 import { formatStylish, runAnalysis, Timings, toJsonReport, UsageError, type PresetName } from '@premortem/core';
 import { ExitCode, type CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
@@ -16,7 +15,7 @@ export interface CheckOptions {
 const FORMATS = ['stylish', 'json'] as const;
 const PRESETS: readonly PresetName[] = ['recommended', 'strict'];
 
-export function runCheck(paths: string[], options: CheckOptions, io: CliIo): number {
+export async function runCheck(paths: string[], options: CheckOptions, io: CliIo): Promise<number> {
   if (!(FORMATS as readonly string[]).includes(options.format)) {
     throw new UsageError(`Unknown --format "${options.format}". Use one of: ${FORMATS.join(', ')}.`);
   }
@@ -27,6 +26,8 @@ export function runCheck(paths: string[], options: CheckOptions, io: CliIo): num
   const rules = selectRules(options.preset as PresetName, options.rule);
   const timings = options.timing ? new Timings() : undefined;
   const progress = createProgress(io.stderr);
+  // Loaded only once the arguments are known good: usage errors answer at once.
+  const { default: ts } = await import('typescript');
 
   const result = runAnalysis({
     ts,

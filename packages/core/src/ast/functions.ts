@@ -35,6 +35,6 @@ export function getEnclosingFunction(tsm: TypeScriptModule, node: ts.Node): Func
 export function isAsyncFunction(tsm: TypeScriptModule, fn: ts.Node): boolean {
   return (
     isFunctionLike(tsm, fn) &&
-    (tsm.getCombinedModifierFlags(fn as ts.Declaration) & tsm.ModifierFlags.Async) !== 0
+    (tsm.getCombinedModifierFlags(fn) & tsm.ModifierFlags.Async) !== 0
   );
 }

@@ -98,7 +98,7 @@ function toFinding(
   fingerprints: FingerprintCounter,
 ): Finding {
   const { sourceFile } = input;
-  const messages = enabled.rule.meta.messages as Record<string, string>;
+  const messages: Record<string, string> = enabled.rule.meta.messages;
   const finding: Finding = {
     ruleId: id,
     severity: enabled.severity,

@@ -71,7 +71,7 @@ export function planProjects(input: PlanInput): Plan {
   } else {
     for (const target of targets) {
       const dir = isDirectory(target) ? target : path.dirname(target);
-      const nearest = tsm.findConfigFile(dir, tsm.sys.fileExists, 'tsconfig.json');
+      const nearest = tsm.findConfigFile(dir, (file) => tsm.sys.fileExists(file), 'tsconfig.json');
       if (nearest) load(path.resolve(nearest));
       if (isDirectory(target)) {
         for (const found of globSync('**/tsconfig.json', { cwd: target, ignore: IGNORED_DIRS, absolute: true })) {
@@ -141,7 +141,7 @@ function loadConfigTree(
   notes: string[],
 ): void {
   if (configs.has(configPath)) return;
-  const read = tsm.readConfigFile(configPath, tsm.sys.readFile);
+  const read = tsm.readConfigFile(configPath, (file) => tsm.sys.readFile(file));
   if (read.error) {
     const detail = tsm.flattenDiagnosticMessageText(read.error.messageText, '\n');
     throw new UsageError(`Cannot read ${configPath}: ${detail}. Fix the file or pass another one with --project.`);

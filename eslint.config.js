@@ -1,0 +1,17 @@
+// Lints this repository's own code: typescript-eslint's type-checked recommendations, and our own rules.
+import tseslint from 'typescript-eslint';
+import premortem from '@premortem/eslint-plugin';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'fixtures/**', 'test/corpus/**', 'test/rules/fixture/**'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js', 'vitest.config.ts'], defaultProject: 'test/tsconfig.json' },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  premortem.configs.recommended,
+);
