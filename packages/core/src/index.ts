@@ -15,6 +15,7 @@ export { getEnclosingFunction, isAsyncFunction, isFunctionLike, type FunctionLik
 export { getEnclosingSymbolPath } from './ast/enclosing-symbol.js';
 export { getDirectives, isClientModule } from './ast/directives.js';
 export { getRange, type SourceRange } from './ast/locations.js';
+export { isGeneratedFile } from './ast/generated.js';
 export { unionParts } from './types/union-parts.js';
 export { isThenableType, isThenableArrayType, returnsThenable, isVoidReturningFunctionType } from './types/thenable.js';
 export { ruleDocsUrl } from './docs-url.js';

@@ -1,5 +1,5 @@
 import { ESLintUtils, type JSONSchema, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { resolveOptions, ruleDocsUrl, walkFile, type RuleDefinition } from '@premortem/core';
+import { isGeneratedFile, resolveOptions, ruleDocsUrl, walkFile, type RuleDefinition } from '@premortem/core';
 import { getTypeScriptFor } from './resolve-typescript.js';
 
 export interface PremortemDocs {
@@ -38,6 +38,7 @@ export function toEslintRule(definition: RuleDefinition): TSESLint.RuleModule<st
       return {
         Program(node: TSESTree.Program) {
           const sourceFile = services.esTreeNodeToTSNodeMap.get(node);
+          if (isGeneratedFile(sourceFile)) return;
           const program = services.program;
           walkFile(
             {

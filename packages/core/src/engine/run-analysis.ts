@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Finding } from '../findings.js';
 import { compareFindings } from '../findings.js';
 import type { TypeScriptModule } from '../rule.js';
+import { isGeneratedFile } from '../ast/generated.js';
 import { analyzeFile, type EnabledRule } from './analyze-file.js';
 import { createProgramForPlan } from './create-program.js';
 import { planProjects } from './plan-projects.js';
@@ -39,6 +40,7 @@ export function runAnalysis(input: RunInput): RunResult {
   const findings: Finding[] = [];
   const notes = [...plan.notes];
   let done = 0;
+  let generated = 0;
 
   for (const project of plan.projects) {
     const build = () => createProgramForPlan(tsm, project);
@@ -48,6 +50,8 @@ export function runAnalysis(input: RunInput): RunResult {
       const sourceFile = program.getSourceFile(fileName);
       if (!sourceFile) {
         notes.push(`${toPosixRelative(input.cwd, fileName)} is not part of its program and was skipped.`);
+      } else if (isGeneratedFile(sourceFile)) {
+        generated++;
       } else {
         findings.push(...analyzeFile({ ts: tsm, program, checker, sourceFile, rules: input.rules, relativePath, ...(timings ? { timings } : {}) }));
       }
@@ -55,6 +59,7 @@ export function runAnalysis(input: RunInput): RunResult {
     }
   }
 
+  if (generated > 0) notes.push(`${generated} generated file(s) skipped (their header says they are generated).`);
   findings.sort(compareFindings);
-  return { findings, files: total, notes, durationMs: Math.round(performance.now() - started) };
+  return { findings, files: total - generated, notes, durationMs: Math.round(performance.now() - started) };
 }

@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { describe, expect, it } from 'vitest';
+import plugin from '@premortem/eslint-plugin';
+import { ruleFixtureDir } from '../support/rule-tester.js';
+
+const code = `declare function save(): Promise<void>;\nexport async function f() {\n  save();\n}\n`;
+const filePath = path.join(ruleFixtureDir, 'file.ts');
+
+function eslintWith(parserOptions: Record<string, unknown> | undefined, preset: 'recommended' | 'strict' = 'recommended') {
+  return new ESLint({
+    cwd: ruleFixtureDir,
+    overrideConfigFile: true,
+    overrideConfig: [
+      { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser, ...(parserOptions ? { parserOptions } : {}) } },
+      plugin.configs[preset],
+    ],
+  });
+}
+
+describe('the ESLint plugin', () => {
+  it('stops with a clear configuration error when there is no type information', async () => {
+    await expect(eslintWith(undefined).lintText(code, { filePath })).rejects.toThrow(
+      /requires type information, but don't have parserOptions set to generate type information/,
+    );
+  });
+
+  it('reports with suggestions that ESLint can apply', async () => {
+    const [result] = await eslintWith({ project: './tsconfig.json', tsconfigRootDir: ruleFixtureDir }).lintText(code, { filePath });
+    expect(result?.messages).toHaveLength(1);
+    const message = result!.messages[0]!;
+    expect(message).toMatchObject({ ruleId: 'premortem/no-floating-promises', line: 3, column: 3, messageId: 'floating' });
+    expect(message.suggestions?.map((s) => s.desc)).toEqual(['Add `await`.', 'Add `.catch()` that logs the error.', 'Mark as deliberately ignored with `void`.']);
+  });
+
+  it('ships flat-config presets named after themselves, with strict options only where they differ', () => {
+    expect(plugin.configs.recommended.name).toBe('premortem/recommended');
+    expect(plugin.configs.recommended.rules).toEqual({ 'premortem/no-floating-promises': 'error' });
+    expect(plugin.configs.strict.rules).toEqual({ 'premortem/no-floating-promises': ['error', { ignoreVoid: false }] });
+    expect(plugin.configs.strict.plugins?.premortem).toBe(plugin);
+  });
+
+  it('applies the strict preset: void in server code is reported', async () => {
+    const voided = `declare function save(): Promise<void>;\nvoid save();\n`;
+    const eslint = eslintWith({ project: './tsconfig.json', tsconfigRootDir: ruleFixtureDir }, 'strict');
+    const [result] = await eslint.lintText(voided, { filePath });
+    expect(result?.messages.map((m) => m.messageId)).toEqual(['floatingVoid']);
+  });
+});
