@@ -155,6 +155,33 @@ describe('premortem check on a project outside this repository', () => {
     ]);
   });
 
+  it('still finds what it can prove without node_modules, as the hosted bot sees a repository', () => {
+    const files = {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler' } }),
+      'src/worker.ts': `import { EventEmitter } from 'node:events';
+import { google } from 'googleapis';
+
+async function refresh(id: string): Promise<void> { void id; }
+const bus = new EventEmitter();
+
+export function start(ids: string[]) {
+  refresh(ids[0] ?? ''); ${MARK}
+  google.calendar('v3').events.list({});
+  bus.on('tick', async () => { ${MARK}
+    await refresh('all');
+  });
+  setTimeout(async () => { ${MARK}
+    await refresh('later');
+  }, 1000);
+}
+`,
+    };
+    const dir = createProject(files, { withNodeTypes: false });
+    const result = runCli(['check', '--format', 'json'], dir);
+    // Library calls are \`any\` without their types: quiet, since nothing about them is proven.
+    expect(parseReport(result.stdout).findings.map((f) => `${f.file}:${f.line}`)).toEqual(expectedMarkers(files, MARK));
+  });
+
   it('analyzes a monorepo with project references, each file once in its own Program', () => {
     const pkg = (name: string, references: string[] = []) =>
       JSON.stringify({

@@ -33,6 +33,14 @@ ruleTester.run('no-floating-promises', rule, {
       name: 'a then method whose first parameter is not callable',
       code: `declare function mk(): { then(x: number): void }; mk();`,
     },
+    {
+      name: 'a chain API whose then takes only a callback cannot reject (Cypress-like)',
+      code: `interface Chainable<S> { then<R>(fn: (subject: S) => R): Chainable<R>; click(): Chainable<S> }\ndeclare const cy: { get(selector: string): Chainable<unknown> };\ncy.get('button').click();`,
+    },
+    {
+      name: 'a callback whose result is used as a cleanup (React effect-like) is not void-returning',
+      code: `${prelude} declare function useEffect(effect: () => void | (() => void)): void; useEffect(async () => { await save(); });`,
+    },
     { name: 'awaited Promise.all of mapped promises', code: `${prelude} async function f(ids: number[]) { await Promise.all(ids.map(async () => save())); }` },
     { name: 'map whose result is returned', code: `${prelude} function f(ids: number[]) { return ids.map(() => save()); }` },
     { name: 'assignment stores the promise', code: `${prelude} let p: Promise<void>; p = save();` },
@@ -82,6 +90,14 @@ ruleTester.run('no-floating-promises', rule, {
     { name: 'stored promises not checked when turned off', code: `${prelude} function f() { const p = save(); }`, options: [{ checkStoredPromises: false }] },
   ],
   invalid: [
+    {
+      name: 'a promise-like query builder with then(onFulfilled, onRejected) counts (Knex-like)',
+      code: `interface QueryBuilder<T> { where(c: object): QueryBuilder<T>; then<R1, R2 = never>(onFulfilled?: (v: T) => R1, onRejected?: (e: unknown) => R2): Promise<R1 | R2> }\ndeclare function knex(table: string): QueryBuilder<number>;\nknex('bookings').where({ id: 1 });`,
+      errors: [{ messageId: 'floating', line: 3, column: 1, suggestions: [
+        { messageId: 'suggestCatch', output: `interface QueryBuilder<T> { where(c: object): QueryBuilder<T>; then<R1, R2 = never>(onFulfilled?: (v: T) => R1, onRejected?: (e: unknown) => R2): Promise<R1 | R2> }\ndeclare function knex(table: string): QueryBuilder<number>;\nknex('bookings').where({ id: 1 })${CATCH};` },
+        { messageId: 'suggestVoid', output: `interface QueryBuilder<T> { where(c: object): QueryBuilder<T>; then<R1, R2 = never>(onFulfilled?: (v: T) => R1, onRejected?: (e: unknown) => R2): Promise<R1 | R2> }\ndeclare function knex(table: string): QueryBuilder<number>;\nvoid knex('bookings').where({ id: 1 });` },
+      ] }],
+    },
     {
       name: 'dropped call inside an async function',
       code: `${prelude}async function f() {\n  save();\n}`,

@@ -12,6 +12,8 @@ const rules: Record<string, TSESLint.RuleModule<string, [object]>> = Object.from
 
 type FlatConfig = TSESLint.FlatConfig.Config;
 
+const TYPESCRIPT_FILES = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
+
 const plugin = {
   meta: { name, version, namespace: 'premortem' },
   rules,
@@ -29,7 +31,13 @@ function presetConfig(preset: PresetName): FlatConfig {
     const level = entry.severity === 'error' ? 'error' : 'warn';
     ruleEntries[ruleId(definition)] = overrides ? [level, overrides] : level;
   }
-  return { name: `premortem/${preset}`, plugins: { premortem: plugin as unknown as TSESLint.FlatConfig.Plugin }, rules: ruleEntries };
+  return {
+    name: `premortem/${preset}`,
+    // Typed rules need typescript-eslint's parser; plain JS files usually are not in a tsconfig.
+    files: TYPESCRIPT_FILES,
+    plugins: { premortem: plugin as unknown as TSESLint.FlatConfig.Plugin },
+    rules: ruleEntries,
+  };
 }
 
 plugin.configs.recommended = presetConfig('recommended');

@@ -3,9 +3,10 @@ import type { TypeScriptModule } from '../rule.js';
 import { getApparentTypeOf, unionParts } from './union-parts.js';
 
 /**
- * True when some member of `type` has a callable `then` whose first parameter is callable:
- * a Promise, a subclass such as PrismaPromise, or any PromiseLike. `any` and `unknown` are not:
- * without type information nothing is proven.
+ * True when some member of `type` can reject like a promise: it has a `then` method taking an
+ * `onFulfilled` and an `onRejected` callback. Promise, its subclasses (PrismaPromise) and
+ * promise-like query builders qualify; chain APIs whose `then` only takes a callback (Cypress)
+ * do not. `any` and `unknown` do not either: without type information nothing is proven.
  */
 export function isThenableType(tsm: TypeScriptModule, checker: ts.TypeChecker, type: ts.Type): boolean {
   return unionParts(getApparentTypeOf(tsm, checker, type)).some((part) => isThenablePart(tsm, checker, part));
@@ -17,11 +18,14 @@ function isThenablePart(tsm: TypeScriptModule, checker: ts.TypeChecker, part: ts
   if (!then) return false;
   const thenType = checker.getTypeOfSymbol(then);
   return thenType.getCallSignatures().some((signature) => {
-    const first = signature.parameters[0];
-    if (!first) return false;
-    const firstType = checker.getTypeOfSymbol(first);
-    return unionParts(firstType).some((candidate) => candidate.getCallSignatures().length > 0);
+    const [onFulfilled, onRejected] = signature.parameters;
+    return isCallbackParameter(checker, onFulfilled) && isCallbackParameter(checker, onRejected);
   });
+}
+
+function isCallbackParameter(checker: ts.TypeChecker, parameter: ts.Symbol | undefined): boolean {
+  if (!parameter) return false;
+  return unionParts(checker.getTypeOfSymbol(parameter)).some((candidate) => candidate.getCallSignatures().length > 0);
 }
 
 /** An array or tuple with a thenable element type: what `items.map(async …)` yields. */
@@ -42,18 +46,19 @@ export function returnsThenable(tsm: TypeScriptModule, checker: ts.TypeChecker, 
 }
 
 /**
- * A function type whose callers ignore the result: some signature returns `void` and none
- * accepts a thenable (`() => void | Promise<void>` is promise-aware and does not count).
+ * A function type whose callers ignore the result: every signature returns only `void` (or
+ * `undefined`). `() => void | Promise<void>` is promise-aware, and `() => void | (() => void)`
+ * (React's effect callback) uses the result as a cleanup, so neither counts.
  */
 export function isVoidReturningFunctionType(tsm: TypeScriptModule, checker: ts.TypeChecker, type: ts.Type): boolean {
-  let returnsVoid = false;
+  let signatures = 0;
   for (const part of unionParts(type)) {
+    if (part.flags & (tsm.TypeFlags.Undefined | tsm.TypeFlags.Null)) continue;
     for (const signature of part.getCallSignatures()) {
-      for (const result of unionParts(signature.getReturnType())) {
-        if (isThenableType(tsm, checker, result)) return false;
-        if (result.flags & tsm.TypeFlags.Void) returnsVoid = true;
-      }
+      signatures++;
+      const results = unionParts(signature.getReturnType());
+      if (!results.every((result) => (result.flags & (tsm.TypeFlags.Void | tsm.TypeFlags.Undefined)) !== 0)) return false;
     }
   }
-  return returnsVoid;
+  return signatures > 0;
 }

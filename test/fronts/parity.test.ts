@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ESLint } from 'eslint';
+import { globSync } from 'tinyglobby';
+import tseslint from 'typescript-eslint';
+import { describe, expect, it } from 'vitest';
+import { rules as definitions } from '@premortem/rules';
+import plugin from '@premortem/eslint-plugin';
+import { parseReport, repoRoot, runCli } from '../support/cli.js';
+
+const fixtureDir = path.join(repoRoot, 'fixtures/calendar-app');
+const implemented = new Set(definitions.map((rule) => rule.name));
+
+/** `file:line rule` for every `// premortem-expect: <rule>` marker of a rule that exists today. */
+function fixtureMarkers(files: string[]): string[] {
+  return files.flatMap((file) =>
+    readFileSync(path.join(fixtureDir, file), 'utf8')
+      .split('\n')
+      .flatMap((text, index) => {
+        const rule = /\/\/ premortem-expect: ([\w-]+)/.exec(text)?.[1];
+        return rule && implemented.has(rule) ? [`${file}:${index + 1} premortem/${rule}`] : [];
+      }),
+  );
+}
+
+describe('fixtures/calendar-app', () => {
+  const cli = runCli(['check', '.', '--format', 'json'], fixtureDir);
+  const report = parseReport(cli.stdout);
+  const cliFindings = report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`).sort();
+
+  it('the CLI reports exactly the planted hazards, and none of their fixed twins', () => {
+    expect(cli.status).toBe(1);
+    const analyzed = [...new Set(report.findings.map((f) => f.file))];
+    const markers = fixtureMarkers(listSources(fixtureDir));
+    expect(markers.length).toBeGreaterThan(5);
+    expect(report.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`).sort()).toEqual(markers.sort());
+    expect(analyzed.every((file) => !file.startsWith('src/generated/'))).toBe(true);
+  });
+
+  it('the ESLint plugin, configured as a user would, reports the same findings as the CLI', async () => {
+    const eslint = new ESLint({
+      cwd: fixtureDir,
+      overrideConfigFile: true,
+      overrideConfig: [
+        { ignores: ['src/generated/**'] },
+        {
+          files: ['**/*.{ts,tsx,mts,cts}'],
+          languageOptions: {
+            parser: tseslint.parser,
+            parserOptions: { projectService: true, tsconfigRootDir: fixtureDir },
+          },
+        },
+        plugin.configs.recommended,
+      ],
+    });
+    const results = await eslint.lintFiles(['.']);
+    const fatal = results.flatMap((r) => r.messages.filter((m) => m.fatal));
+    expect(fatal).toEqual([]);
+    const eslintFindings = results
+      .flatMap((r) => r.messages.map((m) => `${path.relative(fixtureDir, r.filePath)}:${m.line}:${m.column} ${m.ruleId}`))
+      .sort();
+    expect(eslintFindings).toEqual(cliFindings);
+  });
+});
+
+/** The fixture's own source files: not generated, not dependencies. */
+function listSources(dir: string): string[] {
+  return globSync('**/*.{ts,tsx,mts,cts}', { cwd: dir, ignore: ['**/node_modules/**', 'src/generated/**'] });
+}
