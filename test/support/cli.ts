@@ -6,7 +6,7 @@ import { afterAll } from 'vitest';
 import type { JsonReport } from '@premortem/core';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(repoRoot, 'packages/cli/dist/bin.js');
+const bin = path.join(repoRoot, 'packages/cli/bin/premortem.js');
 
 export interface CliResult {
   status: number | null;
