@@ -68,6 +68,10 @@ function isKnownVoidCallbackPosition(
   if (tsm.isIdentifier(callee) && TIMER_FUNCTIONS.has(callee.text) && index === 0) {
     return isGlobal(facts, callee);
   }
+  // `process.nextTick` is typed with `Function`, which hides that the result is ignored.
+  if (tsm.isPropertyAccessExpression(callee) && callee.name.text === 'nextTick' && index === 0) {
+    return isProcessIdentifier(tsm, callee.expression);
+  }
   if (tsm.isPropertyAccessExpression(callee) && LISTENER_METHODS.has(callee.name.text) && index === 1) {
     // Only where nothing is known about the parameter: a typed one was already judged.
     if (contextual && !(contextual.flags & tsm.TypeFlags.Any)) return false;

@@ -311,6 +311,11 @@ ruleTester.run('no-floating-promises', rule, {
       ],
     },
     {
+      name: 'async process.nextTick callback (typed as Function, recognized by name)',
+      code: `${prelude}process.nextTick(async () => { await save(); });`,
+      errors: [{ messageId: 'misusedCallback', line: 4, column: 18, data: { callee: 'process.nextTick' } }],
+    },
+    {
       name: 'async EventEmitter listener',
       code: `import { EventEmitter } from 'node:events';\n${prelude}const bus = new EventEmitter();\nbus.on('booking', async () => { await save(); });\nbus.once('close', async () => { await save(); });`,
       errors: [
