@@ -13,15 +13,10 @@ export interface EnabledRule {
   options: object;
 }
 
-export interface AnalyzeFileInput {
-  ts: TypeScriptModule;
-  program: ts.Program;
-  checker: ts.TypeChecker;
-  sourceFile: ts.SourceFile;
+export interface AnalyzeFileInput extends WalkInput {
   rules: readonly EnabledRule[];
   /** Turns an absolute file name into the project-relative form used in fingerprints. */
   relativePath(fileName: string): string;
-  timings?: Timings;
 }
 
 type Handler = (node: ts.Node) => void;
@@ -34,6 +29,11 @@ export interface WalkInput {
   sourceFile: ts.SourceFile;
   rules: readonly Pick<EnabledRule, 'rule' | 'options'>[];
   timings?: Timings;
+  /**
+   * When set, a rule that throws is stopped for this file and reported here, and the walk goes
+   * on with the other rules: one detector's bug must not hide every other finding in CI.
+   */
+  onRuleError?: (rule: RuleDefinition, error: unknown, node: ts.Node) => void;
 }
 
 /**
@@ -54,10 +54,12 @@ export function walkFile(input: WalkInput, onReport: (rule: RuleDefinition, repo
     };
     const visitor = enabled.rule.create(context);
     const label = ruleId(enabled.rule);
+    const guard = input.onRuleError ? guardRule(enabled.rule, input.onRuleError) : undefined;
     for (const [kind, handler] of Object.entries(visitor)) {
       if (!handler) continue;
+      const guarded = guard ? guard(handler) : handler;
       const list = (handlers[Number(kind)] ??= []);
-      list.push(input.timings ? input.timings.wrap(label, handler) : handler);
+      list.push(input.timings ? input.timings.wrap(label, guarded) : guarded);
     }
   }
   const visit = (node: ts.Node): void => {
@@ -66,6 +68,22 @@ export function walkFile(input: WalkInput, onReport: (rule: RuleDefinition, repo
     tsm.forEachChild(node, visit);
   };
   visit(sourceFile);
+}
+
+function guardRule(
+  rule: RuleDefinition,
+  onRuleError: NonNullable<WalkInput['onRuleError']>,
+): (handler: Handler) => Handler {
+  let failed = false;
+  return (handler) => (node) => {
+    if (failed) return;
+    try {
+      handler(node);
+    } catch (error) {
+      failed = true;
+      onRuleError(rule, error, node);
+    }
+  };
 }
 
 /**

@@ -53,7 +53,16 @@ export function runAnalysis(input: RunInput): RunResult {
       } else if (isGeneratedFile(sourceFile)) {
         generated++;
       } else {
-        findings.push(...analyzeFile({ ts: tsm, program, checker, sourceFile, rules: input.rules, relativePath, ...(timings ? { timings } : {}) }));
+        const onRuleError = (rule: { name: string }, error: unknown, node: { getStart(): number }) => {
+          const { line } = sourceFile.getLineAndCharacterOfPosition(node.getStart());
+          const reason = error instanceof Error ? error.message : String(error);
+          notes.push(
+            `rule premortem/${rule.name} failed on ${toPosixRelative(input.cwd, fileName)}:${line + 1} and skipped the rest of that file (${reason}). This is a premortem bug; please report it.`,
+          );
+        };
+        findings.push(
+          ...analyzeFile({ ts: tsm, program, checker, sourceFile, rules: input.rules, relativePath, onRuleError, ...(timings ? { timings } : {}) }),
+        );
       }
       input.onProgress?.(++done, total);
     }
