@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import premortem from '@premortem/eslint-plugin';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'fixtures/**', 'test/corpus/**', 'test/rules/fixture/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'fixtures/**', 'test/rules/fixture/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

@@ -1,11 +1,18 @@
 import type ts from 'typescript';
-import { isVoidReturningFunctionType, returnsThenable, skipOuterExpressions, type TypeScriptModule } from '@premortem/core';
+import {
+  isThenableType,
+  isVoidReturningFunctionType,
+  returnsThenable,
+  skipOuterExpressions,
+  type TypeScriptModule,
+} from '@premortem/core';
 import type { TypeFacts } from './classify.js';
 
 /** Globals that call their first argument later and ignore what it returns. */
 const TIMER_FUNCTIONS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask']);
 /** EventEmitter registration methods; the listener is the second argument. */
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
+const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 
 /**
  * True when `argument` is a promise-returning function handed to a callee that ignores its
@@ -23,9 +30,19 @@ export function isMisusedCallback(
   if (!returnsPromise(facts, fn)) return false;
   if ((tsm.isArrowFunction(fn) || tsm.isFunctionExpression(fn)) && cannotReject(tsm, fn)) return false;
 
+  if (isPromiseMethodCall(facts, call)) return false;
+
   const contextual = checker.getContextualType(argument);
   if (contextual && isVoidReturningFunctionType(tsm, checker, contextual)) return true;
   return isKnownVoidCallbackPosition(facts, call, index, contextual);
+}
+
+/** `p.then/catch/finally(cb)`: the promise itself awaits what `cb` returns, despite `() => void` in lib.d.ts. */
+function isPromiseMethodCall(facts: TypeFacts, call: ts.CallExpression | ts.NewExpression): boolean {
+  const { ts: tsm, checker } = facts;
+  const callee = skipOuterExpressions(tsm, call.expression);
+  if (!tsm.isPropertyAccessExpression(callee) || !PROMISE_METHODS.has(callee.name.text)) return false;
+  return isThenableType(tsm, checker, checker.getTypeAtLocation(callee.expression));
 }
 
 function isFunctionValue(tsm: TypeScriptModule, node: ts.Expression): boolean {

@@ -174,8 +174,11 @@ function describe(tsm: TypeScriptModule, sourceFile: ts.SourceFile, expression: 
 }
 
 function describeCallee(tsm: TypeScriptModule, sourceFile: ts.SourceFile, call: ts.CallExpression | ts.NewExpression): string {
-  const callee = call.expression.getText(sourceFile);
-  return truncate(tsm.isNewExpression(call) ? `new ${callee}` : callee);
+  const callee = skipOuterExpressions(tsm, call.expression);
+  let text = callee.getText(sourceFile);
+  // A long receiver (a chain spanning lines) says less than the method's name.
+  if (tsm.isPropertyAccessExpression(callee) && (text.includes('\n') || text.length > 40)) text = `….${callee.name.text}`;
+  return truncate(tsm.isNewExpression(call) ? `new ${text}` : text);
 }
 
 function truncate(text: string): string {

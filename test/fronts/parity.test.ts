@@ -38,30 +38,41 @@ describe('fixtures/calendar-app', () => {
   });
 
   it('the ESLint plugin, configured as a user would, reports the same findings as the CLI', async () => {
-    const eslint = new ESLint({
-      cwd: fixtureDir,
-      overrideConfigFile: true,
-      overrideConfig: [
-        { ignores: ['src/generated/**'] },
-        {
-          files: ['**/*.{ts,tsx,mts,cts}'],
-          languageOptions: {
-            parser: tseslint.parser,
-            parserOptions: { projectService: true, tsconfigRootDir: fixtureDir },
-          },
-        },
-        plugin.configs.recommended,
-      ],
-    });
-    const results = await eslint.lintFiles(['.']);
-    const fatal = results.flatMap((r) => r.messages.filter((m) => m.fatal));
-    expect(fatal).toEqual([]);
-    const eslintFindings = results
-      .flatMap((r) => r.messages.map((m) => `${path.relative(fixtureDir, r.filePath)}:${m.line}:${m.column} ${m.ruleId}`))
-      .sort();
-    expect(eslintFindings).toEqual(cliFindings);
+    expect(await lintWithEslint(fixtureDir, ['src/generated/**'])).toEqual(cliFindings);
   });
 });
+
+describe('fixtures/corpus/no-floating-promises', () => {
+  it('the ESLint plugin and the CLI report the same findings', async () => {
+    const dir = path.join(repoRoot, 'fixtures/corpus/no-floating-promises');
+    const cli = parseReport(runCli(['check', '.', '--format', 'json'], dir).stdout)
+      .findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`)
+      .sort();
+    expect(cli.length).toBeGreaterThan(80);
+    expect(await lintWithEslint(dir, [])).toEqual(cli);
+  });
+});
+
+/** Lints a folder as a user's eslint.config.js would: typescript-eslint's parser and our preset. */
+async function lintWithEslint(dir: string, ignores: string[]): Promise<string[]> {
+  const eslint = new ESLint({
+    cwd: dir,
+    overrideConfigFile: true,
+    overrideConfig: [
+      { ignores },
+      {
+        files: ['**/*.{ts,tsx,mts,cts}'],
+        languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: dir } },
+      },
+      plugin.configs.recommended,
+    ],
+  });
+  const results = await eslint.lintFiles(['.']);
+  expect(results.flatMap((r) => r.messages.filter((m) => m.fatal))).toEqual([]);
+  return results
+    .flatMap((r) => r.messages.map((m) => `${path.relative(dir, r.filePath)}:${m.line}:${m.column} ${m.ruleId}`))
+    .sort();
+}
 
 /** The fixture's own source files: not generated, not dependencies. */
 function listSources(dir: string): string[] {

@@ -62,6 +62,10 @@ ruleTester.run('no-floating-promises', rule, {
       name: 'async callback where the parameter returns unknown',
       code: `${prelude} declare function run(cb: () => unknown): void; run(async () => { await save(); });`,
     },
+    {
+      name: 'an async callback to finally is awaited by the promise itself',
+      code: `${prelude} save().catch(() => {}).finally(async () => { await save(); });`,
+    },
     { name: 'sync timer callback', code: `setTimeout(() => console.log('tick'), 10);` },
     {
       name: 'JSX event handler prop is browser code (default)',
