@@ -8,7 +8,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.js', 'vitest.config.ts'], defaultProject: 'test/tsconfig.json' },
+        projectService: { allowDefaultProject: ['eslint.config.js', 'vitest.config.ts', 'packages/cli/bin/*.js'], defaultProject: 'test/tsconfig.json' },
         tsconfigRootDir: import.meta.dirname,
       },
     },

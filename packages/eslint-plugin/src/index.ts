@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { TSESLint } from '@typescript-eslint/utils';
+import type { ESLint, Linter } from 'eslint';
 import { buildPreset, presetOptionOverrides, ruleId, type PresetName } from '@premortem/core';
 import { rules as definitions } from '@premortem/rules';
 import { toEslintRule } from './to-eslint-rule.js';
@@ -10,7 +11,7 @@ const rules: Record<string, TSESLint.RuleModule<string, [object]>> = Object.from
   definitions.map((definition) => [definition.name, toEslintRule(definition)]),
 );
 
-type FlatConfig = TSESLint.FlatConfig.Config;
+type FlatConfig = Linter.Config;
 
 const TYPESCRIPT_FILES = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
 
@@ -23,7 +24,7 @@ const plugin = {
 /** Presets come from rule metadata, so they cannot drift from the rules or the CLI. */
 function presetConfig(preset: PresetName): FlatConfig {
   const entries = buildPreset(definitions, preset);
-  const ruleEntries: FlatConfig['rules'] = {};
+  const ruleEntries: Linter.RulesRecord = {};
   for (const definition of definitions) {
     const entry = entries.get(ruleId(definition));
     if (!entry) continue;
@@ -35,7 +36,8 @@ function presetConfig(preset: PresetName): FlatConfig {
     name: `premortem/${preset}`,
     // Typed rules need typescript-eslint's parser; plain JS files usually are not in a tsconfig.
     files: TYPESCRIPT_FILES,
-    plugins: { premortem: plugin as unknown as TSESLint.FlatConfig.Plugin },
+    // typescript-eslint's rule type and ESLint's describe the same object differently.
+    plugins: { premortem: plugin as unknown as ESLint.Plugin },
     rules: ruleEntries,
   };
 }
