@@ -44,17 +44,22 @@ const throwsOnIdentifiers = defineRule<'never', object>({
 
 const enabled = (rule: RuleDefinition): EnabledRule => ({ rule, severity: 'error', options: {} });
 
+function analyze(code: string, rules: RuleDefinition[], onRuleError?: Parameters<typeof analyzeFile>[0]['onRuleError']) {
+  const { program, sourceFile } = programFor(code);
+  return analyzeFile({
+    ts,
+    program,
+    checker: program.getTypeChecker(),
+    sourceFile,
+    rules: rules.map(enabled),
+    relativePath: () => 'file.ts',
+    ...(onRuleError ? { onRuleError } : {}),
+  });
+}
+
 describe('analyzeFile', () => {
   it('runs several rules in one walk and interpolates messages', () => {
-    const { program, sourceFile } = programFor('a();\nfunction f() { b(); }\n');
-    const findings = analyzeFile({
-      ts,
-      program,
-      checker: program.getTypeChecker(),
-      sourceFile,
-      rules: [enabled(reportsCalls)],
-      relativePath: () => 'file.ts',
-    });
+    const findings = analyze('a();\nfunction f() { b(); }\n', [reportsCalls]);
     expect(findings.map((f) => [f.line, f.column, f.message])).toEqual([
       [1, 1, 'call to a'],
       [2, 16, 'call to b'],
@@ -62,41 +67,23 @@ describe('analyzeFile', () => {
   });
 
   it('keeps going when one rule throws, and says which rule failed where', () => {
-    const { program, sourceFile } = programFor('a();\nb();\n');
     const failures: string[] = [];
-    const findings = analyzeFile({
-      ts,
-      program,
-      checker: program.getTypeChecker(),
-      sourceFile,
-      rules: [enabled(throwsOnIdentifiers), enabled(reportsCalls)],
-      relativePath: () => 'file.ts',
-      onRuleError: (rule, error, node) => failures.push(`${rule.name}: ${(error as Error).message} at ${node.getText()}`),
-    });
+    const findings = analyze('a();\nb();\n', [throwsOnIdentifiers, reportsCalls], (rule, error, node) =>
+      failures.push(`${rule.name}: ${(error as Error).message} at ${node.getText()}`),
+    );
     expect(findings.map((f) => f.message)).toEqual(['call to a', 'call to b']);
     // Stopped after its first failure in this file.
     expect(failures).toEqual(['throws: detector bug at a']);
   });
 
   it('turns a syntax error into one premortem/parse-error finding instead of running rules', () => {
-    const { program, sourceFile } = programFor('a(;\n');
-    const findings = analyzeFile({
-      ts,
-      program,
-      checker: program.getTypeChecker(),
-      sourceFile,
-      rules: [enabled(reportsCalls)],
-      relativePath: () => 'file.ts',
-    });
+    const findings = analyze('a(;\n', [reportsCalls]);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ ruleId: 'premortem/parse-error', severity: 'error', line: 1, column: 3 });
   });
 
   it('gives identical code in one declaration distinct, order-stable fingerprints', () => {
-    const run = (code: string) => {
-      const { program, sourceFile } = programFor(code);
-      return analyzeFile({ ts, program, checker: program.getTypeChecker(), sourceFile, rules: [enabled(reportsCalls)], relativePath: () => 'file.ts' });
-    };
+    const run = (code: string) => analyze(code, [reportsCalls]);
     const before = run('function f() {\n  a();\n  a();\n}\n');
     const after = run('const unrelated = 1;\n\nfunction f() {\n  a();\n\n  a();\n}\n');
     expect(new Set(before.map((f) => f.fingerprint)).size).toBe(2);
