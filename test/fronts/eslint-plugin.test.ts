@@ -37,8 +37,12 @@ describe('the ESLint plugin', () => {
   it('ships flat-config presets named after themselves, with strict options only where they differ', () => {
     expect(plugin.configs.recommended.name).toBe('premortem/recommended');
     expect(plugin.configs.recommended.files).toEqual(['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts']);
-    expect(plugin.configs.recommended.rules).toEqual({ 'premortem/no-floating-promises': 'error' });
-    expect(plugin.configs.strict.rules).toEqual({ 'premortem/no-floating-promises': ['error', { ignoreVoid: false }] });
+    expect(plugin.configs.recommended.rules).toEqual({
+      'premortem/no-floating-promises': 'error',
+      'premortem/no-unbounded-query': 'error',
+      'premortem/no-query-in-loop': 'error',
+    });
+    expect(plugin.configs.strict.rules).toMatchObject({ 'premortem/no-floating-promises': ['error', { ignoreVoid: false }] });
     expect(plugin.configs.strict.plugins?.premortem).toBe(plugin);
   });
 

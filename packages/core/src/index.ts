@@ -19,3 +19,23 @@ export { isGeneratedFile } from './ast/generated.js';
 export { unionParts } from './types/union-parts.js';
 export { isThenableType, isThenableArrayType, returnsThenable, isVoidReturningFunctionType } from './types/thenable.js';
 export { ruleDocsUrl } from './docs-url.js';
+export { getEnclosingIteration, hasAwaitBefore, type Iteration } from './ast/enclosing-iteration.js';
+export { getProjectFacts, type ProjectFacts } from './engine/project-facts.js';
+export { loadConfig, CONFIG_FILE, type PremortemConfig } from './config/load-config.js';
+export * from './prisma/schema.js';
+export { readPrismaSchema, type SchemaSource } from './prisma/read-schema.js';
+export { locatePrismaSchema, readSchemaFromConfig, type SchemaLocation } from './prisma/locate-schema.js';
+export { loadPrismaSchema } from './prisma/schema-loader.js';
+export { getPrismaCallSite, resolveLocalObject, type PrismaCallSite, type PrismaCallFacts } from './prisma/recognize-call.js';
+export { getQueryShape, getPropertyValue, type QueryShape, type FieldFilter, type RelationRead, type Bound } from './prisma/query-shape.js';
+export { estimateQuery, childrenPerParent, DEFAULT_CHILDREN_PER_PARENT, type QueryCost } from './prisma/estimate-query.js';
+export {
+  TableStatistics,
+  readStatsFile,
+  STATS_FILE,
+  DEFAULT_TABLE_ROWS,
+  type StatsFile,
+  type ModelStats,
+  type ColumnStats,
+  type RowsSource,
+} from './prisma/table-statistics.js';

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { ProjectFacts } from './engine/project-facts.js';
 
 /** The TypeScript module that made the nodes a rule reads. Never import a second copy. */
 export type TypeScriptModule = typeof ts;
@@ -66,6 +67,8 @@ export interface Report<MessageIds extends string> {
   suggest?: Suggestion<MessageIds>[];
   /** Places that explain the finding (a mount chain, a call chain). */
   path?: PathStep[];
+  /** Overrides the configured severity in the CLI (e.g. by estimated cost); ESLint keeps its own. */
+  severity?: Severity;
 }
 
 export interface RuleContext<MessageIds extends string, Options extends object> {
@@ -74,6 +77,8 @@ export interface RuleContext<MessageIds extends string, Options extends object> 
   readonly checker: ts.TypeChecker;
   readonly sourceFile: ts.SourceFile;
   readonly options: Readonly<Options>;
+  /** Project-wide facts (Prisma schema, table statistics), computed once per Program. */
+  readonly project: ProjectFacts;
   report(report: Report<MessageIds>): void;
 }
 

@@ -4,6 +4,7 @@ import { getRange } from '../ast/locations.js';
 import { FingerprintCounter } from '../fingerprint.js';
 import { PARSE_ERROR_RULE_ID, interpolate, type Finding } from '../findings.js';
 import { ruleId, type Report, type RuleContext, type RuleDefinition, type Severity, type TypeScriptModule } from '../rule.js';
+import { getProjectFacts } from './project-facts.js';
 import type { Timings } from './timings.js';
 
 export interface EnabledRule {
@@ -43,6 +44,7 @@ export interface WalkInput {
 export function walkFile(input: WalkInput, onReport: (rule: RuleDefinition, report: Report<string>) => void): void {
   const { ts: tsm, sourceFile } = input;
   const handlers: Handler[][] = [];
+  const project = getProjectFacts(tsm, input.program);
   for (const enabled of input.rules) {
     const context: RuleContext<string, object> = {
       ts: tsm,
@@ -50,6 +52,7 @@ export function walkFile(input: WalkInput, onReport: (rule: RuleDefinition, repo
       checker: input.checker,
       sourceFile,
       options: enabled.options,
+      project,
       report: (report) => onReport(enabled.rule, report),
     };
     const visitor = enabled.rule.create(context);
@@ -119,7 +122,7 @@ function toFinding(
   const messages: Record<string, string> = enabled.rule.meta.messages;
   const finding: Finding = {
     ruleId: id,
-    severity: enabled.severity,
+    severity: report.severity ?? enabled.severity,
     file: sourceFile.fileName,
     ...getRange(sourceFile, report.node),
     message: interpolate(messages[report.messageId] ?? report.messageId, report.data),

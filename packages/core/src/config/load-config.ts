@@ -1,0 +1,45 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+
+/** Where premortem looks for its configuration, relative to the project root. */
+export const CONFIG_FILE = path.join('.github', 'premortem.yml');
+const MAX_CONFIG_BYTES = 256 * 1024;
+
+const configSchema = z
+  .object({
+    prisma: z
+      .object({
+        rows: z.record(z.string(), z.number().int().nonnegative()).optional().describe('Rows per model, when premortem stats has not measured them'),
+        stats: z.string().optional().describe('Path of the stats file written by premortem stats'),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type PremortemConfig = z.infer<typeof configSchema>;
+
+/**
+ * Reads `.github/premortem.yml` under `rootDir`. It is data, never code: YAML only, size-limited,
+ * validated; a bad file is a usage error that names the key and the problem.
+ */
+export function loadConfig(rootDir: string): { config: PremortemConfig; file: string | undefined } {
+  const file = path.join(rootDir, CONFIG_FILE);
+  if (!existsSync(file)) return { config: {}, file: undefined };
+  if (statSync(file).size > MAX_CONFIG_BYTES) throw new UsageError(`${file} is larger than 256 KB; a premortem config is a few lines.`);
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${file} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const result = configSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    throw new UsageError(`${file} is invalid:\n  ${problems.join('\n  ')}`);
+  }
+  return { config: result.data, file };
+}

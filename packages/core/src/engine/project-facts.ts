@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type ts from 'typescript';
+import { loadConfig, type PremortemConfig } from '../config/load-config.js';
+import { loadPrismaSchema } from '../prisma/schema-loader.js';
+import type { PrismaSchema } from '../prisma/schema.js';
+import { readStatsFile, STATS_FILE, TableStatistics } from '../prisma/table-statistics.js';
+import type { TypeScriptModule } from '../rule.js';
+import { findProjectRoot } from './project-root.js';
+
+/**
+ * Facts about the whole project that rules share: computed once per Program, on first use, and
+ * cached by Program so the editor and a CLI run each pay for them once.
+ */
+export interface ProjectFacts {
+  /** The tsconfig's folder (or the Program's working folder). */
+  readonly rootDir: string;
+  /** The enclosing git work tree, where config and stats files live. */
+  readonly repositoryRoot: string;
+  config(): PremortemConfig;
+  /** The parsed Prisma schema, or undefined when the project has none. */
+  prismaSchema(): PrismaSchema | undefined;
+  tableStatistics(): TableStatistics;
+}
+
+const cache = new WeakMap<ts.Program, ProjectFacts>();
+
+export function getProjectFacts(tsm: TypeScriptModule, program: ts.Program): ProjectFacts {
+  let facts = cache.get(program);
+  if (!facts) {
+    facts = createProjectFacts(tsm, program);
+    cache.set(program, facts);
+  }
+  return facts;
+}
+
+function createProjectFacts(tsm: TypeScriptModule, program: ts.Program): ProjectFacts {
+  const configFile = program.getCompilerOptions().configFilePath;
+  const rootDir = typeof configFile === 'string' ? path.dirname(configFile) : program.getCurrentDirectory();
+  const repositoryRoot = findProjectRoot(rootDir);
+  const once = <T>(compute: () => T): (() => T) => {
+    let value: { v: T } | undefined;
+    return () => (value ??= { v: compute() }).v;
+  };
+  const config = once(() => loadConfig(repositoryRoot).config);
+  const prismaSchema = once(() => loadPrismaSchema(tsm, rootDir) ?? (repositoryRoot !== rootDir ? loadPrismaSchema(tsm, repositoryRoot) : undefined));
+  const tableStatistics = once(() => {
+    const configured = config().prisma;
+    const candidates = configured?.stats
+      ? [path.resolve(repositoryRoot, configured.stats)]
+      : [path.join(rootDir, STATS_FILE), path.join(repositoryRoot, STATS_FILE)];
+    const file = candidates.find((candidate) => existsSync(candidate));
+    return new TableStatistics(file ? readStatsFile(file) : undefined, configured?.rows ?? {});
+  });
+  return { rootDir, repositoryRoot, config, prismaSchema, tableStatistics };
+}

@@ -1,0 +1,150 @@
+import { findServingIndex, getForeignKeyTarget, isUniqueLookup, type PrismaIndex, type PrismaModel, type PrismaSchema } from './schema.js';
+import type { Bound, FieldFilter, QueryShape, RelationRead } from './query-shape.js';
+import type { TableStatistics } from './table-statistics.js';
+
+export interface QueryCost {
+  bounded: boolean;
+  /** Rows of the queried model returned, before nested relations. */
+  returnedRows: number;
+  /** `Booking(userId,startTime)`, or `none` when no index serves the filter (a sequential scan). */
+  index: string;
+  /** Rows returned, nested relations included. */
+  estimatedRows: number;
+  /** Rows the database reads to answer. */
+  estimatedRowsRead: number;
+  costClass: string;
+}
+
+/** Children per parent row when table sizes are unknown; documented in docs/query-cost.md. */
+export const DEFAULT_CHILDREN_PER_PARENT = 50;
+
+const SINGLE_ROW_OPERATIONS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'create', 'update', 'upsert', 'delete']);
+const AGGREGATES = new Set(['count', 'aggregate']);
+
+/**
+ * The cost of one Prisma call from its shape, the schema's indexes and table statistics,
+ * the way PostgreSQL's planner reasons: rows × selectivity of each filter (independent),
+ * an index when its leftmost fields are all filtered by equality, a bound from `take`.
+ */
+export function estimateQuery(
+  schema: PrismaSchema,
+  stats: TableStatistics,
+  model: PrismaModel,
+  operation: string,
+  shape: QueryShape,
+): QueryCost {
+  const tableRows = stats.rows(model.name);
+  const equalityFields = shape.filters.filter((f) => f.kind === 'equals').map((f) => f.field);
+  const index = findServingIndex(model, equalityFields);
+  const unique = isUniqueLookup(model, equalityFields);
+  const matched = unique ? 1 : Math.max(1, tableRows * combinedSelectivity(schema, stats, model, shape.filters));
+  const limit = bound(shape.take);
+  const singleRow = unique || SINGLE_ROW_OPERATIONS.has(operation);
+  const returnedTop = AGGREGATES.has(operation) ? 1 : Math.min(matched, singleRow ? 1 : (limit ?? Infinity));
+  const fanOut = nestedRows(schema, stats, model, shape.relations, returnedTop);
+  const rowsRead = index ? matched : tableRows;
+  const bounded = singleRow || AGGREGATES.has(operation) || limit !== undefined || shape.take.kind === 'expression';
+
+  return {
+    bounded,
+    returnedRows: Math.round(returnedTop),
+    index: index ? `${model.name}(${index.fields.join(',')})` : 'none',
+    estimatedRows: Math.round(returnedTop + fanOut),
+    estimatedRowsRead: Math.round(rowsRead),
+    costClass: describeCost(schema, model, operation, shape, { unique, index, limit, tableRows }),
+  };
+}
+
+function bound(take: Bound): number | undefined {
+  return take.kind === 'literal' ? take.value : undefined;
+}
+
+function combinedSelectivity(schema: PrismaSchema, stats: TableStatistics, model: PrismaModel, filters: readonly FieldFilter[]): number {
+  return filters.reduce((product, filter) => product * selectivity(schema, stats, model, filter), 1);
+}
+
+// PostgreSQL's defaults when it has no statistics (selfuncs.h): equality 0.005, range 1/3, pattern 0.005.
+const DEFAULT_EQUALITY = 0.005;
+const DEFAULT_RANGE = 1 / 3;
+const DEFAULT_PATTERN = 0.005;
+
+function selectivity(schema: PrismaSchema, stats: TableStatistics, model: PrismaModel, filter: FieldFilter): number {
+  const equality = () => equalitySelectivity(schema, stats, model, filter.field, filter.literal);
+  switch (filter.kind) {
+    case 'equals':
+      return equality();
+    case 'in':
+      return Math.min(1, (filter.count ?? 10) * equality());
+    case 'range':
+      return DEFAULT_RANGE;
+    case 'pattern':
+      return DEFAULT_PATTERN;
+    case 'not':
+      return 1 - equality();
+    case 'other':
+      return 1;
+  }
+}
+
+function equalitySelectivity(schema: PrismaSchema, stats: TableStatistics, model: PrismaModel, fieldName: string, literal: string | undefined): number {
+  const field = model.fields.get(fieldName);
+  if (!field) return DEFAULT_EQUALITY;
+  if (field.isId || field.isUnique) return 1 / Math.max(1, stats.rows(model.name));
+  const measured = stats.equalitySelectivity(model.name, fieldName, literal);
+  if (measured !== undefined) return measured;
+  if (field.type === 'Boolean') return 0.5;
+  const enumValues = schema.enums.get(field.type);
+  if (enumValues && enumValues.length > 0) return 1 / enumValues.length;
+  // A foreign key: the average number of children per parent.
+  const parent = getForeignKeyTarget(model, fieldName);
+  const parentModel = parent ? schema.models.get(parent) : undefined;
+  if (parentModel) return childrenPerParent(stats, parentModel, model) / Math.max(1, stats.rows(model.name));
+  return DEFAULT_EQUALITY;
+}
+
+function nestedRows(schema: PrismaSchema, stats: TableStatistics, parent: PrismaModel, relations: readonly RelationRead[], parentRows: number): number {
+  let total = 0;
+  for (const relation of relations) {
+    const perParent = relation.toMany
+      ? Math.min(bound(relation.take) ?? Infinity, childrenPerParent(stats, parent, relation.model))
+      : 1;
+    const rows = parentRows * perParent;
+    total += rows + nestedRows(schema, stats, relation.model, relation.children, rows);
+  }
+  return total;
+}
+
+/**
+ * Average children per parent row: measured or configured sizes when both are known, else the
+ * documented default (two default-sized tables say nothing about their ratio).
+ */
+export function childrenPerParent(stats: TableStatistics, parent: PrismaModel, child: PrismaModel): number {
+  if (stats.source(parent.name) === 'default' || stats.source(child.name) === 'default') return DEFAULT_CHILDREN_PER_PARENT;
+  return Math.max(1, stats.rows(child.name) / Math.max(1, stats.rows(parent.name)));
+}
+
+function describeCost(
+  schema: PrismaSchema,
+  model: PrismaModel,
+  operation: string,
+  shape: QueryShape,
+  facts: { unique: boolean; index: PrismaIndex | undefined; limit: number | undefined; tableRows: number },
+): string {
+  const plural = pluralize(model.name);
+  if (AGGREGATES.has(operation)) return facts.index ? `counts matching ${model.name} rows through an index` : `scans all ${model.name} rows to count`;
+  if (facts.unique) return 'one row by unique key';
+  if (!facts.index && shape.filters.some((f) => f.kind !== 'other')) return `scans all ${model.name} rows (no index serves the filter)`;
+  if (SINGLE_ROW_OPERATIONS.has(operation)) return facts.index ? 'first matching row through an index' : `first matching row of a scan over ${model.name}`;
+  if (facts.limit !== undefined) return `at most ${facts.limit} rows`;
+  if (shape.take.kind === 'expression') return 'bounded by a computed take';
+  const owner = shape.filters.map((f) => getForeignKeyTarget(model, f.field)).find((target) => target !== undefined);
+  if (owner) return `grows with the ${owner.charAt(0).toLowerCase() + owner.slice(1)}'s ${plural.toLowerCase()}`;
+  if (shape.filters.length === 0) return `reads all ${model.name} rows`;
+  return `grows with the matching ${model.name} rows`;
+}
+
+function pluralize(name: string): string {
+  if (/[^aeiou]y$/i.test(name)) return name.slice(0, -1) + 'ies';
+  if (/(s|x|z|ch|sh)$/i.test(name)) return name + 'es';
+  return name + 's';
+}

@@ -1,0 +1,207 @@
+import type ts from 'typescript';
+import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
+import type { TypeScriptModule } from '../rule.js';
+import { resolveLocalObject } from './recognize-call.js';
+import type { PrismaModel, PrismaSchema } from './schema.js';
+
+export type FilterKind = 'equals' | 'in' | 'range' | 'pattern' | 'not' | 'other';
+
+export interface FieldFilter {
+  field: string;
+  kind: FilterKind;
+  /** The compared value when it is a literal (for most-common-value statistics). */
+  literal?: string;
+  /** Number of values of an `in: [...]` literal. */
+  count?: number;
+}
+
+export interface RelationRead {
+  /** The `include`/`select` property naming the relation: where a report is anchored. */
+  node: ts.ObjectLiteralElementLike;
+  field: string;
+  model: PrismaModel;
+  toMany: boolean;
+  take: Bound;
+  children: RelationRead[];
+}
+
+/** A row limit: a literal number, an expression (bounded, size unknown) or none. */
+export type Bound = { kind: 'literal'; value: number } | { kind: 'expression' } | { kind: 'none' };
+
+export interface QueryShape {
+  take: Bound;
+  hasCursor: boolean;
+  filters: FieldFilter[];
+  /** False when part of `where` is built elsewhere (spreads, variables, OR/NOT trees). */
+  whereKnown: boolean;
+  relations: RelationRead[];
+}
+
+/** What a call's arguments ask of the database, read from the object literal. */
+export function getQueryShape(
+  tsm: TypeScriptModule,
+  schema: PrismaSchema,
+  model: PrismaModel,
+  args: ts.ObjectLiteralExpression | undefined,
+): QueryShape {
+  if (!args) return { take: { kind: 'none' }, hasCursor: false, filters: [], whereKnown: true, relations: [] };
+  const where = getPropertyValue(tsm, args, 'where');
+  const whereObject = where ? resolveLocalObject(tsm, where) : undefined;
+  const filters: FieldFilter[] = [];
+  const whereKnown = where === undefined || (whereObject !== undefined && collectFilters(tsm, model, whereObject, filters));
+  return {
+    take: getBound(tsm, args),
+    hasCursor: getPropertyValue(tsm, args, 'cursor') !== undefined,
+    filters,
+    whereKnown,
+    relations: collectRelationReads(tsm, schema, model, args),
+  };
+}
+
+export function getPropertyValue(tsm: TypeScriptModule, object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (const property of object.properties) {
+    if (tsm.isPropertyAssignment(property) && propertyName(tsm, property.name) === name) return property.initializer;
+    if (tsm.isShorthandPropertyAssignment(property) && property.name.text === name) return property.name;
+  }
+  return undefined;
+}
+
+function propertyName(tsm: TypeScriptModule, name: ts.PropertyName): string | undefined {
+  if (tsm.isIdentifier(name) || tsm.isStringLiteral(name) || tsm.isNumericLiteral(name)) return name.text;
+  return undefined;
+}
+
+function getBound(tsm: TypeScriptModule, object: ts.ObjectLiteralExpression): Bound {
+  const take = getPropertyValue(tsm, object, 'take');
+  if (!take) return { kind: 'none' };
+  const value = skipOuterExpressions(tsm, take);
+  if (tsm.isIdentifier(value) && value.text === 'undefined') return { kind: 'none' };
+  if (tsm.isNumericLiteral(value)) return { kind: 'literal', value: Number(value.text) };
+  if (tsm.isPrefixUnaryExpression(value) && tsm.isNumericLiteral(value.operand)) {
+    return { kind: 'literal', value: Math.abs(Number(value.operand.text)) };
+  }
+  return { kind: 'expression' };
+}
+
+const OPERATOR_KINDS: Record<string, FilterKind> = {
+  equals: 'equals',
+  in: 'in',
+  gt: 'range',
+  gte: 'range',
+  lt: 'range',
+  lte: 'range',
+  contains: 'pattern',
+  startsWith: 'pattern',
+  endsWith: 'pattern',
+  search: 'pattern',
+  not: 'not',
+  notIn: 'not',
+};
+
+/** Top-level conjunctive filters; returns false when some part cannot be read. */
+function collectFilters(tsm: TypeScriptModule, model: PrismaModel, where: ts.ObjectLiteralExpression, into: FieldFilter[]): boolean {
+  let known = true;
+  for (const property of where.properties) {
+    if (tsm.isSpreadAssignment(property)) {
+      known = false;
+      continue;
+    }
+    if (!tsm.isPropertyAssignment(property) && !tsm.isShorthandPropertyAssignment(property)) {
+      known = false;
+      continue;
+    }
+    const name = propertyName(tsm, property.name);
+    if (!name) {
+      known = false;
+      continue;
+    }
+    const value = tsm.isPropertyAssignment(property) ? skipOuterExpressions(tsm, property.initializer) : property.name;
+    if (name === 'AND') {
+      const parts = tsm.isArrayLiteralExpression(value) ? value.elements : [value];
+      for (const part of parts) {
+        const object = resolveLocalObject(tsm, part);
+        known = (object !== undefined && collectFilters(tsm, model, object, into)) && known;
+      }
+      continue;
+    }
+    if (name === 'OR' || name === 'NOT') {
+      into.push({ field: name, kind: 'other' });
+      continue;
+    }
+    const field = model.fields.get(name);
+    if (!field) {
+      // A compound unique input such as `userId_startTime: { userId, startTime }`.
+      const compound = tsm.isObjectLiteralExpression(value) ? compoundFields(tsm, model, name, value) : undefined;
+      if (compound) into.push(...compound.map((f) => ({ field: f, kind: 'equals' as const })));
+      else known = false;
+      continue;
+    }
+    if (field.kind === 'relation') {
+      into.push({ field: name, kind: 'other' });
+      continue;
+    }
+    into.push(readFilter(tsm, name, value));
+  }
+  return known;
+}
+
+function readFilter(tsm: TypeScriptModule, field: string, value: ts.Expression): FieldFilter {
+  if (!tsm.isObjectLiteralExpression(value)) return { field, kind: 'equals', ...literalOf(tsm, value) };
+  const kinds = value.properties.map((p) => (p.name && tsm.isIdentifier(p.name) ? OPERATOR_KINDS[p.name.text] : undefined) ?? 'other');
+  if (kinds.includes('equals')) return { field, kind: 'equals' };
+  if (kinds.includes('in')) {
+    const list = getPropertyValue(tsm, value, 'in');
+    const count = list && tsm.isArrayLiteralExpression(skipOuterExpressions(tsm, list)) ? (skipOuterExpressions(tsm, list) as ts.ArrayLiteralExpression).elements.length : undefined;
+    return count === undefined ? { field, kind: 'in' } : { field, kind: 'in', count };
+  }
+  return { field, kind: kinds[0] ?? 'other' };
+}
+
+function literalOf(tsm: TypeScriptModule, value: ts.Expression): { literal?: string } {
+  if (tsm.isStringLiteralLike(value) || tsm.isNumericLiteral(value)) return { literal: value.text };
+  if (value.kind === tsm.SyntaxKind.TrueKeyword) return { literal: 'true' };
+  if (value.kind === tsm.SyntaxKind.FalseKeyword) return { literal: 'false' };
+  return {};
+}
+
+function compoundFields(tsm: TypeScriptModule, model: PrismaModel, name: string, value: ts.ObjectLiteralExpression): string[] | undefined {
+  const index = model.indexes.find((i) => i.kind !== 'index' && (i.name === name || i.fields.join('_') === name));
+  if (!index) return undefined;
+  const given = value.properties.map((p) => (p.name ? propertyName(tsm, p.name) : undefined));
+  return index.fields.every((f) => given.includes(f)) ? index.fields : undefined;
+}
+
+/** Relations read through `include` and `select`, at any depth. `_count` reads no rows. */
+function collectRelationReads(
+  tsm: TypeScriptModule,
+  schema: PrismaSchema,
+  model: PrismaModel,
+  args: ts.ObjectLiteralExpression,
+): RelationRead[] {
+  const reads: RelationRead[] = [];
+  for (const key of ['include', 'select']) {
+    const value = getPropertyValue(tsm, args, key);
+    const object = value ? resolveLocalObject(tsm, value) : undefined;
+    if (!object) continue;
+    for (const property of object.properties) {
+      if (!(tsm.isPropertyAssignment(property) || tsm.isShorthandPropertyAssignment(property))) continue;
+      const name = propertyName(tsm, property.name);
+      const field = name ? model.fields.get(name) : undefined;
+      if (!name || !field?.relation) continue;
+      const target = schema.models.get(field.relation.target);
+      if (!target) continue;
+      const initializer = tsm.isPropertyAssignment(property) ? skipOuterExpressions(tsm, property.initializer) : property.name;
+      if (initializer.kind === tsm.SyntaxKind.FalseKeyword) continue;
+      const nested = resolveLocalObject(tsm, initializer);
+      reads.push({
+        node: property,
+        field: name,
+        model: target,
+        toMany: field.relation.toMany,
+        take: nested ? getBound(tsm, nested) : { kind: 'none' },
+        children: nested ? collectRelationReads(tsm, schema, target, nested) : [],
+      });
+    }
+  }
+  return reads;
+}

@@ -1,0 +1,80 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/** `.premortem/prisma-stats.json`, as `premortem stats` writes it. Keyed by model and field names. */
+export interface StatsFile {
+  version: 1;
+  generatedAt: string;
+  database: string;
+  models: Record<string, ModelStats>;
+  unmappedTables: string[];
+}
+
+export interface ModelStats {
+  table: string;
+  rows: number;
+  columns: Record<string, ColumnStats>;
+}
+
+export interface ColumnStats {
+  /** As in pg_stats: positive, a count of distinct values; negative, minus the fraction of rows. */
+  nDistinct: number;
+  nullFraction: number;
+  mostCommon: { value: string; frequency: number }[];
+}
+
+/** Rows per table when nothing better is known; documented in docs/query-cost.md. */
+export const DEFAULT_TABLE_ROWS = 10_000;
+export const STATS_FILE = path.join('.premortem', 'prisma-stats.json');
+
+export type RowsSource = 'stats' | 'config' | 'default';
+
+/**
+ * Table sizes and column statistics, in order of preference: measured by `premortem stats`,
+ * configured (`prisma.rows` in the config file), or the documented default.
+ */
+export class TableStatistics {
+  constructor(
+    private readonly measured: StatsFile | undefined,
+    private readonly configured: Readonly<Record<string, number>> = {},
+  ) {}
+
+  rows(model: string): number {
+    return this.measured?.models[model]?.rows ?? this.configured[model] ?? DEFAULT_TABLE_ROWS;
+  }
+
+  source(model: string): RowsSource {
+    if (this.measured?.models[model]) return 'stats';
+    return this.configured[model] !== undefined ? 'config' : 'default';
+  }
+
+  /** PostgreSQL's estimate for `column = value`: the value's own frequency when it is common, else an even share of the rest. */
+  equalitySelectivity(model: string, field: string, literal: string | undefined): number | undefined {
+    const table = this.measured?.models[model];
+    const column = table?.columns[field];
+    if (!table || !column) return undefined;
+    const common = literal === undefined ? undefined : column.mostCommon.find((entry) => entry.value === literal);
+    if (common) return common.frequency;
+    const distinct = column.nDistinct < 0 ? -column.nDistinct * table.rows : column.nDistinct;
+    const commonShare = column.mostCommon.reduce((sum, entry) => sum + entry.frequency, 0);
+    const others = Math.max(1, distinct - column.mostCommon.length);
+    return Math.max(0, 1 - commonShare - column.nullFraction) / others;
+  }
+}
+
+const MAX_STATS_BYTES = 20 * 1024 * 1024;
+
+/** Reads a stats file; a missing file is normal, a broken one is an error that names it. */
+export function readStatsFile(file: string): StatsFile | undefined {
+  if (!existsSync(file)) return undefined;
+  if (statSync(file).size > MAX_STATS_BYTES) throw new Error(`${file} is larger than 20 MB; regenerate it with premortem stats.`);
+  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (!isStatsFile(parsed)) throw new Error(`${file} is not a premortem stats file (version 1); regenerate it with premortem stats.`);
+  return parsed;
+}
+
+function isStatsFile(value: unknown): value is StatsFile {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<StatsFile>;
+  return candidate.version === 1 && typeof candidate.models === 'object' && candidate.models !== null;
+}

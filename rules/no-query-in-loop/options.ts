@@ -1,0 +1,28 @@
+import type { OptionsSchema } from '@premortem/core';
+
+export interface Options {
+  checkWrites: boolean;
+  allowFixedArrays: boolean;
+}
+
+export const defaultOptions: Options = {
+  checkWrites: true,
+  allowFixedArrays: true,
+};
+
+export const schema: OptionsSchema = {
+  type: 'object',
+  properties: {
+    checkWrites: {
+      type: 'boolean',
+      description: 'Also report writes (`create`, `update`, `delete`…) made once per element; `createMany`/`updateMany` or one `$transaction` usually replace them.',
+      default: defaultOptions.checkWrites,
+    },
+    allowFixedArrays: {
+      type: 'boolean',
+      description: 'Accept loops over an array literal written in the code (`for (const s of ["a", "b"])`): their length does not grow with the data.',
+      default: defaultOptions.allowFixedArrays,
+    },
+  },
+  additionalProperties: false,
+};
