@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '@premortem/core';
 import { runCheck, type CheckOptions } from './commands/check.js';
+import { runQueries, type QueriesOptions } from './commands/queries.js';
 import { ExitCode, type CliIo } from './io.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -31,6 +32,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--timing', 'print time per phase and per rule to stderr')
     .action(async (paths: string[], options: CheckOptions) => {
       exitCode = await runCheck(paths, options, io);
+    });
+
+  program
+    .command('queries')
+    .description('List every Prisma query with its index, bound and estimated cost.')
+    .argument('[paths...]', 'files or folders to analyze (default: the current folder)')
+    .option('-p, --project <tsconfig>', 'use this tsconfig.json instead of discovering them')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (paths: string[], options: QueriesOptions) => {
+      exitCode = await runQueries(paths, options, io);
     });
 
   try {

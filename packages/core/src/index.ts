@@ -26,7 +26,7 @@ export * from './prisma/schema.js';
 export { readPrismaSchema, type SchemaSource } from './prisma/read-schema.js';
 export { locatePrismaSchema, readSchemaFromConfig, type SchemaLocation } from './prisma/locate-schema.js';
 export { loadPrismaSchema } from './prisma/schema-loader.js';
-export { getPrismaCallSite, resolveLocalObject, type PrismaCallSite, type PrismaCallFacts } from './prisma/recognize-call.js';
+export { getPrismaCallSite, resolveLocalObject, resolveLocalConst, type PrismaCallSite, type PrismaCallFacts } from './prisma/recognize-call.js';
 export { getQueryShape, getPropertyValue, type QueryShape, type FieldFilter, type RelationRead, type Bound } from './prisma/query-shape.js';
 export { estimateQuery, childrenPerParent, DEFAULT_CHILDREN_PER_PARENT, type QueryCost } from './prisma/estimate-query.js';
 export {
@@ -39,3 +39,4 @@ export {
   type ColumnStats,
   type RowsSource,
 } from './prisma/table-statistics.js';
+export { collectQueries } from './prisma/collect-queries.js';

@@ -37,12 +37,13 @@ export async function runCheck(paths: string[], options: CheckOptions, io: CliIo
     rules,
     ...(timings ? { timings } : {}),
     onProgress: (done, total) => progress.update(done, total),
+    collectQueries: options.format === 'json',
   });
   progress.clear();
 
   for (const note of result.notes) io.stderr.write(`premortem: note: ${note}\n`);
   if (options.format === 'json') {
-    const report = toJsonReport(result.findings, [], { files: result.files, durationMs: result.durationMs }, io.cwd);
+    const report = toJsonReport(result.findings, result.queries, { files: result.files, durationMs: result.durationMs }, io.cwd);
     io.stdout.write(JSON.stringify(report, null, 2) + '\n');
   } else {
     const text = formatStylish(result.findings, { cwd: io.cwd, color: Boolean(io.stdout.isTTY) && !process.env.NO_COLOR });

@@ -4,6 +4,7 @@ import { getRange } from '../ast/locations.js';
 import { FingerprintCounter } from '../fingerprint.js';
 import { PARSE_ERROR_RULE_ID, interpolate, type Finding } from '../findings.js';
 import { ruleId, type Report, type RuleContext, type RuleDefinition, type Severity, type TypeScriptModule } from '../rule.js';
+import { UsageError } from '../errors.js';
 import { getProjectFacts } from './project-facts.js';
 import type { Timings } from './timings.js';
 
@@ -83,6 +84,8 @@ function guardRule(
     try {
       handler(node);
     } catch (error) {
+      // A bad config or stats file is the user's to fix, not a detector bug: let it stop the run.
+      if (error instanceof UsageError) throw error;
       failed = true;
       onRuleError(rule, error, node);
     }

@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Finding } from '../findings.js';
+import type { QueryEstimate } from '../formatters/json.js';
+import { collectQueries } from '../prisma/collect-queries.js';
+import { getProjectFacts } from './project-facts.js';
 import { compareFindings } from '../findings.js';
 import type { TypeScriptModule } from '../rule.js';
 import { isGeneratedFile } from '../ast/generated.js';
@@ -17,10 +20,13 @@ export interface RunInput {
   rules: readonly EnabledRule[];
   timings?: Timings;
   onProgress?: (done: number, total: number) => void;
+  /** Also list every Prisma query site with its cost estimate. */
+  collectQueries?: boolean;
 }
 
 export interface RunResult {
   findings: Finding[];
+  queries: QueryEstimate[];
   files: number;
   notes: string[];
   durationMs: number;
@@ -38,6 +44,7 @@ export function runAnalysis(input: RunInput): RunResult {
   const relativePath = (file: string): string => toPosixRelative(root, file);
   const total = plan.projects.reduce((sum, project) => sum + project.filesToAnalyze.length, 0);
   const findings: Finding[] = [];
+  const queries: QueryEstimate[] = [];
   const notes = [...plan.notes];
   let done = 0;
   let generated = 0;
@@ -63,12 +70,20 @@ export function runAnalysis(input: RunInput): RunResult {
         findings.push(
           ...analyzeFile({ ts: tsm, program, checker, sourceFile, rules: input.rules, relativePath, onRuleError, ...(timings ? { timings } : {}) }),
         );
+        if (input.collectQueries) {
+          const collect = () => collectQueries(tsm, checker, sourceFile, getProjectFacts(tsm, program));
+          queries.push(...(timings ? timings.measure('query estimates', collect) : collect()));
+        }
       }
       input.onProgress?.(++done, total);
+    }
+    for (const problem of getProjectFacts(tsm, program).prismaSchema()?.diagnostics ?? []) {
+      if (!notes.includes(`Prisma schema: ${problem}`)) notes.push(`Prisma schema: ${problem}`);
     }
   }
 
   if (generated > 0) notes.push(`${generated} generated file(s) skipped (their header says they are generated).`);
   findings.sort(compareFindings);
-  return { findings, files: total - generated, notes, durationMs: Math.round(performance.now() - started) };
+  queries.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  return { findings, queries, files: total - generated, notes, durationMs: Math.round(performance.now() - started) };
 }

@@ -8,7 +8,8 @@ export interface QueryEstimate {
   model: string;
   operation: string;
   bounded: boolean;
-  index: string | null;
+  /** `Booking(userId,startTime)`, or `none` when no index serves the filter. */
+  index: string;
   estimatedRows: number;
   costClass: string;
 }

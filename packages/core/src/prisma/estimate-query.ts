@@ -131,6 +131,11 @@ function describeCost(
   facts: { unique: boolean; index: PrismaIndex | undefined; limit: number | undefined; tableRows: number },
 ): string {
   const plural = pluralize(model.name);
+  if (operation === 'create') return 'writes one row';
+  if (operation === 'createMany' || operation === 'createManyAndReturn') return 'writes the rows given';
+  if ((operation === 'updateMany' || operation === 'deleteMany' || operation === 'updateManyAndReturn') && !facts.unique) {
+    return facts.index ? `writes every matching ${model.name} row` : `scans all ${model.name} rows to write the matching ones`;
+  }
   if (AGGREGATES.has(operation)) return facts.index ? `counts matching ${model.name} rows through an index` : `scans all ${model.name} rows to count`;
   if (facts.unique) return 'one row by unique key';
   if (!facts.index && shape.filters.some((f) => f.kind !== 'other')) return `scans all ${model.name} rows (no index serves the filter)`;

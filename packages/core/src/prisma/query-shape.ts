@@ -1,7 +1,7 @@
 import type ts from 'typescript';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import type { TypeScriptModule } from '../rule.js';
-import { resolveLocalObject } from './recognize-call.js';
+import { resolveLocalConst, resolveLocalObject } from './recognize-call.js';
 import type { PrismaModel, PrismaSchema } from './schema.js';
 
 export type FilterKind = 'equals' | 'in' | 'range' | 'pattern' | 'not' | 'other';
@@ -74,8 +74,8 @@ function propertyName(tsm: TypeScriptModule, name: ts.PropertyName): string | un
 function getBound(tsm: TypeScriptModule, object: ts.ObjectLiteralExpression): Bound {
   const take = getPropertyValue(tsm, object, 'take');
   if (!take) return { kind: 'none' };
-  const value = skipOuterExpressions(tsm, take);
-  if (tsm.isIdentifier(value) && value.text === 'undefined') return { kind: 'none' };
+  if (tsm.isIdentifier(skipOuterExpressions(tsm, take)) && skipOuterExpressions(tsm, take).getText() === 'undefined') return { kind: 'none' };
+  const value = resolveLocalConst(tsm, take) ?? take;
   if (tsm.isNumericLiteral(value)) return { kind: 'literal', value: Number(value.text) };
   if (tsm.isPrefixUnaryExpression(value) && tsm.isNumericLiteral(value.operand)) {
     return { kind: 'literal', value: Math.abs(Number(value.operand.text)) };

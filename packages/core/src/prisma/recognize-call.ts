@@ -123,18 +123,24 @@ function resolveArgs(
 }
 
 export function resolveLocalObject(tsm: TypeScriptModule, expression: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  const value = resolveLocalConst(tsm, expression);
+  return value && tsm.isObjectLiteralExpression(value) ? value : undefined;
+}
+
+/**
+ * An expression, or the initializer of the `const` it names when that is declared in an
+ * enclosing block or the module: enough to read `const args = { … }` or `const PAGE = 20`.
+ */
+export function resolveLocalConst(tsm: TypeScriptModule, expression: ts.Expression): ts.Expression | undefined {
   const value = skipOuterExpressions(tsm, expression);
-  if (tsm.isObjectLiteralExpression(value)) return value;
-  if (!tsm.isIdentifier(value)) return undefined;
-  // Follow `const args = { … }` within the same function or module, without the type checker.
+  if (!tsm.isIdentifier(value)) return value;
   for (let scope: ts.Node | undefined = value.parent; scope; scope = scope.parent) {
     if (!tsm.isBlock(scope) && !tsm.isSourceFile(scope)) continue;
     for (const statement of scope.statements) {
       if (!tsm.isVariableStatement(statement) || !(statement.declarationList.flags & tsm.NodeFlags.Const)) continue;
       for (const declaration of statement.declarationList.declarations) {
         if (tsm.isIdentifier(declaration.name) && declaration.name.text === value.text && declaration.initializer) {
-          const init = skipOuterExpressions(tsm, declaration.initializer);
-          return tsm.isObjectLiteralExpression(init) ? init : undefined;
+          return skipOuterExpressions(tsm, declaration.initializer);
         }
       }
     }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { UsageError } from '../errors.js';
 
 /** `.premortem/prisma-stats.json`, as `premortem stats` writes it. Keyed by model and field names. */
 export interface StatsFile {
@@ -67,9 +68,14 @@ const MAX_STATS_BYTES = 20 * 1024 * 1024;
 /** Reads a stats file; a missing file is normal, a broken one is an error that names it. */
 export function readStatsFile(file: string): StatsFile | undefined {
   if (!existsSync(file)) return undefined;
-  if (statSync(file).size > MAX_STATS_BYTES) throw new Error(`${file} is larger than 20 MB; regenerate it with premortem stats.`);
-  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-  if (!isStatsFile(parsed)) throw new Error(`${file} is not a premortem stats file (version 1); regenerate it with premortem stats.`);
+  if (statSync(file).size > MAX_STATS_BYTES) throw new UsageError(`${file} is larger than 20 MB; regenerate it with premortem stats.`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}); regenerate it with premortem stats.`);
+  }
+  if (!isStatsFile(parsed)) throw new UsageError(`${file} is not a premortem stats file (version 1); regenerate it with premortem stats.`);
   return parsed;
 }
 
