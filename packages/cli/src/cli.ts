@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
-import { UsageError } from '@premortem/core';
+import { STATS_FILE, UsageError } from '@premortem/core';
 import { runCheck, type CheckOptions } from './commands/check.js';
 import { runQueries, type QueriesOptions } from './commands/queries.js';
+import { runStats, type StatsOptions } from './commands/stats.js';
 import { ExitCode, type CliIo } from './io.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -42,6 +43,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (paths: string[], options: QueriesOptions) => {
       exitCode = await runQueries(paths, options, io);
+    });
+
+  program
+    .command('stats')
+    .description('Read table sizes and column statistics from a live PostgreSQL (read-only) for query-cost estimates.')
+    .option('--database-url <url>', 'postgres://user:password@host:5432/database (default: $DATABASE_URL)')
+    .option('-o, --out <file>', `where to write them (default: ${STATS_FILE} in the project root)`)
+    .option('--timeout <seconds>', 'give up on the database after this long', '15')
+    .action(async (options: StatsOptions) => {
+      exitCode = await runStats(options, io);
     });
 
   try {

@@ -51,7 +51,7 @@ export function estimateQuery(
     index: index ? `${model.name}(${index.fields.join(',')})` : 'none',
     estimatedRows: Math.round(returnedTop + fanOut),
     estimatedRowsRead: Math.round(rowsRead),
-    costClass: describeCost(schema, model, operation, shape, { unique, index, limit, tableRows }),
+    costClass: describeCost(schema, model, operation, shape, { unique, index, limit, tableRows, stats }),
   };
 }
 
@@ -128,7 +128,7 @@ function describeCost(
   model: PrismaModel,
   operation: string,
   shape: QueryShape,
-  facts: { unique: boolean; index: PrismaIndex | undefined; limit: number | undefined; tableRows: number },
+  facts: { unique: boolean; index: PrismaIndex | undefined; limit: number | undefined; tableRows: number; stats: TableStatistics },
 ): string {
   const plural = pluralize(model.name);
   if (operation === 'create') return 'writes one row';
@@ -143,7 +143,12 @@ function describeCost(
   if (facts.limit !== undefined) return `at most ${facts.limit} rows`;
   if (shape.take.kind === 'expression') return 'bounded by a computed take';
   const owner = shape.filters.map((f) => getForeignKeyTarget(model, f.field)).find((target) => target !== undefined);
-  if (owner) return `grows with the ${owner.charAt(0).toLowerCase() + owner.slice(1)}'s ${plural.toLowerCase()}`;
+  if (owner) {
+    const base = `grows with the ${owner.charAt(0).toLowerCase() + owner.slice(1)}'s ${plural.toLowerCase()}`;
+    const foreignKey = shape.filters.find((f) => f.kind === 'equals' && getForeignKeyTarget(model, f.field) === owner);
+    const share = foreignKey && !foreignKey.literal ? facts.stats.largestValueShare(model.name, foreignKey.field) : undefined;
+    return share ? `${base}; up to ~${Math.round(share * facts.tableRows).toLocaleString('en-US')} for the largest` : base;
+  }
   if (shape.filters.length === 0) return `reads all ${model.name} rows`;
   return `grows with the matching ${model.name} rows`;
 }

@@ -49,14 +49,21 @@ export class TableStatistics {
     return this.configured[model] !== undefined ? 'config' : 'default';
   }
 
+  /** The share of rows holding the column's most common value: the worst case for `column = ?`. */
+  largestValueShare(model: string, field: string): number | undefined {
+    return this.measured?.models[model]?.columns[field]?.mostCommon[0]?.frequency;
+  }
+
   /** PostgreSQL's estimate for `column = value`: the value's own frequency when it is common, else an even share of the rest. */
   equalitySelectivity(model: string, field: string, literal: string | undefined): number | undefined {
     const table = this.measured?.models[model];
     const column = table?.columns[field];
     if (!table || !column) return undefined;
-    const common = literal === undefined ? undefined : column.mostCommon.find((entry) => entry.value === literal);
-    if (common) return common.frequency;
     const distinct = column.nDistinct < 0 ? -column.nDistinct * table.rows : column.nDistinct;
+    // A value known only at run time (a parameter): the planner's generic estimate, 1 / n_distinct.
+    if (literal === undefined) return (1 - column.nullFraction) / Math.max(1, distinct);
+    const common = column.mostCommon.find((entry) => entry.value === literal);
+    if (common) return common.frequency;
     const commonShare = column.mostCommon.reduce((sum, entry) => sum + entry.frequency, 0);
     const others = Math.max(1, distinct - column.mostCommon.length);
     return Math.max(0, 1 - commonShare - column.nullFraction) / others;
