@@ -80,7 +80,7 @@ function quote(name) {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-function createTableSql(model) {
+export function createTableSql(model) {
   const columns = [...model.fields.values()]
     .filter((f) => f.kind !== 'relation' && !f.isList)
     .map((f) => `${quote(f.dbName)} ${f.kind === 'enum' ? 'text' : (SQL_TYPES[f.type] ?? 'text')}`);
@@ -94,7 +94,7 @@ function createTableSql(model) {
 }
 
 /** Row g of a model; a foreign key points at one of 5 heavy owners half the time, else at any owner. */
-function seedSql(model) {
+export function seedSql(model) {
   const rows = SIZES[model.name] ?? 1000;
   const fields = [...model.fields.values()].filter((f) => f.kind !== 'relation' && !f.isList);
   const uniqueTogether = new Set(model.indexes.filter((i) => i.kind !== 'index').flatMap((i) => i.fields));
@@ -182,6 +182,9 @@ function report(label, rows) {
   console.log(`\n${within.length} of ${rows.length} queries (${Math.round((100 * within.length) / rows.length)}%) within a factor of 4 of the planner.`);
 }
 
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+
+async function main() {
 const lite = await PGlite.create();
 await run('PGlite (PostgreSQL 17, WebAssembly)', {
   exec: (text) => lite.exec(text),
@@ -204,4 +207,5 @@ if (process.env.PREMORTEM_PG_URL) {
     await client.query('DROP SCHEMA premortem_bench CASCADE');
     await client.end();
   }
+}
 }

@@ -3,14 +3,12 @@ import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 import plugin from '@premortem/eslint-plugin';
-import { ruleFixtureDir } from '../support/rule-tester.js';
-
-const code = `declare function save(): Promise<void>;\nexport async function f() {\n  save();\n}\n`;
-const filePath = path.join(ruleFixtureDir, 'file.ts');
+// Files on disk, linted from disk: what ESLint sees is what the type checker reads.
+const fixtureDir = path.join(import.meta.dirname, '../../fixtures/eslint-front');
 
 function eslintWith(parserOptions: Record<string, unknown> | undefined, preset: 'recommended' | 'strict' = 'recommended') {
   return new ESLint({
-    cwd: ruleFixtureDir,
+    cwd: fixtureDir,
     overrideConfigFile: true,
     overrideConfig: [
       { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser, ...(parserOptions ? { parserOptions } : {}) } },
@@ -21,13 +19,13 @@ function eslintWith(parserOptions: Record<string, unknown> | undefined, preset: 
 
 describe('the ESLint plugin', () => {
   it('stops with a clear configuration error when there is no type information', async () => {
-    await expect(eslintWith(undefined).lintText(code, { filePath })).rejects.toThrow(
+    await expect(eslintWith(undefined).lintFiles(['floating.ts'])).rejects.toThrow(
       /requires type information, but don't have parserOptions set to generate type information/,
     );
   });
 
   it('reports with suggestions that ESLint can apply', async () => {
-    const [result] = await eslintWith({ project: './tsconfig.json', tsconfigRootDir: ruleFixtureDir }).lintText(code, { filePath });
+    const [result] = await eslintWith({ project: './tsconfig.json', tsconfigRootDir: fixtureDir }).lintFiles(['floating.ts']);
     expect(result?.messages).toHaveLength(1);
     const message = result!.messages[0]!;
     expect(message).toMatchObject({ ruleId: 'premortem/no-floating-promises', line: 3, column: 3, messageId: 'floating' });
@@ -47,9 +45,8 @@ describe('the ESLint plugin', () => {
   });
 
   it('applies the strict preset: void in server code is reported', async () => {
-    const voided = `declare function save(): Promise<void>;\nvoid save();\n`;
-    const eslint = eslintWith({ project: './tsconfig.json', tsconfigRootDir: ruleFixtureDir }, 'strict');
-    const [result] = await eslint.lintText(voided, { filePath });
+    const eslint = eslintWith({ project: './tsconfig.json', tsconfigRootDir: fixtureDir }, 'strict');
+    const [result] = await eslint.lintFiles(['voided.ts']);
     expect(result?.messages.map((m) => m.messageId)).toEqual(['floatingVoid']);
   });
 });
