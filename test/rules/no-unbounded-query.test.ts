@@ -16,6 +16,8 @@ ruleTester.run('no-unbounded-query', rule, {
     { name: 'findFirst reads one row', code: typed(`prisma.booking.findFirst({ where: { userId } });`) },
     { name: 'findUnique reads one row', code: typed(`prisma.booking.findUnique({ where: { uid: 'abc' } });`) },
     { name: 'findMany filtered by a unique field returns at most one row', code: typed(`prisma.booking.findMany({ where: { uid: 'abc' } });`) },
+    { name: 'a list of unique keys returns one row per key', code: typed(`declare const ids: number[];\nprisma.booking.findMany({ where: { id: { in: ids } } });`) },
+    { name: 'groupBy over an enum has one group per value', code: typed(`prisma.booking.groupBy({ by: ['status'], _count: true });`) },
     { name: 'count returns a number, not rows', code: typed(`prisma.booking.count({ where: { userId } });`) },
     { name: 'a model listed as small', code: typed(`prisma.team.findMany();`), options: [{ smallModels: ['Team'] }] },
     { name: 'arguments built elsewhere prove nothing', code: typed(`declare const args: object;\nprisma.booking.findMany(args);`) },
@@ -72,6 +74,11 @@ ruleTester.run('no-unbounded-query', rule, {
       name: 'groupBy without take',
       code: typed(`prisma.booking.groupBy({ by: ['userId'] });`),
       errors: [{ messageId: 'unbounded', line: line(1), suggestions: [{ messageId: 'suggestTake', output: typed(`prisma.booking.groupBy({ take: 100, by: ['userId'] });`) }] }],
+    },
+    {
+      name: 'a list of non-unique keys still grows',
+      code: typed(`declare const userIds: number[];\nprisma.booking.findMany({ where: { userId: { in: userIds } } });`),
+      errors: [{ messageId: 'unbounded', line: line(2), suggestions: [{ messageId: 'suggestTake', output: typed(`declare const userIds: number[];\nprisma.booking.findMany({ take: 100, where: { userId: { in: userIds } } });`) }] }],
     },
     {
       name: 'arguments from a local const',

@@ -35,15 +35,20 @@ export function estimateQuery(
 ): QueryCost {
   const tableRows = stats.rows(model.name);
   const equalityFields = shape.filters.filter((f) => f.kind === 'equals').map((f) => f.field);
-  const index = findServingIndex(model, equalityFields);
+  // `= ANY(…)` uses an index like `=` does.
+  const indexedFields = shape.filters.filter((f) => f.kind === 'equals' || f.kind === 'in').map((f) => f.field);
+  const index = findServingIndex(model, indexedFields);
   const unique = isUniqueLookup(model, equalityFields);
-  const matched = unique ? 1 : Math.max(1, tableRows * combinedSelectivity(schema, stats, model, shape.filters));
+  const keyList = uniqueKeyList(model, shape);
+  const matched = unique ? 1 : keyList ? (keyList.count ?? 10) : Math.max(1, tableRows * combinedSelectivity(schema, stats, model, shape.filters));
   const limit = bound(shape.take);
   const singleRow = unique || SINGLE_ROW_OPERATIONS.has(operation);
   const returnedTop = AGGREGATES.has(operation) ? 1 : Math.min(matched, singleRow ? 1 : (limit ?? Infinity));
   const fanOut = nestedRows(schema, stats, model, shape.relations, returnedTop);
   const rowsRead = index ? matched : tableRows;
-  const bounded = singleRow || AGGREGATES.has(operation) || limit !== undefined || shape.take.kind === 'expression';
+  const fewGroups = operation === 'groupBy' && groupsAreFew(schema, model, shape);
+  const bounded =
+    singleRow || AGGREGATES.has(operation) || limit !== undefined || shape.take.kind === 'expression' || keyList !== undefined || fewGroups;
 
   return {
     bounded,
@@ -53,6 +58,23 @@ export function estimateQuery(
     estimatedRowsRead: Math.round(rowsRead),
     costClass: describeCost(schema, model, operation, shape, { unique, index, limit, tableRows, stats }),
   };
+}
+
+/** `where: { id: { in: ids } }` on a unique field: one row per key given, however large the table. */
+function uniqueKeyList(model: PrismaModel, shape: QueryShape): FieldFilter | undefined {
+  return shape.filters.find(
+    (f) => f.kind === 'in' && model.indexes.some((index) => index.kind !== 'index' && index.fields.length === 1 && index.fields[0] === f.field),
+  );
+}
+
+/** `groupBy({ by: ['status'] })` over enums and booleans: at most one group per value. */
+function groupsAreFew(schema: PrismaSchema, model: PrismaModel, shape: QueryShape): boolean {
+  const by = shape.groupBy;
+  if (!by || by.length === 0) return false;
+  return by.every((name) => {
+    const field = model.fields.get(name);
+    return field !== undefined && (field.type === 'Boolean' || schema.enums.has(field.type));
+  });
 }
 
 function bound(take: Bound): number | undefined {
@@ -138,6 +160,8 @@ function describeCost(
   }
   if (AGGREGATES.has(operation)) return facts.index ? `counts matching ${model.name} rows through an index` : `scans all ${model.name} rows to count`;
   if (facts.unique) return 'one row by unique key';
+  if (uniqueKeyList(model, shape)) return 'one row per key in the list';
+  if (operation === 'groupBy' && groupsAreFew(schema, model, shape)) return 'one group per enum value';
   if (!facts.index && shape.filters.some((f) => f.kind !== 'other')) return `scans all ${model.name} rows (no index serves the filter)`;
   if (SINGLE_ROW_OPERATIONS.has(operation)) return facts.index ? 'first matching row through an index' : `first matching row of a scan over ${model.name}`;
   if (facts.limit !== undefined) return `at most ${facts.limit} rows`;

@@ -35,6 +35,8 @@ export interface QueryShape {
   /** False when part of `where` is built elsewhere (spreads, variables, OR/NOT trees). */
   whereKnown: boolean;
   relations: RelationRead[];
+  /** `groupBy`'s `by` fields, when written as literals. */
+  groupBy: string[] | undefined;
 }
 
 /** What a call's arguments ask of the database, read from the object literal. */
@@ -44,7 +46,7 @@ export function getQueryShape(
   model: PrismaModel,
   args: ts.ObjectLiteralExpression | undefined,
 ): QueryShape {
-  if (!args) return { take: { kind: 'none' }, hasCursor: false, filters: [], whereKnown: true, relations: [] };
+  if (!args) return { take: { kind: 'none' }, hasCursor: false, filters: [], whereKnown: true, relations: [], groupBy: undefined };
   const where = getPropertyValue(tsm, args, 'where');
   const whereObject = where ? resolveLocalObject(tsm, where) : undefined;
   const filters: FieldFilter[] = [];
@@ -55,7 +57,18 @@ export function getQueryShape(
     filters,
     whereKnown,
     relations: collectRelationReads(tsm, schema, model, args),
+    groupBy: readGroupBy(tsm, args),
   };
+}
+
+function readGroupBy(tsm: TypeScriptModule, args: ts.ObjectLiteralExpression): string[] | undefined {
+  const by = getPropertyValue(tsm, args, 'by');
+  const value = by ? skipOuterExpressions(tsm, by) : undefined;
+  if (!value) return undefined;
+  if (tsm.isStringLiteralLike(value)) return [value.text];
+  if (!tsm.isArrayLiteralExpression(value)) return undefined;
+  const fields = value.elements.map((element) => (tsm.isStringLiteralLike(element) ? element.text : undefined));
+  return fields.every((f): f is string => f !== undefined) ? fields : undefined;
 }
 
 export function getPropertyValue(tsm: TypeScriptModule, object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
