@@ -31,7 +31,7 @@ const SIZES = { User: 5000, Team: 200, Membership: 8000, EventType: 15000, Booki
 const schema = loadPrismaSchema(ts, fixture);
 if (!schema) throw new Error('fixture schema not found');
 
-/** @param {{ exec(sql: string): Promise<unknown>, query(sql: string, params?: unknown[]): Promise<{ rows: any[] }>, explain(sql: string): Promise<unknown> }} db */
+/** @param {{ exec(sql: string): Promise<unknown>, query(sql: string, params?: unknown[]): Promise<{ rows: any[] }>, explain(sql: string, values: unknown[]): Promise<unknown> }} db */
 async function run(label, db) {
   for (const model of schema.models.values()) await db.exec(createTableSql(model));
   for (const model of schema.models.values()) await db.exec(seedSql(model));
@@ -43,8 +43,7 @@ async function run(label, db) {
     const sql = toSql(site, shape);
     if (!sql) continue;
     const estimate = estimateQuery(schema, stats, site.model, site.operation, shape).returnedRows;
-    // GENERIC_PLAN takes $n placeholders without values: the simple query protocol, not a prepared one.
-    const explained = await db.explain(`EXPLAIN (FORMAT JSON, GENERIC_PLAN) ${sql.text}`);
+    const explained = await db.explain(sql.text, await paramValues(db, sql, 'typical'));
     const planner = Math.round((typeof explained === 'string' ? JSON.parse(explained) : explained)[0].Plan['Plan Rows']);
     const typical = await actualRows(db, sql, 'typical');
     const heaviest = await actualRows(db, sql, 'heaviest');
@@ -156,6 +155,12 @@ function toSql(site, shape) {
 
 /** Runs the query with a typical (median-frequency) or the most frequent value of each parameter. */
 async function actualRows(db, sql, which) {
+  const values = await paramValues(db, sql, which);
+  const { rows } = await db.query(`SELECT count(*)::int AS n FROM (${sql.text}) q`, values);
+  return rows[0].n;
+}
+
+async function paramValues(db, sql, which) {
   const values = [];
   for (const param of sql.params) {
     if (param.literal !== undefined) { values.push(param.literal); continue; }
@@ -166,8 +171,26 @@ async function actualRows(db, sql, which) {
     const value = rows[0]?.v ?? '0';
     values.push(param.kind === 'in' ? `{${value}}` : value);
   }
-  const { rows } = await db.query(`SELECT count(*)::int AS n FROM (${sql.text}) q`, values);
-  return rows[0].n;
+  return values;
+}
+
+/**
+ * The planner's generic plan, the one a prepared Prisma query gets: EXPLAIN (GENERIC_PLAN) on
+ * PostgreSQL 16+, else a prepared statement with plan_cache_mode = force_generic_plan.
+ */
+async function explainGeneric(client, text, values) {
+  const { rows } = await client.query('SHOW server_version_num');
+  if (Number(rows[0].server_version_num) >= 160000) {
+    return Object.values((await client.query(`EXPLAIN (FORMAT JSON, GENERIC_PLAN) ${text}`)).rows[0])[0];
+  }
+  await client.query('SET plan_cache_mode = force_generic_plan');
+  await client.query(`PREPARE premortem_q AS ${text}`);
+  try {
+    const literals = values.map((v) => `'${String(v).replaceAll("'", "''")}'`).join(', ');
+    return Object.values((await client.query(`EXPLAIN (FORMAT JSON) EXECUTE premortem_q${values.length ? `(${literals})` : ''}`)).rows[0])[0];
+  } finally {
+    await client.query('DEALLOCATE premortem_q');
+  }
 }
 
 function report(label, rows) {
@@ -189,7 +212,8 @@ const lite = await PGlite.create();
 await run('PGlite (PostgreSQL 17, WebAssembly)', {
   exec: (text) => lite.exec(text),
   query: (text, params) => lite.query(text, params),
-  explain: async (text) => Object.values((await lite.exec(text))[0].rows[0])[0],
+  // GENERIC_PLAN takes $n placeholders without values: the simple query protocol, not a prepared one.
+  explain: async (text) => Object.values((await lite.exec(`EXPLAIN (FORMAT JSON, GENERIC_PLAN) ${text}`))[0].rows[0])[0],
 });
 await lite.close();
 
@@ -201,7 +225,7 @@ if (process.env.PREMORTEM_PG_URL) {
     await run(`PostgreSQL server (${process.env.PREMORTEM_PG_URL.replace(/:[^:@/]+@/, ':***@')})`, {
       exec: (text) => client.query(text),
       query: (text, params) => client.query(text, params),
-      explain: async (text) => Object.values((await client.query(text)).rows[0])[0],
+      explain: (text, values) => explainGeneric(client, text, values),
     });
   } finally {
     await client.query('DROP SCHEMA premortem_bench CASCADE');
