@@ -28,11 +28,11 @@ export const noUnboundedQuery = defineRule<MessageIds, Options>({
     hasSuggestions: true,
     messages: {
       unbounded:
-        '`{{callee}}` has no `take`: it returns every matching {{model}} row ({{costClass}}; about {{rows}} rows estimated). Add `take` and an `orderBy` so the result has a ceiling.',
+        '`{{callee}}` has no `take`: it returns every matching {{model}} row ({{costClass}}; about {{rows}} rows estimated{{sizes}}). Add `take` and an `orderBy` so the result has a ceiling.',
       cursorWithoutTake:
-        '`{{callee}}` pages with a `cursor` but has no `take`: it returns every {{model}} row after the cursor ({{costClass}}; about {{rows}} rows estimated). Add `take`.',
+        '`{{callee}}` pages with a `cursor` but has no `take`: it returns every {{model}} row after the cursor ({{costClass}}; about {{rows}} rows estimated{{sizes}}). Add `take`.',
       unboundedRelation:
-        '`{{relation}}` loads every related {{model}} row for each {{parent}} (about {{rows}} per {{parentLower}}, {{total}} in all, estimated). Add `take` inside it, or count with `_count` instead.',
+        '`{{relation}}` loads every related {{model}} row for each {{parent}} (about {{rows}} per {{parentLower}}, {{total}} in all, estimated{{sizes}}). Add `take` inside it, or count with `_count` instead.',
       suggestTake: 'Add `take: {{take}}`.',
     },
     schema,
@@ -61,7 +61,7 @@ export const noUnboundedQuery = defineRule<MessageIds, Options>({
           context.report({
             node: site.callee,
             messageId: shape.hasCursor ? 'cursorWithoutTake' : 'unbounded',
-            data: { callee, model: site.model.name, costClass: cost.costClass, rows: formatRows(cost.estimatedRows) },
+            data: { callee, model: site.model.name, costClass: cost.costClass, rows: formatRows(cost.estimatedRows), sizes: sizeNote(stats, site.model) },
             severity: severityFor(site.model, cost.estimatedRows),
             suggest: [takeSuggestion(site.call, site.args, options.suggestedTake)],
           });
@@ -80,6 +80,7 @@ export const noUnboundedQuery = defineRule<MessageIds, Options>({
               parentLower: parent.name.charAt(0).toLowerCase() + parent.name.slice(1),
               rows: formatRows(perParent),
               total: formatRows(perParent * parentRows),
+              sizes: sizeNote(stats, relation.model),
             },
             severity: severityFor(relation.model, perParent * parentRows),
           });
@@ -117,6 +118,11 @@ function takeSuggestion(
   }
   const open = call.arguments.pos;
   return { messageId: 'suggestTake', data: { take: String(take) }, edits: [{ start: open, end: open, text: `{ take: ${take} }` }] };
+}
+
+/** Says when an estimate rests on default sizes, so nobody mistakes a guess for a measurement. */
+function sizeNote(stats: TableStatistics, model: PrismaModel): string {
+  return stats.source(model.name) === 'default' ? ' from default table sizes; `premortem stats` measures them' : '';
 }
 
 function formatRows(rows: number): string {
