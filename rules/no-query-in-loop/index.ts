@@ -68,12 +68,25 @@ function isExempt(tsm: TypeScriptModule, site: PrismaCallSite, iteration: Iterat
   const iterated = iteration.iterates ? skipOuterExpressions(tsm, iteration.iterates) : undefined;
   if (options.allowFixedArrays && iterated && tsm.isArrayLiteralExpression(iterated)) return true;
   if (iteration.kind === 'callback') {
+    // `prisma.$transaction(items.map((i) => prisma.x.update(…)))`: the batch the message recommends.
+    if (isTransactionBatch(tsm, iteration.node)) return true;
     // `Promise.all(ids.map((id) => prisma.user.findUnique(…)))`: issued in one tick, batched into one query.
     return BATCHED_OPERATIONS.has(site.operation) && !hasAwaitBefore(tsm, iteration.callback, site.call);
   }
   // A `while`/`do`/`for (;;)` fetching a page at a time is pagination, not N+1.
   const paging = iteration.node.kind !== tsm.SyntaxKind.ForOfStatement && iteration.node.kind !== tsm.SyntaxKind.ForInStatement;
   return paging && site.operation === 'findMany' && hasTake(tsm, site);
+}
+
+function isTransactionBatch(tsm: TypeScriptModule, mapCall: ts.CallExpression): boolean {
+  let argument: ts.Node = mapCall;
+  while (tsm.isParenthesizedExpression(argument.parent) || tsm.isAsExpression(argument.parent) || tsm.isSatisfiesExpression(argument.parent)) {
+    argument = argument.parent;
+  }
+  const parent = argument.parent;
+  if (!tsm.isCallExpression(parent) || !parent.arguments.some((a) => a === argument)) return false;
+  const callee = skipOuterExpressions(tsm, parent.expression);
+  return tsm.isPropertyAccessExpression(callee) && callee.name.text === '$transaction';
 }
 
 function hasTake(tsm: TypeScriptModule, site: PrismaCallSite): boolean {

@@ -13,6 +13,10 @@ ruleTester.run('no-query-in-loop', rule, {
       name: "findUnique in a map is batched by Prisma's dataloader",
       code: typed(`await Promise.all(ids.map((id) => prisma.user.findUnique({ where: { id } })));`),
     },
+    {
+      name: 'a batch of writes sent as one $transaction',
+      code: typed(`await prisma.$transaction(bookings.map((b) => prisma.booking.update({ where: { id: b.id }, data: {} })) as never);`),
+    },
     { name: 'one query with in', code: typed(`await prisma.attendee.findMany({ where: { bookingId: { in: bookings.map((b) => b.id) } }, take: 500 });`) },
     {
       name: 'pagination: a page at a time in a while loop',
