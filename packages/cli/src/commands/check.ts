@@ -1,6 +1,6 @@
-import { formatStylish, runAnalysis, Timings, toJsonReport, UsageError, type PresetName } from '@premortem/core';
+import { formatStylish, Timings, toJsonReport, UsageError, type PresetName } from '@premortem/core';
 import { ExitCode, type CliIo } from '../io.js';
-import { createProgress } from '../progress.js';
+import { analyze } from '../analyze.js';
 import { selectRules } from '../select-rules.js';
 
 export interface CheckOptions {
@@ -25,23 +25,11 @@ export async function runCheck(paths: string[], options: CheckOptions, io: CliIo
   const maxWarnings = parseMaxWarnings(options.maxWarnings);
   const rules = selectRules(options.preset as PresetName, options.rule);
   const timings = options.timing ? new Timings() : undefined;
-  const progress = createProgress(io.stderr);
-  // Loaded only once the arguments are known good: usage errors answer at once.
-  const { default: ts } = await import('typescript');
+  const result = await analyze(
+    { paths, project: options.project, rules, collectQueries: options.format === 'json', ...(timings ? { timings } : {}) },
+    io,
+  );
 
-  const result = runAnalysis({
-    ts,
-    cwd: io.cwd,
-    paths,
-    ...(options.project !== undefined ? { project: options.project } : {}),
-    rules,
-    ...(timings ? { timings } : {}),
-    onProgress: (done, total) => progress.update(done, total),
-    collectQueries: options.format === 'json',
-  });
-  progress.clear();
-
-  for (const note of result.notes) io.stderr.write(`premortem: note: ${note}\n`);
   if (options.format === 'json') {
     const report = toJsonReport(result.findings, result.queries, { files: result.files, durationMs: result.durationMs }, io.cwd);
     io.stdout.write(JSON.stringify(report, null, 2) + '\n');

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { runAnalysis, toJsonReport, UsageError, type QueryEstimate } from '@premortem/core';
+import { toJsonReport, UsageError, type QueryEstimate } from '@premortem/core';
 import { ExitCode, type CliIo } from '../io.js';
-import { createProgress } from '../progress.js';
+import { analyze } from '../analyze.js';
 
 export interface QueriesOptions {
   project?: string;
@@ -11,19 +11,7 @@ export interface QueriesOptions {
 /** Lists every Prisma query site with its cost estimate; never fails on what it finds. */
 export async function runQueries(paths: string[], options: QueriesOptions, io: CliIo): Promise<number> {
   if (!['table', 'json'].includes(options.format)) throw new UsageError(`Unknown --format "${options.format}". Use table or json.`);
-  const progress = createProgress(io.stderr);
-  const { default: ts } = await import('typescript');
-  const result = runAnalysis({
-    ts,
-    cwd: io.cwd,
-    paths,
-    ...(options.project !== undefined ? { project: options.project } : {}),
-    rules: [],
-    collectQueries: true,
-    onProgress: (done, total) => progress.update(done, total),
-  });
-  progress.clear();
-  for (const note of result.notes) io.stderr.write(`premortem: note: ${note}\n`);
+  const result = await analyze({ paths, project: options.project, rules: [], collectQueries: true }, io);
   if (options.format === 'json') {
     const report = toJsonReport([], result.queries, { files: result.files, durationMs: result.durationMs }, io.cwd);
     io.stdout.write(JSON.stringify(report, null, 2) + '\n');

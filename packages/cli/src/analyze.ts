@@ -1,0 +1,31 @@
+import { runAnalysis, type EnabledRule, type RunResult, type Timings } from '@premortem/core';
+import type { CliIo } from './io.js';
+import { createProgress } from './progress.js';
+
+export interface AnalyzeRequest {
+  paths: string[];
+  project: string | undefined;
+  rules: EnabledRule[];
+  collectQueries: boolean;
+  timings?: Timings;
+}
+
+/** One analysis run as every command does it: progress on a TTY, notes on stderr. */
+export async function analyze(request: AnalyzeRequest, io: CliIo): Promise<RunResult> {
+  const progress = createProgress(io.stderr);
+  // Loaded only once the arguments are known good: usage errors answer at once.
+  const { default: ts } = await import('typescript');
+  const result = runAnalysis({
+    ts,
+    cwd: io.cwd,
+    paths: request.paths,
+    ...(request.project !== undefined ? { project: request.project } : {}),
+    rules: request.rules,
+    ...(request.timings ? { timings: request.timings } : {}),
+    collectQueries: request.collectQueries,
+    onProgress: (done, total) => progress.update(done, total),
+  });
+  progress.clear();
+  for (const note of result.notes) io.stderr.write(`premortem: note: ${note}\n`);
+  return result;
+}
