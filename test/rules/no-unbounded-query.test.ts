@@ -31,6 +31,10 @@ ruleTester.run('no-unbounded-query', rule, {
       code: typed(`declare const repo: { booking: { findMany(args?: object): Promise<object[]> } };\nrepo.booking.findMany({ where: { userId } });`),
     },
     {
+      name: 'a hand-written BookingDelegate without Prisma\'s operations is a look-alike',
+      code: untyped(`interface BookingDelegate { findMany(a?: object): Promise<object[]>; update(a: object): Promise<object> }\ndeclare const memoryDb: { booking: BookingDelegate };\nmemoryDb.booking.findMany();`),
+    },
+    {
       name: 'a look-alike typed as something else stays quiet even without Prisma types',
       code: untyped(`class Cache { booking = { findMany: (q: object) => [q] } }\nnew Cache().booking.findMany({});`),
     },

@@ -8,7 +8,9 @@ interface Delegate {
   count(args?: object): Promise<number>;
   create(args: object): Promise<object>;
   update(args: object): Promise<object>;
+  upsert(args: object): Promise<object>;
   delete(args: object): Promise<object>;
+  aggregate(args: object): Promise<object>;
 }
 interface BookingDelegate extends Delegate {}
 interface UserDelegate extends Delegate {}

@@ -87,7 +87,7 @@ function classifyReceiver(
     if (isUnknownType(tsm, clientType)) return 'schema';
     return looksLikePrismaClient(checker, clientType) ? 'type' : undefined;
   }
-  if (isDelegateType(delegateType, modelName)) return 'type';
+  if (isDelegateType(checker, delegateType, modelName)) return 'type';
   return looksLikePrismaClient(checker, checker.getTypeAtLocation(client)) ? 'type' : undefined;
 }
 
@@ -96,11 +96,18 @@ function isUnknownType(tsm: TypeScriptModule, type: ts.Type): boolean {
   return (type.flags & (tsm.TypeFlags.Any | tsm.TypeFlags.Unknown)) !== 0;
 }
 
-/** Prisma 4–7 name each model's delegate `<Model>Delegate` (e.g. `Prisma.BookingDelegate`). */
-function isDelegateType(type: ts.Type, modelName: string): boolean {
+/**
+ * Prisma 4–7 name each model's delegate `<Model>Delegate` (e.g. `Prisma.BookingDelegate`) and give
+ * it every operation. A hand-written `UserDelegate` with three methods is a look-alike.
+ */
+function isDelegateType(checker: ts.TypeChecker, type: ts.Type, modelName: string): boolean {
   const name = (type.aliasSymbol ?? type.getSymbol())?.getName();
-  return name === `${modelName}Delegate` || (name?.endsWith('Delegate') ?? false);
+  if (name !== `${modelName}Delegate`) return false;
+  const apparent = checker.getApparentType(type);
+  return DELEGATE_MEMBERS.every((member) => checker.getPropertyOfType(apparent, member) !== undefined);
 }
+
+const DELEGATE_MEMBERS = ['findMany', 'findUnique', 'create', 'update', 'upsert', 'delete', 'aggregate', 'groupBy', 'count'];
 
 /** PrismaClient, a transaction client or an `$extends` result: they all carry Prisma's `$` methods. */
 function looksLikePrismaClient(checker: ts.TypeChecker, type: ts.Type): boolean {
