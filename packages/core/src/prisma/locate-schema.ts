@@ -1,94 +1,125 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type ts from 'typescript';
 import { globSync } from 'tinyglobby';
 import type { TypeScriptModule } from '../rule.js';
+import { findPrismaConfigFile, readConfigSchema } from './config-schema.js';
+
+export { readSchemaFromConfig } from './config-schema.js';
 
 export interface SchemaLocation {
+  /** Absolute paths of the schema's `.prisma` files. */
   files: string[];
-  /** How it was found, for messages: `package.json prisma.schema`, `prisma.config.ts`, `prisma/schema.prisma`… */
+  /** How it was found, for messages: `prisma.config.ts`, `package.json prisma.schema`, `prisma/schema.prisma`… */
   via: string;
+  /** Sources set aside on the way: a config whose `schema` is computed, a path that does not exist. */
+  diagnostics: string[];
 }
 
-const CONFIG_FILES = ['prisma.config.ts', 'prisma.config.mts', 'prisma.config.js', 'prisma.config.mjs', '.config/prisma.ts'];
-const CONVENTIONAL = ['prisma/schema.prisma', 'schema.prisma', 'prisma/schema'];
+type Found = Omit<SchemaLocation, 'diagnostics'>;
+
+/** Prisma's default places, in its order (`getDefaultSchema` in @prisma/internals). */
+const CONVENTIONAL = ['schema.prisma', 'prisma/schema.prisma', 'prisma/schema'];
 const IGNORED = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/.next/**', '**/build/**'];
+const MONOREPO_DEPTH = 8;
 
 /**
- * Where a project's Prisma schema lives, the way Prisma looks for it: `package.json`
- * `prisma.schema`, then `prisma.config.ts` (read as text, never run), then the conventional
- * paths; in a monorepo, the shallowest schema below `rootDir`.
+ * Where a project's Prisma schema lives, in the order Prisma 6 looks: the config file's `schema`
+ * (read as text, never run), `package.json` `prisma.schema`, then `schema.prisma`,
+ * `prisma/schema.prisma` and the `prisma/schema/` folder. In a monorepo, whose root has none of
+ * these, the shallowest schema below `rootDir`.
  */
 export function locatePrismaSchema(tsm: TypeScriptModule, rootDir: string): SchemaLocation | undefined {
-  const fromPackage = readPackageJsonSchema(rootDir);
-  if (fromPackage) return expand(path.resolve(rootDir, fromPackage), 'package.json prisma.schema');
-  for (const name of CONFIG_FILES) {
-    const configFile = path.join(rootDir, name);
-    if (!existsSync(configFile)) continue;
-    const schema = readSchemaFromConfig(tsm, configFile);
-    if (schema) return expand(path.resolve(path.dirname(configFile), schema), name);
-  }
-  for (const candidate of CONVENTIONAL) {
-    const found = expand(path.join(rootDir, candidate), candidate);
-    if (found) return found;
-  }
-  const nested = globSync(['**/schema.prisma', '**/prisma/schema/*.prisma'], { cwd: rootDir, ignore: IGNORED, absolute: true, deep: 6 });
-  if (nested.length === 0) return undefined;
-  const depth = (file: string) => file.split(/[\\/]/).length;
-  const shallowest = Math.min(...nested.map(depth));
-  const first = nested.filter((file) => depth(file) === shallowest).sort()[0]!;
-  return expand(path.basename(first) === 'schema.prisma' ? first : path.dirname(first), path.relative(rootDir, first));
+  const diagnostics: string[] = [];
+  const found =
+    fromConfigFile(tsm, rootDir, diagnostics) ??
+    fromPackageJson(rootDir, diagnostics) ??
+    fromConventionalPaths(rootDir) ??
+    fromShallowestBelow(rootDir, diagnostics);
+  return found ? { ...found, diagnostics } : undefined;
 }
 
-/** A file, or every `.prisma` file under a folder (a multi-file schema). */
-function expand(target: string, via: string): SchemaLocation | undefined {
-  if (!existsSync(target)) return undefined;
-  if (statSync(target).isFile()) return { files: [target], via };
-  const files = globSync('**/*.prisma', { cwd: target, ignore: IGNORED, absolute: true }).sort();
-  return files.length > 0 ? { files, via } : undefined;
-}
-
-function readPackageJsonSchema(rootDir: string): string | undefined {
-  const file = path.join(rootDir, 'package.json');
-  if (!existsSync(file)) return undefined;
-  try {
-    const json = JSON.parse(readFileSync(file, 'utf8')) as { prisma?: { schema?: unknown } };
-    return typeof json.prisma?.schema === 'string' ? json.prisma.schema : undefined;
-  } catch {
-    // A broken package.json is not ours to report; the conventional paths still apply.
+function fromConfigFile(tsm: TypeScriptModule, rootDir: string, diagnostics: string[]): Found | undefined {
+  const configFile = findPrismaConfigFile(rootDir);
+  if (!configFile) return undefined;
+  const via = toPosix(path.relative(rootDir, configFile));
+  const schema = readConfigSchema(tsm, configFile, rootDir);
+  if (schema.kind === 'absent') return undefined;
+  if (schema.kind === 'unresolved') {
+    diagnostics.push(`${via} ${schema.reason}; looked for the schema where Prisma looks by default instead`);
     return undefined;
   }
+  const files = expand(schema.path);
+  if (files) return { files, via };
+  diagnostics.push(`${via} sets \`schema\` to ${schema.path}, which holds no .prisma file`);
+  return undefined;
 }
 
-/**
- * The `schema` option of `defineConfig({ … })` or the default export, when it is a string
- * literal or `path.join(…)`/`path.resolve(…)` of literals. The file is parsed, not executed.
- */
-export function readSchemaFromConfig(tsm: TypeScriptModule, configFile: string): string | undefined {
-  const sourceFile = tsm.createSourceFile(configFile, readFileSync(configFile, 'utf8'), tsm.ScriptTarget.Latest, true);
-  let found: string | undefined;
-  const visit = (node: ts.Node): void => {
-    if (found !== undefined) return;
-    if (tsm.isPropertyAssignment(node) && tsm.isIdentifier(node.name) && node.name.text === 'schema') {
-      found = staticPath(tsm, node.initializer);
-      if (found !== undefined) return;
-    }
-    tsm.forEachChild(node, visit);
-  };
-  visit(sourceFile);
-  return found;
+function fromPackageJson(rootDir: string, diagnostics: string[]): Found | undefined {
+  let json: { prisma?: { schema?: unknown } } | undefined;
+  try {
+    json = JSON.parse(readFileSync(path.join(rootDir, 'package.json'), 'utf8')) as typeof json;
+  } catch {
+    // No package.json, or a broken one: not ours to report; the default places still apply.
+    return undefined;
+  }
+  const schema = json?.prisma?.schema;
+  if (schema === undefined) return undefined;
+  const via = 'package.json prisma.schema';
+  if (typeof schema !== 'string') {
+    diagnostics.push(`${via} is not a string and was ignored`);
+    return undefined;
+  }
+  const files = expand(path.resolve(rootDir, schema));
+  if (files) return { files, via };
+  diagnostics.push(`${via} is ${schema}, which holds no .prisma file`);
+  return undefined;
 }
 
-function staticPath(tsm: TypeScriptModule, node: ts.Expression): string | undefined {
-  if (tsm.isStringLiteralLike(node)) return node.text;
-  if (tsm.isCallExpression(node) && tsm.isPropertyAccessExpression(node.expression) && ['join', 'resolve'].includes(node.expression.name.text)) {
-    const parts = node.arguments.map((arg) => (tsm.isStringLiteralLike(arg) ? arg.text : isDirname(tsm, arg) ? '.' : undefined));
-    if (parts.every((part): part is string => part !== undefined)) return path.join(...parts);
+function fromConventionalPaths(rootDir: string): Found | undefined {
+  for (const candidate of CONVENTIONAL) {
+    const files = expand(path.join(rootDir, candidate));
+    if (files) return { files, via: candidate };
   }
   return undefined;
 }
 
-function isDirname(tsm: TypeScriptModule, node: ts.Expression): boolean {
-  if (tsm.isIdentifier(node)) return node.text === '__dirname';
-  return tsm.isPropertyAccessExpression(node) && node.name.text === 'dirname' && node.expression.getText().startsWith('import.meta');
+/** A monorepo: the shallowest `schema.prisma` or `prisma/schema/` folder; the others are named in a diagnostic. */
+function fromShallowestBelow(rootDir: string, diagnostics: string[]): Found | undefined {
+  const matches = globSync(['**/schema.prisma', '**/prisma/schema/**/*.prisma'], { cwd: rootDir, ignore: IGNORED, deep: MONOREPO_DEPTH });
+  const targets = [...new Set(matches.map(toSchemaTarget))];
+  if (targets.length === 0) return undefined;
+  const depth = (target: string) => target.split('/').length;
+  const shallowest = Math.min(...targets.map(depth));
+  const [chosen, ...others] = targets.filter((target) => depth(target) === shallowest).sort();
+  if (!chosen) return undefined;
+  if (others.length > 0) {
+    diagnostics.push(`found several schemas at the same depth (${[chosen, ...others].join(', ')}) and read ${chosen}; set \`schema\` in prisma.config.ts to choose`);
+  }
+  const files = expand(path.join(rootDir, chosen));
+  return files ? { files, via: chosen } : undefined;
+}
+
+/** A file inside a `prisma/schema/` folder stands for the folder: a multi-file schema. */
+function toSchemaTarget(match: string): string {
+  const parts = match.split('/');
+  const prisma = parts.findIndex((part, i) => part === 'prisma' && parts[i + 1] === 'schema' && i + 2 < parts.length);
+  return prisma >= 0 ? parts.slice(0, prisma + 2).join('/') : match;
+}
+
+/** A file, or every `.prisma` file under a folder, recursively, as Prisma reads a multi-file schema. */
+function expand(target: string): string[] | undefined {
+  let stats;
+  try {
+    stats = statSync(target);
+  } catch {
+    return undefined;
+  }
+  if (stats.isFile()) return [target];
+  if (!stats.isDirectory()) return undefined;
+  const files = globSync('**/*.prisma', { cwd: target, ignore: IGNORED, absolute: true }).sort();
+  return files.length > 0 ? files.map((file) => path.normalize(file)) : undefined;
+}
+
+function toPosix(file: string): string {
+  return file.split(path.sep).join('/');
 }

@@ -1,4 +1,5 @@
-import { getSchema, type Attribute, type AttributeArgument, type Field, type Model } from '@mrleebo/prisma-ast';
+import { getSchema, type Attribute, type BlockAttribute, type Field, type Model, type View } from '@mrleebo/prisma-ast';
+import { getFieldNames, getNamedArgument, getPositionalArgument, getStringLiteral } from './attribute-arguments.js';
 import { delegateName, type PrismaField, type PrismaIndex, type PrismaModel, type PrismaSchema } from './schema.js';
 
 export interface SchemaSource {
@@ -6,146 +7,162 @@ export interface SchemaSource {
   text: string;
 }
 
+/** Prisma's built-in scalar types; `Unsupported("…")` is a call and handled apart. */
+const SCALAR_TYPES = new Set(['String', 'Boolean', 'Int', 'BigInt', 'Float', 'Decimal', 'DateTime', 'Json', 'Bytes']);
+
+/** Names declared across all files: a multi-file schema shares one namespace. */
+interface Declarations {
+  models: { block: Model | View; file: string }[];
+  enums: Map<string, string[]>;
+  /** MongoDB composite types (`type Address { … }`): embedded, not related. */
+  compositeTypes: Set<string>;
+}
+
 /**
- * Builds the schema model from one or more `.prisma` files (a multi-file schema shares one
- * namespace). A file that does not parse becomes a diagnostic; the others are still read.
+ * Builds the schema model from one or more `.prisma` files. Never throws: a file that does not
+ * parse becomes a diagnostic naming it and the place, and the other files are still read.
  */
 export function readPrismaSchema(sources: readonly SchemaSource[]): PrismaSchema {
   const diagnostics: string[] = [];
-  const models: Model[] = [];
-  const enums = new Map<string, string[]>();
-  for (const source of sources) {
-    let parsed;
-    try {
-      parsed = getSchema(source.text);
-    } catch (error) {
-      diagnostics.push(`${source.path} does not parse: ${firstLine(error)}`);
-      continue;
-    }
-    for (const block of parsed.list) {
-      if (block.type === 'model' || block.type === 'view') models.push(block as Model);
-      if (block.type === 'enum') {
-        enums.set(block.name, block.enumerators.flatMap((e) => (e.type === 'enumerator' ? [e.name] : [])));
-      }
-    }
-  }
-
-  const modelNames = new Set(models.map((m) => m.name));
-  const result = new Map<string, PrismaModel>();
-  for (const model of models) result.set(model.name, toModel(model, modelNames, enums));
-  for (const model of result.values()) {
+  const declarations = collectDeclarations(sources, diagnostics);
+  const modelNames = new Set(declarations.models.map(({ block }) => block.name));
+  const models = new Map<string, PrismaModel>();
+  for (const { block, file } of declarations.models) {
+    const model = toModel(block, (type) => classifyType(type, modelNames, declarations));
     for (const field of model.fields.values()) {
-      if (field.relation && !result.has(field.relation.target)) {
-        diagnostics.push(`${model.name}.${field.name} relates to unknown model ${field.relation.target}`);
+      if (field.relation && !modelNames.has(field.relation.target)) {
+        diagnostics.push(`${file}: ${model.name}.${field.name} has type ${field.type}, which no schema file declares`);
       }
     }
+    models.set(model.name, model);
   }
   return {
-    files: sources.map((s) => s.path),
-    models: result,
-    enums,
-    delegates: new Map([...result.keys()].map((name) => [delegateName(name), name])),
+    files: sources.map((source) => source.path),
+    models,
+    enums: declarations.enums,
+    delegates: new Map([...models.keys()].map((name) => [delegateName(name), name])),
     diagnostics,
   };
 }
 
-function toModel(model: Model, modelNames: ReadonlySet<string>, enums: ReadonlyMap<string, string[]>): PrismaModel {
-  const fields = new Map<string, PrismaField>();
-  const indexes: PrismaIndex[] = [];
-  let dbName = model.name;
-  for (const property of model.properties) {
-    if (property.type === 'field') {
-      const field = toField(property, modelNames, enums);
-      fields.set(field.name, field);
-      if (field.isId) indexes.push({ kind: 'id', fields: [field.name] });
-      if (field.isUnique) indexes.push({ kind: 'unique', fields: [field.name] });
-    } else if (property.type === 'attribute') {
-      const attribute = property;
-      if (attribute.name === 'map') dbName = stringValue(attribute.args[0]) ?? dbName;
-      const kind = attribute.name === 'id' ? 'id' : attribute.name === 'unique' ? 'unique' : attribute.name === 'index' ? 'index' : undefined;
-      if (kind) {
-        const name = namedArgument(attribute.args, 'name') ?? namedArgument(attribute.args, 'map');
-        indexes.push({ kind, fields: indexFields(attribute.args), ...(name ? { name } : {}) });
+function collectDeclarations(sources: readonly SchemaSource[], diagnostics: string[]): Declarations {
+  const declarations: Declarations = { models: [], enums: new Map(), compositeTypes: new Set() };
+  const declaredIn = new Map<string, string>();
+  for (const source of sources) {
+    let blocks;
+    try {
+      blocks = getSchema(source.text).list;
+    } catch (error) {
+      diagnostics.push(`${source.path}${describeParseError(error)}; its models and enums are ignored`);
+      continue;
+    }
+    for (const block of blocks) {
+      if (block.type !== 'model' && block.type !== 'view' && block.type !== 'enum' && block.type !== 'type') continue;
+      const earlier = declaredIn.get(block.name);
+      if (earlier !== undefined) {
+        diagnostics.push(`${source.path}: ${block.name} is declared again (first in ${earlier}); the first is used`);
+        continue;
+      }
+      declaredIn.set(block.name, source.path);
+      if (block.type === 'enum') {
+        declarations.enums.set(block.name, block.enumerators.flatMap((e) => (e.type === 'enumerator' ? [e.name] : [])));
+      } else if (block.type === 'type') {
+        declarations.compositeTypes.add(block.name);
+      } else {
+        declarations.models.push({ block, file: source.path });
       }
     }
   }
-  // Relations without `fields:` on this side still say which side holds the key: the other.
-  return { name: model.name, dbName, fields, indexes };
+  return declarations;
 }
 
-function toField(field: Field, modelNames: ReadonlySet<string>, enums: ReadonlyMap<string, string[]>): PrismaField {
+/** `:2:16: does not parse (unexpected "@")`, from the parser's token when it has one. */
+function describeParseError(error: unknown): string {
+  const token = (error as { token?: { image?: unknown; startLine?: unknown; startColumn?: unknown } } | null)?.token;
+  const line = token?.startLine;
+  const column = token?.startColumn;
+  const where = typeof line === 'number' && Number.isFinite(line) && typeof column === 'number' ? `:${line}:${column}` : '';
+  if (token) {
+    const found = typeof token.image === 'string' && token.image.trim() !== '' ? `"${token.image}"` : token.image === '' ? 'end of file' : 'line break';
+    return `${where}: does not parse (unexpected ${found})`;
+  }
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return `: does not parse (${message || 'unknown error'})`;
+}
+
+/** `@map("x")`, `@@map("x")` or their `name: "x"` form. */
+function getMappedName(args: Attribute['args']): string | undefined {
+  return getStringLiteral(getPositionalArgument(args)) ?? getStringLiteral(getNamedArgument(args, 'name'));
+}
+
+function classifyType(type: string, modelNames: ReadonlySet<string>, declarations: Declarations): PrismaField['kind'] {
+  if (modelNames.has(type)) return 'relation';
+  if (declarations.enums.has(type)) return 'enum';
+  if (SCALAR_TYPES.has(type) || declarations.compositeTypes.has(type)) return 'scalar';
+  // Neither scalar nor declared: a model whose file did not parse. Taking it for a column would
+  // let a filter on it look indexed; as a relation it is reported and left alone.
+  return 'relation';
+}
+
+function toModel(block: Model | View, classify: (type: string) => PrismaField['kind']): PrismaModel {
+  const fields = new Map<string, PrismaField>();
+  const fieldIndexes: PrismaIndex[] = [];
+  const blockIndexes: PrismaIndex[] = [];
+  let dbName = block.name;
+  let compoundId: string[] | undefined;
+  for (const property of block.properties) {
+    if (property.type === 'field') {
+      const field = toField(property, classify);
+      fields.set(field.name, field);
+      if (field.isId) fieldIndexes.push({ kind: 'id', fields: [field.name] });
+      if (field.isUnique) fieldIndexes.push({ kind: 'unique', fields: [field.name] });
+    } else if (property.type === 'attribute' && property.group === undefined) {
+      if (property.name === 'map') dbName = getMappedName(property.args) ?? dbName;
+      const index = toBlockIndex(property);
+      if (index) blockIndexes.push(index);
+      if (index?.kind === 'id') compoundId = index.fields;
+    }
+  }
+  const primaryKey = compoundId ?? fieldIndexes.filter((index) => index.kind === 'id').flatMap((index) => index.fields);
+  return { name: block.name, dbName, fields, indexes: [...fieldIndexes, ...blockIndexes], primaryKey };
+}
+
+/** `@@id`, `@@unique` or `@@index`, with `[a, b]` or `fields: [a, b]`; undefined for other attributes. */
+function toBlockIndex(attribute: BlockAttribute): PrismaIndex | undefined {
+  const kind = attribute.name === 'id' ? 'id' : attribute.name === 'unique' ? 'unique' : attribute.name === 'index' ? 'index' : undefined;
+  if (!kind) return undefined;
+  const fields = getFieldNames(getNamedArgument(attribute.args, 'fields') ?? getPositionalArgument(attribute.args));
+  if (fields.length === 0) return undefined;
+  const name = getStringLiteral(getNamedArgument(attribute.args, 'name')) ?? getStringLiteral(getNamedArgument(attribute.args, 'map'));
+  return { kind, fields, ...(name !== undefined ? { name } : {}) };
+}
+
+function toField(field: Field, classify: (type: string) => PrismaField['kind']): PrismaField {
   const type = typeof field.fieldType === 'string' ? field.fieldType : field.fieldType.name;
-  const attributes = field.attributes ?? [];
-  const has = (name: string) => attributes.some((a) => a.name === name && !a.group);
-  const map = attributes.find((a) => a.name === 'map' && !a.group);
+  // `Unsupported("…")` is a column Prisma cannot read, never a relation.
+  const kind = typeof field.fieldType === 'string' ? classify(type) : 'scalar';
+  const attribute = (name: string): Attribute | undefined => field.attributes?.find((a) => a.name === name && a.group === undefined);
   const result: PrismaField = {
     name: field.name,
     type,
     isList: field.array === true,
     isOptional: field.optional === true,
-    kind: modelNames.has(type) ? 'relation' : enums.has(type) ? 'enum' : 'scalar',
-    dbName: (map && stringValue(map.args?.[0])) ?? field.name,
-    isId: has('id'),
-    isUnique: has('unique'),
+    kind,
+    dbName: getMappedName(attribute('map')?.args) ?? field.name,
+    isId: attribute('id') !== undefined,
+    isUnique: attribute('unique') !== undefined,
+    hasDefault: attribute('default') !== undefined,
   };
-  if (result.kind === 'relation') {
-    const relation = attributes.find((a) => a.name === 'relation' && !a.group);
-    const name = relation ? (namedArgument(relation.args ?? [], 'name') ?? stringValue(positional(relation))) : undefined;
+  if (kind === 'relation') {
+    const args = attribute('relation')?.args;
+    const name = getStringLiteral(getNamedArgument(args, 'name')) ?? getStringLiteral(getPositionalArgument(args));
     result.relation = {
       target: type,
       toMany: result.isList,
-      fields: relation ? arrayArgument(relation.args ?? [], 'fields') : [],
-      references: relation ? arrayArgument(relation.args ?? [], 'references') : [],
-      ...(name ? { name } : {}),
+      fields: getFieldNames(getNamedArgument(args, 'fields')),
+      references: getFieldNames(getNamedArgument(args, 'references')),
+      ...(name !== undefined ? { name } : {}),
     };
   }
   return result;
-}
-
-function positional(attribute: Attribute): AttributeArgument | undefined {
-  return attribute.args?.find((arg) => typeof arg.value === 'string');
-}
-
-/** `@@index([a, b(sort: Desc)])` or `@@index(fields: [a, b])`: field names in order. */
-function indexFields(args: readonly AttributeArgument[]): string[] {
-  const named = args.find((arg) => isKeyValue(arg.value) && arg.value.key === 'fields');
-  const list = named && isKeyValue(named.value) ? named.value.value : args.find((arg) => isArray(arg.value))?.value;
-  if (!isArray(list)) return [];
-  return list.args.flatMap((item) => {
-    if (typeof item === 'string') return [item];
-    if (typeof item === 'object' && item !== null && 'type' in item && item.type === 'function' && 'name' in item) return [String(item.name)];
-    return [];
-  });
-}
-
-function arrayArgument(args: readonly AttributeArgument[], key: string): string[] {
-  const found = args.find((arg) => isKeyValue(arg.value) && arg.value.key === key);
-  if (!found || !isKeyValue(found.value) || !isArray(found.value.value)) return [];
-  return found.value.value.args.filter((item): item is string => typeof item === 'string');
-}
-
-function namedArgument(args: readonly AttributeArgument[], key: string): string | undefined {
-  const found = args.find((arg) => isKeyValue(arg.value) && arg.value.key === key);
-  return found && isKeyValue(found.value) ? unquote(found.value.value) : undefined;
-}
-
-function stringValue(arg: AttributeArgument | undefined): string | undefined {
-  if (!arg) return undefined;
-  return typeof arg.value === 'string' ? unquote(arg.value) : undefined;
-}
-
-function unquote(value: unknown): string | undefined {
-  return typeof value === 'string' && /^".*"$/.test(value) ? value.slice(1, -1) : undefined;
-}
-
-function isKeyValue(value: unknown): value is { type: 'keyValue'; key: string; value: unknown } {
-  return typeof value === 'object' && value !== null && (value as { type?: string }).type === 'keyValue';
-}
-
-function isArray(value: unknown): value is { type: 'array'; args: unknown[] } {
-  return typeof value === 'object' && value !== null && (value as { type?: string }).type === 'array';
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown error';
 }

@@ -1,29 +1,46 @@
 import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { TypeScriptModule } from '../rule.js';
 import { locatePrismaSchema } from './locate-schema.js';
 import { readPrismaSchema, type SchemaSource } from './read-schema.js';
 import type { PrismaSchema } from './schema.js';
 
-const MAX_SCHEMA_BYTES = 5 * 1024 * 1024;
+/** Larger files are not schemas anyone wrote; reading one would stall every run. */
+export const MAX_SCHEMA_FILE_BYTES = 5 * 1024 * 1024;
+
 const loaded = new Map<string, PrismaSchema | undefined>();
 
-/** The project's Prisma schema, read once per folder per process; undefined when there is none. */
+/**
+ * The project's Prisma schema, found and read once per folder per process; undefined when there
+ * is none. Never throws: files that cannot be read, are too large or do not parse become
+ * diagnostics, and the rest of the schema is still read.
+ */
 export function loadPrismaSchema(tsm: TypeScriptModule, rootDir: string): PrismaSchema | undefined {
-  if (loaded.has(rootDir)) return loaded.get(rootDir);
-  const location = locatePrismaSchema(tsm, rootDir);
+  const key = path.resolve(rootDir);
+  if (loaded.has(key)) return loaded.get(key);
+  const location = locatePrismaSchema(tsm, key);
   let schema: PrismaSchema | undefined;
   if (location) {
-    const tooLarge: string[] = [];
-    const sources: SchemaSource[] = location.files.flatMap((file) => {
-      if (statSync(file).size > MAX_SCHEMA_BYTES) {
-        tooLarge.push(`${file} is larger than 5 MB and was not read`);
-        return [];
-      }
-      return [{ path: file, text: readFileSync(file, 'utf8') }];
+    const problems: string[] = [];
+    const sources = location.files.flatMap((file) => {
+      const source = readSource(file);
+      if (typeof source === 'string') problems.push(source);
+      return typeof source === 'string' ? [] : [source];
     });
     schema = readPrismaSchema(sources);
-    schema.diagnostics.push(...tooLarge);
+    schema.diagnostics.unshift(...location.diagnostics, ...problems);
   }
-  loaded.set(rootDir, schema);
+  loaded.set(key, schema);
   return schema;
+}
+
+/** The file's text, or why it was not read. */
+function readSource(file: string): SchemaSource | string {
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_SCHEMA_FILE_BYTES) return `${file} is ${(size / 1024 / 1024).toFixed(1)} MB, over the 5 MB limit, and was not read`;
+    return { path: file, text: readFileSync(file, 'utf8') };
+  } catch (error) {
+    return `${file} could not be read (${error instanceof Error ? error.message : String(error)})`;
+  }
 }

@@ -1,24 +1,32 @@
 /** One field of a Prisma model. */
 export interface PrismaField {
   name: string;
-  /** Scalar (`Int`, `String`…), enum or model name. */
+  /** Scalar (`Int`, `String`…), enum, composite type or model name. */
   type: string;
   isList: boolean;
   isOptional: boolean;
   kind: 'scalar' | 'enum' | 'relation';
+  /** Present exactly when `kind` is `relation`. */
   relation?: PrismaRelation;
   /** Column name: `@map("…")`, else the field name. */
   dbName: string;
+  /** `@id` on the field itself; a compound `@@id` shows in the model's `primaryKey`. */
   isId: boolean;
+  /** `@unique` on the field itself; compound uniques show in the model's `indexes`. */
   isUnique: boolean;
+  /** `@default(…)`: a create may leave the field out. */
+  hasDefault: boolean;
 }
 
 export interface PrismaRelation {
+  /** The related model's name; it may be missing from `schema.models` when its file did not parse. */
   target: string;
+  /** A list field (`Booking[]`): one-to-many or implicit many-to-many. Otherwise at most one row. */
   toMany: boolean;
-  /** Scalar fields holding the foreign key on this side (`@relation(fields: […])`), if any. */
+  /** Scalar fields holding the foreign key on this side (`@relation(fields: […])`); empty on the back side. */
   fields: string[];
   references: string[];
+  /** `@relation("name")`: tells apart two relations between the same models. */
   name?: string;
 }
 
@@ -26,6 +34,7 @@ export interface PrismaIndex {
   kind: 'id' | 'unique' | 'index';
   /** Field names (not column names), in index order. */
   fields: string[];
+  /** `name:` (the client's compound-key name) or else `map:` (the database name). */
   name?: string;
 }
 
@@ -34,23 +43,31 @@ export interface PrismaModel {
   /** Table name: `@@map("…")`, else the model name. */
   dbName: string;
   fields: Map<string, PrismaField>;
+  /** `@id` and `@unique` fields as one-field indexes, then `@@id`, `@@unique` and `@@index`, in schema order. */
   indexes: PrismaIndex[];
+  /** Fields of `@id` or `@@id`, in key order; empty for a view or a model keyed only by `@unique`. */
+  primaryKey: string[];
 }
 
 export interface PrismaSchema {
+  /** The files read, in the order given. */
   files: string[];
   models: Map<string, PrismaModel>;
   /** Enum names with their values. */
   enums: Map<string, string[]>;
-  /** Client accessor (`booking`, `eventType`) → model name. */
+  /** Client accessor (`booking`, `eventType`, `uRL`) → model name. */
   delegates: Map<string, string>;
-  /** Problems met while reading: a file that did not parse, a relation to an unknown model. */
+  /** Problems met while finding and reading: a file that did not parse, a relation to an unknown model. */
   diagnostics: string[];
 }
 
-/** Prisma's client names a model's delegate by lower-casing its first letter (`EventType` → `eventType`). */
+/**
+ * The accessor Prisma's client gives a model's delegate: the first character lower-cased, the
+ * rest kept (`EventType` → `eventType`, `URL` → `uRL`, `OAuthToken` → `oAuthToken`). This is
+ * `uncapitalize` in @prisma/client-common and `dmmfToJSModelName` in the runtime.
+ */
 export function delegateName(modelName: string): string {
-  return modelName.charAt(0).toLowerCase() + modelName.slice(1);
+  return modelName.substring(0, 1).toLowerCase() + modelName.substring(1);
 }
 
 export function getModelByDelegate(schema: PrismaSchema, accessor: string): PrismaModel | undefined {
@@ -58,26 +75,40 @@ export function getModelByDelegate(schema: PrismaSchema, accessor: string): Pris
   return name === undefined ? undefined : schema.models.get(name);
 }
 
+/** True when `fieldName` is a list relation: reading it may return any number of rows per parent. */
+export function isToManyRelation(model: PrismaModel, fieldName: string): boolean {
+  return model.fields.get(fieldName)?.relation?.toMany === true;
+}
+
 /**
- * The index that serves equality filters on `fields` by leftmost-prefix match: a unique index
- * fully covered first, then the index with the longest covered prefix.
+ * The index that serves equality filters on `fields` by leftmost-prefix match (an index serves
+ * when its first k fields are all filtered): a fully covered id or unique index first, then the
+ * longest covered prefix; on a tie the index with fewer fields, as a planner would pick it.
  */
 export function findServingIndex(model: PrismaModel, fields: readonly string[]): PrismaIndex | undefined {
-  let best: { index: PrismaIndex; score: number } | undefined;
+  let best: { index: PrismaIndex; prefix: number; pinsOneRow: boolean } | undefined;
   for (const index of model.indexes) {
-    let prefix = 0;
-    while (prefix < index.fields.length && fields.includes(index.fields[prefix]!)) prefix++;
+    const prefix = coveredPrefix(index, fields);
     if (prefix === 0) continue;
-    const coversUnique = prefix === index.fields.length && index.kind !== 'index';
-    const score = (coversUnique ? 1000 : 0) + prefix;
-    if (!best || score > best.score) best = { index, score };
+    const pinsOneRow = prefix === index.fields.length && index.kind !== 'index';
+    const better =
+      !best ||
+      (pinsOneRow !== best.pinsOneRow ? pinsOneRow : prefix !== best.prefix ? prefix > best.prefix : index.fields.length < best.index.fields.length);
+    if (better) best = { index, prefix, pinsOneRow };
   }
   return best?.index;
 }
 
+/** How many leading fields of `index` are among `fields`. */
+function coveredPrefix(index: PrismaIndex, fields: readonly string[]): number {
+  let prefix = 0;
+  while (prefix < index.fields.length && fields.includes(index.fields[prefix]!)) prefix++;
+  return prefix;
+}
+
 /** True when equality filters on `fields` pin down at most one row (a unique index is fully covered). */
 export function isUniqueLookup(model: PrismaModel, fields: readonly string[]): boolean {
-  return model.indexes.some((index) => index.kind !== 'index' && index.fields.every((f) => fields.includes(f)));
+  return model.indexes.some((index) => index.kind !== 'index' && index.fields.length > 0 && index.fields.every((f) => fields.includes(f)));
 }
 
 /** The model a scalar field points to, when it holds the foreign key of a to-one relation. */
