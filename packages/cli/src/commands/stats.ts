@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { findProjectRoot, loadPrismaSchema, STATS_FILE, UsageError, type PrismaSchema, type StatsFile } from '@premortem/core';
 import { ExitCode, type CliIo } from '../io.js';
-import { readPostgresStatistics, type PostgresStatistics } from '../read-postgres-statistics.js';
+import { readDatabaseStatistics, type DatabaseStatistics } from '../stats/read-database-statistics.js';
 
 export interface StatsOptions {
   databaseUrl?: string;
@@ -22,7 +22,8 @@ export async function runStats(options: StatsOptions, io: CliIo): Promise<number
   const schema = loadPrismaSchema(ts, io.cwd) ?? loadPrismaSchema(ts, root);
   if (!schema) throw new UsageError(`No Prisma schema found under ${io.cwd}. Run premortem stats from the project that has schema.prisma.`);
 
-  const statistics = await readPostgresStatistics(url, { timeoutMs });
+  const statistics = await readDatabaseStatistics(url, { statementTimeoutMs: timeoutMs });
+  for (const note of statistics.notes) io.stderr.write(`premortem: note: ${note}\n`);
   const file = toStatsFile(schema, statistics);
   const out = path.resolve(io.cwd, options.out ?? path.join(root, STATS_FILE));
   mkdirSync(path.dirname(out), { recursive: true });
@@ -37,11 +38,11 @@ export async function runStats(options: StatsOptions, io: CliIo): Promise<number
 }
 
 /** Tables become models through `@@map`, columns become fields through `@map`. */
-export function toStatsFile(schema: PrismaSchema, statistics: PostgresStatistics): StatsFile {
+export function toStatsFile(schema: PrismaSchema, statistics: DatabaseStatistics): StatsFile {
   const models: StatsFile['models'] = {};
   const mapped = new Set<string>();
   for (const model of schema.models.values()) {
-    const table = statistics.tables.get(model.dbName);
+    const table = statistics.tables[model.dbName];
     if (!table) continue;
     mapped.add(model.dbName);
     const columns: StatsFile['models'][string]['columns'] = {};
@@ -56,6 +57,6 @@ export function toStatsFile(schema: PrismaSchema, statistics: PostgresStatistics
     generatedAt: new Date().toISOString(),
     database: statistics.database,
     models,
-    unmappedTables: [...statistics.tables.keys()].filter((table) => !mapped.has(table)),
+    unmappedTables: Object.keys(statistics.tables).filter((table) => !mapped.has(table)),
   };
 }

@@ -1,3 +1,4 @@
+import type { ColumnStats } from '@premortem/core';
 import { readColumns, readIndexColumns, readPartitions, readTables, resolveSchema, type ColumnRow, type IndexColumnRow, type PartitionRow, type TableRow } from './catalog-queries.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { parsePostgresArray } from './postgres-array.js';
@@ -5,13 +6,8 @@ import { withReadOnlySession } from './read-only-session.js';
 
 export { DatabaseStatisticsError, type DatabaseStatisticsFailure } from './database-statistics-error.js';
 
-export interface ColumnStatistics {
-  /** As in pg_stats: positive, a count of distinct values; negative, minus the fraction of rows (-1: unique). */
-  nDistinct: number;
-  nullFraction: number;
-  /** The planner's most common values, as text, most frequent first. */
-  mostCommon: { value: string; frequency: number }[];
-}
+/** Same shape as the stats file's columns, so they pass through unchanged. */
+export type ColumnStatistics = ColumnStats;
 
 export interface IndexStatistics {
   name: string;
