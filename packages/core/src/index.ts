@@ -39,4 +39,4 @@ export {
   type ColumnStats,
   type RowsSource,
 } from './prisma/table-statistics.js';
-export { collectQueries } from './prisma/collect-queries.js';
+export { createQueryCollector } from './prisma/collect-queries.js';

@@ -3,7 +3,7 @@ import { getEnclosingSymbolPath } from '../ast/enclosing-symbol.js';
 import { getRange } from '../ast/locations.js';
 import { FingerprintCounter } from '../fingerprint.js';
 import { PARSE_ERROR_RULE_ID, interpolate, type Finding } from '../findings.js';
-import { ruleId, type Report, type RuleContext, type RuleDefinition, type Severity, type TypeScriptModule } from '../rule.js';
+import { ruleId, type Report, type RuleContext, type RuleDefinition, type Severity, type TypeScriptModule, type Visitor } from '../rule.js';
 import { UsageError } from '../errors.js';
 import { getProjectFacts } from './project-facts.js';
 import type { Timings } from './timings.js';
@@ -36,6 +36,8 @@ export interface WalkInput {
    * on with the other rules: one detector's bug must not hide every other finding in CI.
    */
   onRuleError?: (rule: RuleDefinition, error: unknown, node: ts.Node) => void;
+  /** More handlers for the same walk, e.g. the query collector: no second pass over the file. */
+  visitors?: readonly Visitor[];
 }
 
 /**
@@ -64,6 +66,11 @@ export function walkFile(input: WalkInput, onReport: (rule: RuleDefinition, repo
       const guarded = guard ? guard(handler) : handler;
       const list = (handlers[Number(kind)] ??= []);
       list.push(input.timings ? input.timings.wrap(label, guarded) : guarded);
+    }
+  }
+  for (const visitor of input.visitors ?? []) {
+    for (const [kind, handler] of Object.entries(visitor)) {
+      if (handler) (handlers[Number(kind)] ??= []).push(handler);
     }
   }
   const visit = (node: ts.Node): void => {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Finding } from '../findings.js';
 import type { QueryEstimate } from '../formatters/json.js';
-import { collectQueries } from '../prisma/collect-queries.js';
+import { createQueryCollector } from '../prisma/collect-queries.js';
 import { getProjectFacts } from './project-facts.js';
 import { compareFindings } from '../findings.js';
 import type { TypeScriptModule } from '../rule.js';
@@ -67,13 +67,21 @@ export function runAnalysis(input: RunInput): RunResult {
             `rule premortem/${rule.name} failed on ${toPosixRelative(input.cwd, fileName)}:${line + 1} and skipped the rest of that file (${reason}). This is a premortem bug; please report it.`,
           );
         };
+        const collector = input.collectQueries ? createQueryCollector(tsm, checker, sourceFile, getProjectFacts(tsm, program)) : undefined;
         findings.push(
-          ...analyzeFile({ ts: tsm, program, checker, sourceFile, rules: input.rules, relativePath, onRuleError, ...(timings ? { timings } : {}) }),
+          ...analyzeFile({
+            ts: tsm,
+            program,
+            checker,
+            sourceFile,
+            rules: input.rules,
+            relativePath,
+            onRuleError,
+            ...(timings ? { timings } : {}),
+            ...(collector ? { visitors: [collector.visitor] } : {}),
+          }),
         );
-        if (input.collectQueries) {
-          const collect = () => collectQueries(tsm, checker, sourceFile, getProjectFacts(tsm, program));
-          queries.push(...(timings ? timings.measure('query estimates', collect) : collect()));
-        }
+        if (collector) queries.push(...collector.queries);
       }
       input.onProgress?.(++done, total);
     }

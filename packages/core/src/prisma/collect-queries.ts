@@ -1,43 +1,43 @@
 import type ts from 'typescript';
 import type { QueryEstimate } from '../formatters/json.js';
 import type { ProjectFacts } from '../engine/project-facts.js';
-import type { TypeScriptModule } from '../rule.js';
+import type { TypeScriptModule, Visitor } from '../rule.js';
 import { estimateQuery } from './estimate-query.js';
 import { getQueryShape } from './query-shape.js';
 import { getPrismaCallSite } from './recognize-call.js';
 
-/** Every Prisma call site in a file with its cost estimate, for `premortem queries` and the JSON `queries` array. */
-export function collectQueries(
+/**
+ * Lists every Prisma call site of a file with its cost estimate, for `premortem queries` and the
+ * JSON `queries` array. It is a visitor, so it rides the same walk as the rules.
+ */
+export function createQueryCollector(
   tsm: TypeScriptModule,
   checker: ts.TypeChecker,
   sourceFile: ts.SourceFile,
   project: ProjectFacts,
-): QueryEstimate[] {
-  const schema = project.prismaSchema();
-  if (!schema) return [];
-  const stats = project.tableStatistics();
+): { visitor: Visitor; queries: QueryEstimate[] } {
   const queries: QueryEstimate[] = [];
-  const visit = (node: ts.Node): void => {
-    if (tsm.isCallExpression(node)) {
-      const site = getPrismaCallSite({ ts: tsm, checker, schema }, node);
-      if (site) {
-        const shape = getQueryShape(tsm, schema, site.model, site.args);
-        const cost = estimateQuery(schema, stats, site.model, site.operation, shape);
-        const { line } = sourceFile.getLineAndCharacterOfPosition(site.callee.getStart(sourceFile));
-        queries.push({
-          file: sourceFile.fileName,
-          line: line + 1,
-          model: site.model.name,
-          operation: site.operation,
-          bounded: cost.bounded,
-          index: cost.index,
-          estimatedRows: cost.estimatedRows,
-          costClass: cost.costClass,
-        });
-      }
-    }
-    tsm.forEachChild(node, visit);
+  const schema = project.prismaSchema();
+  if (!schema) return { visitor: {}, queries };
+  const stats = project.tableStatistics();
+  const visitor: Visitor = {
+    [tsm.SyntaxKind.CallExpression]: (node) => {
+      const site = getPrismaCallSite({ ts: tsm, checker, schema }, node as ts.CallExpression);
+      if (!site) return;
+      const shape = getQueryShape(tsm, schema, site.model, site.args);
+      const cost = estimateQuery(schema, stats, site.model, site.operation, shape);
+      const { line } = sourceFile.getLineAndCharacterOfPosition(site.callee.getStart(sourceFile));
+      queries.push({
+        file: sourceFile.fileName,
+        line: line + 1,
+        model: site.model.name,
+        operation: site.operation,
+        bounded: cost.bounded,
+        index: cost.index,
+        estimatedRows: cost.estimatedRows,
+        costClass: cost.costClass,
+      });
+    },
   };
-  visit(sourceFile);
-  return queries;
+  return { visitor, queries };
 }

@@ -47,6 +47,18 @@ export interface PrismaCallFacts {
  * declared type is something else is never taken for Prisma.
  */
 export function getPrismaCallSite(facts: PrismaCallFacts, call: ts.CallExpression): PrismaCallSite | undefined {
+  // Every Prisma rule and the query list ask about the same calls in the same walk: answer once.
+  let known = recognized.get(facts.schema);
+  if (!known) recognized.set(facts.schema, (known = new WeakMap()));
+  if (known.has(call)) return known.get(call) ?? undefined;
+  const site = recognizePrismaCall(facts, call);
+  known.set(call, site ?? null);
+  return site;
+}
+
+const recognized = new WeakMap<PrismaSchema, WeakMap<ts.CallExpression, PrismaCallSite | null>>();
+
+function recognizePrismaCall(facts: PrismaCallFacts, call: ts.CallExpression): PrismaCallSite | undefined {
   const { ts: tsm, schema } = facts;
   const callee = skipOuterExpressions(tsm, call.expression);
   if (!tsm.isPropertyAccessExpression(callee) || !OPERATIONS.has(callee.name.text)) return undefined;
