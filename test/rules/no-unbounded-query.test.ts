@@ -13,6 +13,12 @@ ruleTester.run('no-unbounded-query', rule, {
   valid: [
     { name: 'findMany with take', code: typed(`prisma.booking.findMany({ where: { userId }, take: 50 });`) },
     { name: 'take from a variable is still a bound', code: typed(`declare const pageSize: number;\nprisma.booking.findMany({ where: { userId }, take: pageSize });`) },
+    { name: 'a cursor with take (twin of cursor without take)', code: typed(`prisma.booking.findMany({ cursor: { id: 10 }, skip: 1, take: 20, where: { userId } });`) },
+    { name: 'groupBy with take (twin of groupBy without take)', code: typed(`prisma.booking.groupBy({ by: ['userId'], take: 50 });`) },
+    {
+      name: 'a to-many relation in select with take (twin of the unbounded select)',
+      code: typed(`prisma.booking.findUnique({ where: { uid: 'x' }, select: { attendees: { select: { email: true }, take: 20 } } });`),
+    },
     { name: 'findFirst reads one row', code: typed(`prisma.booking.findFirst({ where: { userId } });`) },
     { name: 'findUnique reads one row', code: typed(`prisma.booking.findUnique({ where: { uid: 'abc' } });`) },
     { name: 'findMany filtered by a unique field returns at most one row', code: typed(`prisma.booking.findMany({ where: { uid: 'abc' } });`) },
