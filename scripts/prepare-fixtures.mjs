@@ -2,12 +2,13 @@
 // fixtures type-check like real projects. Generation needs no network: the schema engine is
 // not used by `prisma generate`, so any existing file satisfies PRISMA_SCHEMA_ENGINE_BINARY.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const fixtures = ['calendar-app'];
+/** Fixture projects with their own dependencies; `generate` runs where the project has that script. */
+const fixtures = ['calendar-app', 'corpus/no-floating-promises-real-types'];
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 for (const name of fixtures) {
@@ -16,6 +17,8 @@ for (const name of fixtures) {
     console.error(`premortem: installing fixtures/${name} dependencies…`);
     execFileSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
   }
+  const scripts = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).scripts ?? {};
+  if (!scripts.generate) continue;
   execFileSync(npm, ['run', '--silent', 'generate'], {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'inherit'],
