@@ -57,8 +57,9 @@ describe('every rule is complete and registered', () => {
       const examples = docExamples(docs);
       expect(examples.incorrect.length).toBeGreaterThan(0);
       expect(examples.correct.length).toBeGreaterThan(0);
-      for (const code of examples.incorrect) expect(lintSnippet(rule, code), code).not.toEqual([]);
-      for (const code of examples.correct) expect(lintSnippet(rule, code), code).toEqual([]);
+      const lint = ({ code, fileName }: Example) => lintSnippet(rule, code, { fileName, options: docsExampleOptions[name] });
+      for (const example of examples.incorrect) expect(lint(example), example.code).not.toEqual([]);
+      for (const example of examples.correct) expect(lint(example), example.code).toEqual([]);
     });
   });
 });
@@ -71,17 +72,29 @@ describe('generated docs', () => {
   });
 });
 
+interface Example {
+  code: string;
+  /** `react.tsx` for ```tsx blocks: the fixture project compiles it with React's types. */
+  fileName: string;
+}
+
 /** Code blocks under the "### Incorrect" and "### Correct" headings of a docs page. */
-function docExamples(markdown: string): { incorrect: string[]; correct: string[] } {
-  const result = { incorrect: [] as string[], correct: [] as string[] };
+function docExamples(markdown: string): { incorrect: Example[]; correct: Example[] } {
+  const result = { incorrect: [] as Example[], correct: [] as Example[] };
   let section: 'incorrect' | 'correct' | undefined;
-  const blocks = markdown.split(/^(###? .*|```ts\n[\s\S]*?\n```)$/m);
+  const blocks = markdown.split(/^(###? .*|```tsx?\n[\s\S]*?\n```)$/m);
   for (const block of blocks) {
     if (/^#{2,3} /.test(block)) {
       section = block === '### Incorrect' ? 'incorrect' : block === '### Correct' ? 'correct' : undefined;
-    } else if (block.startsWith('```ts\n') && section) {
-      result[section].push(block.slice('```ts\n'.length, -'\n```'.length));
+    } else if (/^```tsx?\n/.test(block) && section) {
+      const tsx = block.startsWith('```tsx');
+      result[section].push({ code: block.slice(block.indexOf('\n') + 1, -'\n```'.length), fileName: tsx ? 'react.tsx' : 'file.ts' });
     }
   }
   return result;
 }
+
+/** Options under which a page's examples are linted: the every-page examples are shell files. */
+const docsExampleOptions: Record<string, object> = {
+  'no-fetch-on-every-page': { shells: ['**/react.tsx'] },
+};

@@ -40,3 +40,16 @@ export {
   type RowsSource,
 } from './prisma/table-statistics.js';
 export { createQueryCollector } from './prisma/collect-queries.js';
+export { perProgram } from './engine/program-cache.js';
+export { getImportSource, resolveSymbol, resolveSourceDeclaration, isProjectSource, type ImportSource } from './ast/symbols.js';
+export { calleeName, getFunctionName, getReactFunctionKind, getEnclosingReactFunction, isComponentName, isHookName, type ReactFunctionKind } from './react/react-functions.js';
+export { walkRender, runsDuringRender, resolveLocalFunction } from './react/render-walk.js';
+export { recognizeFetchCall, urlPattern, type DirectFetch, type FetchTarget, type FetchRecognizer } from './react/fetch-calls.js';
+export { FetchSummaries, functionOf, type FetchChain } from './react/fetch-summaries.js';
+export { recognizeDataHook, type DataHookCall, type DataHookRecognizer } from './react/data-hooks.js';
+export { getFetchSummaries, isServerComponentFile } from './react/react-index.js';
+export { findAppShells, type AppShell, type ShellOptions } from './react/app-shells.js';
+export { getEveryPageIndex, EveryPageIndex, type EveryPageFetch, type EveryPageOptions } from './react/every-page.js';
+export { TrpcRouterMap, type TrpcProcedure } from './server/trpc-routers.js';
+export { RouteHandlerMap, type RouteHandler } from './server/route-handlers.js';
+export { ServerQueryIndex, type ServerCost, type ReachedQuery } from './server/server-cost.js';

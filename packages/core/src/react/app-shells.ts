@@ -1,0 +1,105 @@
+import path from 'node:path';
+import picomatch from 'picomatch';
+import type ts from 'typescript';
+import type { FunctionLike } from '../ast/functions.js';
+import { isProjectSource } from '../ast/symbols.js';
+import type { TypeScriptModule } from '../rule.js';
+import { functionOf } from './fetch-summaries.js';
+import { getReactFunctionKind } from './react-functions.js';
+
+export interface AppShell {
+  sourceFile: ts.SourceFile;
+  /** How the message names it: `root layout`, `layout of 12 pages`, `pages/_app`, `shell`. */
+  kind: string;
+  components: FunctionLike[];
+}
+
+export interface ShellOptions {
+  /** Globs (relative to the project root) of custom shells every page renders inside. */
+  shells: readonly string[];
+  /** A nested layout wrapping at least this many pages counts as a shell. */
+  layoutPages: number;
+}
+
+const SCRIPT = /\.[cm]?[jt]sx?$/;
+
+/**
+ * The files whose components render on every page: Next.js root layouts (route groups
+ * included), nested layouts over many pages, `pages/_app`, and configured shell globs.
+ */
+export function findAppShells(tsm: TypeScriptModule, program: ts.Program, rootDir: string, options: ShellOptions): AppShell[] {
+  const files = program.getSourceFiles().filter((file) => isProjectSource(program, file));
+  const matchesShell = options.shells.length > 0 ? picomatch([...options.shells], { dot: true }) : () => false;
+  const pageDirs = files.filter((file) => /^page\.[cm]?[jt]sx?$/.test(path.basename(file.fileName))).map((file) => path.dirname(file.fileName));
+  const shells: AppShell[] = [];
+  for (const sourceFile of files) {
+    const kind = shellKind(sourceFile.fileName, rootDir, pageDirs, options, matchesShell);
+    if (!kind) continue;
+    const components = kind === 'shell' ? exportedComponents(tsm, sourceFile) : defaultExportComponent(tsm, sourceFile);
+    if (components.length > 0) shells.push({ sourceFile, kind, components });
+  }
+  return shells;
+}
+
+function shellKind(
+  fileName: string,
+  rootDir: string,
+  pageDirs: readonly string[],
+  options: ShellOptions,
+  matchesShell: (file: string) => boolean,
+): string | undefined {
+  const relative = path.relative(rootDir, fileName).split(path.sep).join('/');
+  if (!relative.startsWith('..') && matchesShell(relative)) return 'shell';
+  const base = path.basename(fileName);
+  const parts = fileName.split('/');
+  if (/^_app\.[cm]?[jt]sx?$/.test(base) && parts.at(-2) === 'pages') return 'pages/_app';
+  if (!/^layout\.[cm]?[jt]sx?$/.test(base)) return undefined;
+  const app = parts.indexOf('app');
+  if (app < 0) return undefined;
+  const segments = parts.slice(app + 1, -1);
+  if (segments.every((segment) => /^\(.*\)$/.test(segment))) return 'root layout';
+  const dir = path.dirname(fileName) + '/';
+  const pages = pageDirs.filter((pageDir) => (pageDir + '/').startsWith(dir)).length;
+  return pages >= options.layoutPages ? `layout of ${pages} pages` : undefined;
+}
+
+function defaultExportComponent(tsm: TypeScriptModule, sourceFile: ts.SourceFile): FunctionLike[] {
+  for (const statement of sourceFile.statements) {
+    if (tsm.isFunctionDeclaration(statement) && statement.modifiers?.some((m) => m.kind === tsm.SyntaxKind.DefaultKeyword)) return [statement];
+    if (tsm.isExportAssignment(statement) && !statement.isExportEquals) {
+      const expression = statement.expression;
+      if (tsm.isArrowFunction(expression) || tsm.isFunctionExpression(expression)) return [expression];
+      const fn = tsm.isIdentifier(expression) ? localDeclaration(tsm, sourceFile, expression.text) : undefined;
+      if (fn) return [fn];
+    }
+  }
+  return [];
+}
+
+function exportedComponents(tsm: TypeScriptModule, sourceFile: ts.SourceFile): FunctionLike[] {
+  const found: FunctionLike[] = [];
+  for (const statement of sourceFile.statements) {
+    const exported = tsm.canHaveModifiers(statement) && tsm.getModifiers(statement)?.some((m) => m.kind === tsm.SyntaxKind.ExportKeyword);
+    if (!exported) continue;
+    if (tsm.isFunctionDeclaration(statement) && getReactFunctionKind(tsm, statement) === 'component') found.push(statement);
+    if (tsm.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) {
+        const fn = functionOf(tsm, declaration);
+        if (fn && getReactFunctionKind(tsm, fn) === 'component') found.push(fn);
+      }
+    }
+  }
+  return found.length > 0 ? found : defaultExportComponent(tsm, sourceFile);
+}
+
+function localDeclaration(tsm: TypeScriptModule, sourceFile: ts.SourceFile, name: string): FunctionLike | undefined {
+  for (const statement of sourceFile.statements) {
+    if (tsm.isFunctionDeclaration(statement) && statement.name?.text === name) return statement;
+    if (tsm.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) {
+        if (tsm.isIdentifier(declaration.name) && declaration.name.text === name) return functionOf(tsm, declaration);
+      }
+    }
+  }
+  return undefined;
+}

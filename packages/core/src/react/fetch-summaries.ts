@@ -1,0 +1,138 @@
+import type ts from 'typescript';
+import { isFunctionLike, type FunctionLike } from '../ast/functions.js';
+import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
+import { isProjectSource, resolveSourceDeclaration } from '../ast/symbols.js';
+import type { TypeScriptModule } from '../rule.js';
+import { recognizeFetchCall, type DirectFetch, type FetchRecognizer } from './fetch-calls.js';
+import { calleeName, getReactFunctionKind, isHookName } from './react-functions.js';
+
+/** A fetch reached from some code: the calls through project functions, then the request itself. */
+export interface FetchChain {
+  /** Calls from the code examined down to the request; the last one is `fetch.call`. */
+  calls: ts.CallExpression[];
+  fetch: DirectFetch;
+}
+
+/**
+ * Which project functions send a request when called, directly or through other project
+ * functions, answered once per function and shared by every rule of a Program.
+ */
+export class FetchSummaries {
+  readonly #functions = new Map<FunctionLike, FetchChain | null>();
+  readonly #calls = new WeakMap<ts.CallExpression, FetchChain | null>();
+
+  constructor(
+    readonly recognizer: FetchRecognizer,
+    readonly program: ts.Program,
+  ) {}
+
+  get ts(): TypeScriptModule {
+    return this.recognizer.ts;
+  }
+
+  /** The request a call sends, itself or through the project function it calls. Hooks and components are not followed. */
+  callFetch(call: ts.CallExpression): FetchChain | undefined {
+    const known = this.#calls.get(call);
+    if (known !== undefined) return known ?? undefined;
+    this.#calls.set(call, null);
+    const result = this.#computeCallFetch(call);
+    this.#calls.set(call, result ?? null);
+    return result;
+  }
+
+  #computeCallFetch(call: ts.CallExpression): FetchChain | undefined {
+    const direct = recognizeFetchCall(this.recognizer, call);
+    if (direct) return { calls: [call], fetch: direct };
+    const name = calleeName(this.ts, call.expression);
+    if (name && isHookName(name)) return undefined;
+    const callee = this.resolveCalledFunction(call);
+    if (!callee || getReactFunctionKind(this.ts, callee)) return undefined;
+    const inner = this.functionFetch(callee);
+    return inner ? { calls: [call, ...inner.calls], fetch: inner.fetch } : undefined;
+  }
+
+  /** The first request a call of `fn` sends, or undefined. */
+  functionFetch(fn: FunctionLike): FetchChain | undefined {
+    const known = this.#functions.get(fn);
+    if (known !== undefined) return known ?? undefined;
+    this.#functions.set(fn, null); // a cycle finds nothing more
+    const result = fn.body ? this.firstFetchIn(fn.body) : undefined;
+    this.#functions.set(fn, result ?? null);
+    return result;
+  }
+
+  /**
+   * The first request sent by running `node`: nested functions count when they are handed to a
+   * call (`.then(cb)`, `items.map(cb)`), not when they are only stored or returned, and never
+   * when handed to a hook (`useQuery` deduplicates; effects are judged on their own).
+   */
+  firstFetchIn(node: ts.Node, skip?: (node: ts.Node) => boolean): FetchChain | undefined {
+    const tsm = this.ts;
+    let found: FetchChain | undefined;
+    const visit = (child: ts.Node): void => {
+      if (found || skip?.(child)) return;
+      if (isFunctionLike(tsm, child) && !this.#isImmediateCallback(child)) return;
+      if (tsm.isClassLike(child)) return;
+      if (tsm.isCallExpression(child)) {
+        const chain = this.callFetch(child);
+        if (chain) {
+          found = chain;
+          return;
+        }
+      }
+      tsm.forEachChild(child, visit);
+    };
+    visit(node);
+    return found;
+  }
+
+  #isImmediateCallback(fn: FunctionLike): boolean {
+    const tsm = this.ts;
+    let child: ts.Node = fn;
+    let parent = fn.parent;
+    while (tsm.isParenthesizedExpression(parent)) {
+      child = parent;
+      parent = parent.parent;
+    }
+    if (!tsm.isCallExpression(parent) || !parent.arguments.includes(child as ts.Expression)) {
+      return tsm.isCallExpression(parent) && parent.expression === child;
+    }
+    const name = calleeName(tsm, parent.expression);
+    return !(name && isHookName(name));
+  }
+
+  /**
+   * The project function a call runs: through imports, re-exports, object methods and,
+   * when the declaration is not a function, the callee's type (a destructured `await import()`).
+   */
+  resolveCalledFunction(call: ts.CallExpression): FunctionLike | undefined {
+    const tsm = this.ts;
+    const callee = skipOuterExpressions(tsm, call.expression);
+    const nameNode = tsm.isPropertyAccessExpression(callee) ? callee.name : callee;
+    if (!tsm.isIdentifier(nameNode)) return undefined;
+    const { checker } = this.recognizer;
+    const declaration = resolveSourceDeclaration(tsm, this.program, checker, nameNode);
+    const fn = declaration ? functionOf(tsm, declaration) : undefined;
+    if (fn) return fn;
+    const signature = checker.getTypeAtLocation(callee).getCallSignatures()[0]?.getDeclaration();
+    if (signature && isFunctionLike(tsm, signature) && isProjectSource(this.program, signature.getSourceFile())) return signature;
+    return undefined;
+  }
+}
+
+/** The function a declaration holds: `function f`, `const f = () => …`, `{ f() {} }`, `{ f: () => … }`. */
+export function functionOf(tsm: TypeScriptModule, declaration: ts.Node): FunctionLike | undefined {
+  if (isFunctionLike(tsm, declaration)) return declaration;
+  const initializer =
+    tsm.isVariableDeclaration(declaration) || tsm.isPropertyAssignment(declaration) || tsm.isPropertyDeclaration(declaration)
+      ? declaration.initializer
+      : undefined;
+  if (!initializer) return undefined;
+  let value = skipOuterExpressions(tsm, initializer);
+  // memo(Component), forwardRef(…), useCallback(fn, deps): the function they wrap.
+  if (tsm.isCallExpression(value) && value.arguments[0]) {
+    const name = calleeName(tsm, value.expression);
+    if (name && ['memo', 'forwardRef', 'observer', 'useCallback'].includes(name)) value = skipOuterExpressions(tsm, value.arguments[0]);
+  }
+  return isFunctionLike(tsm, value) ? value : undefined;
+}
