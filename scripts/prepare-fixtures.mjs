@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Fixture projects with their own dependencies; `generate` runs where the project has that script. */
-const fixtures = ['calendar-app', 'corpus/no-floating-promises-real-types'];
+const fixtures = ['calendar-app', 'corpus/no-floating-promises-real-types', 'corpus/fetch-rules'];
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 for (const name of fixtures) {

@@ -53,6 +53,18 @@ describe('fixtures/corpus/no-floating-promises', () => {
   });
 });
 
+describe('fixtures/corpus/fetch-rules', () => {
+  it('the ESLint plugin in the editor and the CLI report the same mount-path and render findings', async () => {
+    const dir = path.join(repoRoot, 'fixtures/corpus/fetch-rules');
+    const cli = parseReport(runCli(['check', '.', '--format', 'json'], dir).stdout)
+      .findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`)
+      .sort();
+    expect(cli.filter((f) => f.endsWith('premortem/no-fetch-on-every-page')).length).toBeGreaterThan(25);
+    expect(cli.filter((f) => f.endsWith('premortem/no-fetch-in-render')).length).toBeGreaterThan(25);
+    expect(await lintWithEslint(dir, [])).toEqual(cli);
+  });
+});
+
 /** Lints a folder as a user's eslint.config.js would: typescript-eslint's parser and our preset. */
 async function lintWithEslint(dir: string, ignores: string[]): Promise<string[]> {
   const eslint = new ESLint({

@@ -6,6 +6,7 @@ import { loadPrismaSchema } from '../prisma/schema-loader.js';
 import type { PrismaSchema } from '../prisma/schema.js';
 import { readStatsFile, STATS_FILE, TableStatistics } from '../prisma/table-statistics.js';
 import type { TypeScriptModule } from '../rule.js';
+import { getProgramRoot } from './program-root.js';
 import { findProjectRoot } from './project-root.js';
 
 /**
@@ -35,8 +36,7 @@ export function getProjectFacts(tsm: TypeScriptModule, program: ts.Program): Pro
 }
 
 function createProjectFacts(tsm: TypeScriptModule, program: ts.Program): ProjectFacts {
-  const configFile = program.getCompilerOptions().configFilePath;
-  const rootDir = typeof configFile === 'string' ? path.dirname(configFile) : program.getCurrentDirectory();
+  const rootDir = getProgramRoot(program);
   const repositoryRoot = findProjectRoot(rootDir);
   const once = <T>(compute: () => T): (() => T) => {
     let value: { v: T } | undefined;

@@ -3,6 +3,7 @@ import picomatch from 'picomatch';
 import type ts from 'typescript';
 import type { FunctionLike } from '../ast/functions.js';
 import { isProjectSource } from '../ast/symbols.js';
+import { projectPathSegments } from '../engine/program-root.js';
 import type { TypeScriptModule } from '../rule.js';
 import { functionOf } from './fetch-summaries.js';
 import { getReactFunctionKind } from './react-functions.js';
@@ -33,7 +34,7 @@ export function findAppShells(tsm: TypeScriptModule, program: ts.Program, rootDi
   const pageDirs = files.filter((file) => /^page\.[cm]?[jt]sx?$/.test(path.basename(file.fileName))).map((file) => path.dirname(file.fileName));
   const shells: AppShell[] = [];
   for (const sourceFile of files) {
-    const kind = shellKind(sourceFile.fileName, rootDir, pageDirs, options, matchesShell);
+    const kind = shellKind(projectPathSegments(program, sourceFile.fileName), sourceFile.fileName, rootDir, pageDirs, options, matchesShell);
     if (!kind) continue;
     const components = kind === 'shell' ? exportedComponents(tsm, sourceFile) : defaultExportComponent(tsm, sourceFile);
     if (components.length > 0) shells.push({ sourceFile, kind, components });
@@ -42,6 +43,7 @@ export function findAppShells(tsm: TypeScriptModule, program: ts.Program, rootDi
 }
 
 function shellKind(
+  parts: readonly string[],
   fileName: string,
   rootDir: string,
   pageDirs: readonly string[],
@@ -51,7 +53,6 @@ function shellKind(
   const relative = path.relative(rootDir, fileName).split(path.sep).join('/');
   if (!relative.startsWith('..') && matchesShell(relative)) return 'shell';
   const base = path.basename(fileName);
-  const parts = fileName.split('/');
   if (/^_app\.[cm]?[jt]sx?$/.test(base) && parts.at(-2) === 'pages') return 'pages/_app';
   if (!/^layout\.[cm]?[jt]sx?$/.test(base)) return undefined;
   const app = parts.indexOf('app');

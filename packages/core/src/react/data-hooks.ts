@@ -143,12 +143,19 @@ function tanstackOptions(recognizer: DataHookRecognizer, call: ts.CallExpression
 function swrHook(recognizer: DataHookRecognizer, call: ts.CallExpression, name: string): DataHookCall {
   const { ts: tsm } = recognizer;
   const key = call.arguments[0] ? skipOuterExpressions(tsm, call.arguments[0]) : undefined;
-  const gated = !key || isConditionalKey(tsm, key);
+  // useSWRInfinite's key function returns null after the last page, not before the first one.
+  const infinite = /infinite/i.test(name) || swrModule(recognizer, call) === 'swr/infinite';
+  const gated = !key || (infinite && isFunctionLike(tsm, key) ? false : isConditionalKey(tsm, key));
   const url = key ? swrUrl(tsm, key) : undefined;
   const fetcher = call.arguments[1] && !tsm.isObjectLiteralExpression(skipOuterExpressions(tsm, call.arguments[1])) ? call.arguments[1] : undefined;
   const chain = fetcher ? functionChain(recognizer, fetcher) : undefined;
   const target: FetchTarget = url !== undefined ? { kind: 'url', url, method: 'GET' } : (chain?.fetch.target ?? { kind: 'unknown' });
   return { call, label: name, gated, target, ...(chain ? { chain } : {}) };
+}
+
+function swrModule({ ts: tsm, checker }: DataHookRecognizer, call: ts.CallExpression): string | undefined {
+  const callee = skipOuterExpressions(tsm, call.expression);
+  return tsm.isIdentifier(callee) ? getImportSource(tsm, checker, callee)?.module : undefined;
 }
 
 /** SWR's key is the fetcher's argument: `'/api/me'` or `['/api/me', id]` names the URL. */

@@ -3,6 +3,7 @@ import type ts from 'typescript';
 import { getDirectives } from '../ast/directives.js';
 import { isProjectSource } from '../ast/symbols.js';
 import { perProgram } from '../engine/program-cache.js';
+import { projectPathSegments } from '../engine/program-root.js';
 import type { TypeScriptModule } from '../rule.js';
 import { FetchSummaries } from './fetch-summaries.js';
 
@@ -27,7 +28,7 @@ function findServerFiles(tsm: TypeScriptModule, program: ts.Program): Set<ts.Sou
   const server = new Set<ts.SourceFile>();
   const queue = program
     .getSourceFiles()
-    .filter((file) => isProjectSource(program, file) && SERVER_ENTRY.test(path.basename(file.fileName)) && file.fileName.split('/').includes('app'));
+    .filter((file) => isProjectSource(program, file) && SERVER_ENTRY.test(path.basename(file.fileName)) && projectPathSegments(program, file.fileName).includes('app'));
   for (let file = queue.shift(); file; file = queue.shift()) {
     if (server.has(file) || getDirectives(tsm, file).includes('use client')) continue;
     server.add(file);

@@ -1,6 +1,7 @@
 import type ts from 'typescript';
 import type { FunctionLike } from '../ast/functions.js';
 import { isProjectSource } from '../ast/symbols.js';
+import { projectPathSegments } from '../engine/program-root.js';
 import type { TypeScriptModule } from '../rule.js';
 import { functionOf } from '../react/fetch-summaries.js';
 
@@ -48,14 +49,14 @@ export class RouteHandlerMap {
     this.#files = [];
     for (const sourceFile of this.program.getSourceFiles()) {
       if (!isProjectSource(this.program, sourceFile)) continue;
-      const parts = sourceFile.fileName.split('/');
-      const appRoute = /^route\.[cm]?[jt]sx?$/.test(parts.at(-1)!) ? parts.lastIndexOf('app') : -1;
+      const parts = projectPathSegments(this.program, sourceFile.fileName);
+      const appRoute = /^route\.[cm]?[jt]sx?$/.test(parts.at(-1)!) ? parts.indexOf('app') : -1;
       if (appRoute >= 0) {
         const segments = parts.slice(appRoute + 1, -1).filter((s) => !/^\(.*\)$/.test(s) && !s.startsWith('@'));
         this.#files.push({ segments, sourceFile, router: 'app' });
         continue;
       }
-      const pages = parts.lastIndexOf('pages');
+      const pages = parts.indexOf('pages');
       if (pages >= 0 && parts[pages + 1] === 'api' && /\.[cm]?[jt]sx?$/.test(parts.at(-1)!)) {
         const segments = parts.slice(pages + 1).map((s, i, all) => (i === all.length - 1 ? s.replace(/\.[cm]?[jt]sx?$/, '') : s));
         if (segments.at(-1) === 'index') segments.pop();
