@@ -17,11 +17,18 @@ for (const name of fixtures) {
     console.error(`premortem: installing fixtures/${name} dependencies…`);
     execFileSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
   }
-  const scripts = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).scripts ?? {};
-  if (!scripts.generate) continue;
+  if (!hasScript(dir, 'generate')) continue;
   execFileSync(npm, ['run', '--silent', 'generate'], {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath },
   });
+}
+
+/** @param {string} dir @param {string} name */
+function hasScript(dir, name) {
+  /** @type {unknown} */
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  const scripts = typeof manifest === 'object' && manifest !== null && 'scripts' in manifest ? manifest.scripts : undefined;
+  return typeof scripts === 'object' && scripts !== null && name in scripts;
 }

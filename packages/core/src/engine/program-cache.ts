@@ -8,7 +8,7 @@ const caches = new WeakMap<ts.Program, Map<string, unknown>>();
  */
 export function perProgram<T>(program: ts.Program, key: string, compute: () => T): T {
   let cache = caches.get(program);
-  if (!cache) caches.set(program, (cache = new Map()));
+  if (!cache) caches.set(program, (cache = new Map<string, unknown>()));
   if (cache.has(key)) return cache.get(key) as T;
   const value = compute();
   cache.set(key, value);

@@ -22,8 +22,6 @@ export interface ShellOptions {
   layoutPages: number;
 }
 
-const SCRIPT = /\.[cm]?[jt]sx?$/;
-
 /**
  * The files whose components render on every page: Next.js root layouts (route groups
  * included), nested layouts over many pages, `pages/_app`, and configured shell globs.
