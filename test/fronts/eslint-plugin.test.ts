@@ -39,6 +39,8 @@ describe('the ESLint plugin', () => {
       'premortem/no-floating-promises': 'error',
       'premortem/no-unbounded-query': 'error',
       'premortem/no-query-in-loop': 'error',
+      'premortem/no-fetch-in-render': 'error',
+      'premortem/no-fetch-on-every-page': 'error',
     });
     expect(plugin.configs.strict.rules).toMatchObject({ 'premortem/no-floating-promises': ['error', { ignoreVoid: false }] });
     expect(plugin.configs.strict.plugins?.premortem).toBe(plugin);
