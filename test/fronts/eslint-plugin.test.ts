@@ -41,6 +41,7 @@ describe('the ESLint plugin', () => {
       'premortem/no-query-in-loop': 'error',
       'premortem/no-fetch-in-render': 'error',
       'premortem/no-fetch-on-every-page': 'error',
+      'premortem/require-rate-limit': 'error',
     });
     expect(plugin.configs.strict.rules).toMatchObject({ 'premortem/no-floating-promises': ['error', { ignoreVoid: false }] });
     expect(plugin.configs.strict.plugins?.premortem).toBe(plugin);

@@ -53,3 +53,5 @@ export { getEveryPageIndex, EveryPageIndex, type EveryPageFetch, type EveryPageO
 export { TrpcRouterMap, type TrpcProcedure } from './server/trpc-routers.js';
 export { RouteHandlerMap, type RouteHandler } from './server/route-handlers.js';
 export { ServerQueryIndex, type ServerCost, type ReachedQuery } from './server/server-cost.js';
+export { resolveCalledFunction, findCallThrough } from './ast/called-function.js';
+export { getProgramRoot, projectPathSegments } from './engine/program-root.js';

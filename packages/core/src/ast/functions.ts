@@ -1,5 +1,6 @@
 import type ts from 'typescript';
 import type { TypeScriptModule } from '../rule.js';
+import { skipOuterExpressions } from './skip-outer-expressions.js';
 
 export type FunctionLike =
   | ts.FunctionDeclaration
@@ -37,4 +38,22 @@ export function isAsyncFunction(tsm: TypeScriptModule, fn: ts.Node): boolean {
     isFunctionLike(tsm, fn) &&
     (tsm.getCombinedModifierFlags(fn) & tsm.ModifierFlags.Async) !== 0
   );
+}
+
+/** The function a declaration holds: `function f`, `const f = () => …`, `{ f() {} }`, `{ f: () => … }`. */
+export function functionOf(tsm: TypeScriptModule, declaration: ts.Node): FunctionLike | undefined {
+  if (isFunctionLike(tsm, declaration)) return declaration;
+  const initializer =
+    tsm.isVariableDeclaration(declaration) || tsm.isPropertyAssignment(declaration) || tsm.isPropertyDeclaration(declaration)
+      ? declaration.initializer
+      : undefined;
+  if (!initializer) return undefined;
+  let value = skipOuterExpressions(tsm, initializer);
+  // memo(Component), forwardRef(…), useCallback(fn, deps): the function they wrap.
+  if (tsm.isCallExpression(value) && value.arguments[0]) {
+    const callee = skipOuterExpressions(tsm, value.expression);
+    const name = tsm.isIdentifier(callee) ? callee.text : tsm.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+    if (name && ['memo', 'forwardRef', 'observer', 'useCallback'].includes(name)) value = skipOuterExpressions(tsm, value.arguments[0]);
+  }
+  return isFunctionLike(tsm, value) ? value : undefined;
 }

@@ -1,10 +1,10 @@
 import type ts from 'typescript';
 import { isFunctionLike, type FunctionLike } from '../ast/functions.js';
-import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
-import { isProjectSource, resolveSourceDeclaration } from '../ast/symbols.js';
+import { resolveCalledFunction } from '../ast/called-function.js';
 import type { TypeScriptModule } from '../rule.js';
 import { recognizeFetchCall, type DirectFetch, type FetchRecognizer } from './fetch-calls.js';
 import { calleeName, getReactFunctionKind, isHookName } from './react-functions.js';
+export { functionOf } from '../ast/functions.js';
 
 /** A fetch reached from some code: the calls through project functions, then the request itself. */
 export interface FetchChain {
@@ -101,38 +101,8 @@ export class FetchSummaries {
     return !(name && isHookName(name));
   }
 
-  /**
-   * The project function a call runs: through imports, re-exports, object methods and,
-   * when the declaration is not a function, the callee's type (a destructured `await import()`).
-   */
+  /** The project function a call runs (see `resolveCalledFunction`). */
   resolveCalledFunction(call: ts.CallExpression): FunctionLike | undefined {
-    const tsm = this.ts;
-    const callee = skipOuterExpressions(tsm, call.expression);
-    const nameNode = tsm.isPropertyAccessExpression(callee) ? callee.name : callee;
-    if (!tsm.isIdentifier(nameNode)) return undefined;
-    const { checker } = this.recognizer;
-    const declaration = resolveSourceDeclaration(tsm, this.program, checker, nameNode);
-    const fn = declaration ? functionOf(tsm, declaration) : undefined;
-    if (fn) return fn;
-    const signature = checker.getTypeAtLocation(callee).getCallSignatures()[0]?.getDeclaration();
-    if (signature && isFunctionLike(tsm, signature) && isProjectSource(this.program, signature.getSourceFile())) return signature;
-    return undefined;
+    return resolveCalledFunction(this.ts, this.program, this.recognizer.checker, call);
   }
-}
-
-/** The function a declaration holds: `function f`, `const f = () => …`, `{ f() {} }`, `{ f: () => … }`. */
-export function functionOf(tsm: TypeScriptModule, declaration: ts.Node): FunctionLike | undefined {
-  if (isFunctionLike(tsm, declaration)) return declaration;
-  const initializer =
-    tsm.isVariableDeclaration(declaration) || tsm.isPropertyAssignment(declaration) || tsm.isPropertyDeclaration(declaration)
-      ? declaration.initializer
-      : undefined;
-  if (!initializer) return undefined;
-  let value = skipOuterExpressions(tsm, initializer);
-  // memo(Component), forwardRef(…), useCallback(fn, deps): the function they wrap.
-  if (tsm.isCallExpression(value) && value.arguments[0]) {
-    const name = calleeName(tsm, value.expression);
-    if (name && ['memo', 'forwardRef', 'observer', 'useCallback'].includes(name)) value = skipOuterExpressions(tsm, value.arguments[0]);
-  }
-  return isFunctionLike(tsm, value) ? value : undefined;
 }

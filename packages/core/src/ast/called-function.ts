@@ -1,0 +1,62 @@
+import type ts from 'typescript';
+import type { TypeScriptModule } from '../rule.js';
+import { functionOf, isFunctionLike, type FunctionLike } from './functions.js';
+import { skipOuterExpressions } from './skip-outer-expressions.js';
+import { isProjectSource, resolveSourceDeclaration } from './symbols.js';
+
+/**
+ * The project function a call runs: through imports, re-exports, object methods and, when the
+ * declaration is not a function, the callee's type (a destructured `await import()`). Library
+ * functions and unresolved imports give undefined.
+ */
+export function resolveCalledFunction(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): FunctionLike | undefined {
+  const callee = skipOuterExpressions(tsm, call.expression);
+  const nameNode = tsm.isPropertyAccessExpression(callee) ? callee.name : callee;
+  if (!tsm.isIdentifier(nameNode)) return undefined;
+  const declaration = resolveSourceDeclaration(tsm, program, checker, nameNode);
+  const fn = declaration ? functionOf(tsm, declaration) : undefined;
+  if (fn) return fn;
+  const signature = checker.getTypeAtLocation(callee).getCallSignatures()[0]?.getDeclaration();
+  if (signature && isFunctionLike(tsm, signature) && isProjectSource(program, signature.getSourceFile())) return signature;
+  return undefined;
+}
+
+/**
+ * The first call, in `fn` or in the project functions it calls (to `depth` levels), that
+ * `matches` accepts, with the chain of calls that leads there.
+ */
+export function findCallThrough(
+  tsm: TypeScriptModule,
+  program: ts.Program,
+  checker: ts.TypeChecker,
+  root: ts.Node,
+  matches: (call: ts.CallExpression) => boolean,
+  depth = 4,
+  seen = new Set<ts.Node>(),
+): ts.CallExpression[] | undefined {
+  if (seen.has(root)) return undefined;
+  seen.add(root);
+  let found: ts.CallExpression[] | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (tsm.isCallExpression(node)) {
+      if (matches(node)) {
+        found = [node];
+        return;
+      }
+      if (depth > 0) {
+        const callee = resolveCalledFunction(tsm, program, checker, node);
+        const inner = callee?.body ? findCallThrough(tsm, program, checker, callee, matches, depth - 1, seen) : undefined;
+        if (inner) {
+          found = [node, ...inner];
+          return;
+        }
+      }
+    }
+    tsm.forEachChild(node, visit);
+  };
+  if (isFunctionLike(tsm, root)) {
+    if (root.body) visit(root.body);
+  } else visit(root);
+  return found;
+}

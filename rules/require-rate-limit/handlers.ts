@@ -1,0 +1,281 @@
+import type ts from 'typescript';
+import {
+  calleeName,
+  functionOf,
+  getImportSource,
+  isFunctionLike,
+  projectPathSegments,
+  resolveSymbol,
+  skipOuterExpressions,
+  type FunctionLike,
+  type TypeScriptModule,
+} from '@premortem/core';
+
+export type Framework = 'next-app' | 'next-pages' | 'express' | 'fastify' | 'hono' | 'nest';
+
+/** One HTTP endpoint: where it is declared, which methods it answers and the code that runs. */
+export interface HttpHandler {
+  framework: Framework;
+  /** Upper case; `ANY` when a pages-router handler does not look at `req.method`. */
+  methods: string[];
+  /** `/api/embed/[username]`, `/users/:id`; undefined when the code does not spell it. */
+  route: string | undefined;
+  /** Where a report goes: the exported name, the registration call, the method decorator. */
+  node: ts.Node;
+  /** The expressions that handle the request, in order: middlewares, then the handler. */
+  handlers: ts.Expression[];
+  /** Express, Fastify, Hono: the app or router the route is registered on. */
+  receiver?: ts.Expression;
+  /** Fastify's route options object, when given. */
+  routeOptions?: ts.ObjectLiteralExpression;
+  /** NestJS: the method and its class, for decorators and guards. */
+  method?: ts.MethodDeclaration;
+}
+
+const NEXT_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+const ROUTER_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'head', 'options']);
+const NEST_METHODS = new Map([
+  ['Get', 'GET'],
+  ['Post', 'POST'],
+  ['Put', 'PUT'],
+  ['Patch', 'PATCH'],
+  ['Delete', 'DELETE'],
+  ['All', 'ANY'],
+]);
+
+/** Every HTTP handler a file declares, in the frameworks the rule knows. */
+export function findHandlers(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker, sourceFile: ts.SourceFile): HttpHandler[] {
+  const handlers: HttpHandler[] = [];
+  const segments = projectPathSegments(program, sourceFile.fileName);
+  const base = segments.at(-1) ?? '';
+  const app = segments.indexOf('app');
+  if (app >= 0 && /^route\.[cm]?[jt]s$/.test(base)) handlers.push(...nextAppHandlers(tsm, sourceFile, '/' + segments.slice(app + 1, -1).filter((s) => !/^\(.*\)$/.test(s) && !s.startsWith('@')).join('/')));
+  const pages = segments.indexOf('pages');
+  if (pages >= 0 && segments[pages + 1] === 'api') {
+    const route = '/' + segments.slice(pages + 1).join('/').replace(/(\/index)?\.[cm]?[jt]sx?$/, '');
+    const handler = nextPagesHandler(tsm, sourceFile, route);
+    if (handler) handlers.push(handler);
+  }
+  const visit = (node: ts.Node): void => {
+    if (tsm.isCallExpression(node)) {
+      const handler = routerCallHandler(tsm, checker, node);
+      if (handler) handlers.push(handler);
+    } else if (tsm.isMethodDeclaration(node)) {
+      const handler = nestHandler(tsm, node);
+      if (handler) handlers.push(handler);
+    }
+    tsm.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return handlers;
+}
+
+function nextAppHandlers(tsm: TypeScriptModule, sourceFile: ts.SourceFile, route: string): HttpHandler[] {
+  const found: HttpHandler[] = [];
+  const add = (method: string, node: ts.Node, handler: ts.Expression | ts.FunctionDeclaration) =>
+    found.push({ framework: 'next-app', methods: [method], route, node, handlers: [handler as ts.Expression] });
+  for (const statement of sourceFile.statements) {
+    if (!isExported(tsm, statement) && !tsm.isExportDeclaration(statement)) continue;
+    if (tsm.isFunctionDeclaration(statement) && statement.name && NEXT_METHODS.has(statement.name.text)) add(statement.name.text, statement.name, statement);
+    if (tsm.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) {
+        if (tsm.isIdentifier(declaration.name) && NEXT_METHODS.has(declaration.name.text) && declaration.initializer) {
+          add(declaration.name.text, declaration.name, declaration.initializer);
+        }
+      }
+    }
+    // export { handler as GET, handler as POST }
+    if (tsm.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && tsm.isNamedExports(statement.exportClause)) {
+      for (const specifier of statement.exportClause.elements) {
+        if (NEXT_METHODS.has(specifier.name.text)) add(specifier.name.text, specifier, specifier.propertyName ?? specifier.name);
+      }
+    }
+  }
+  return found;
+}
+
+function nextPagesHandler(tsm: TypeScriptModule, sourceFile: ts.SourceFile, route: string): HttpHandler | undefined {
+  for (const statement of sourceFile.statements) {
+    if (tsm.isFunctionDeclaration(statement) && isExported(tsm, statement) && statement.modifiers?.some((m) => m.kind === tsm.SyntaxKind.DefaultKeyword)) {
+      return { framework: 'next-pages', methods: requestMethods(tsm, statement), route, node: statement.name ?? statement, handlers: [statement as unknown as ts.Expression] };
+    }
+    if (tsm.isExportAssignment(statement) && !statement.isExportEquals) {
+      return { framework: 'next-pages', methods: requestMethods(tsm, statement.expression), route, node: statement, handlers: [statement.expression] };
+    }
+  }
+  return undefined;
+}
+
+/** The methods a pages-router handler branches on (`req.method === 'POST'`, `switch (req.method)`); `ANY` when it does not look. */
+export function requestMethods(tsm: TypeScriptModule, node: ts.Node): string[] {
+  const methods = new Set<string>();
+  const visit = (child: ts.Node): void => {
+    if (tsm.isStringLiteralLike(child) && /^(GET|HEAD|POST|PUT|PATCH|DELETE)$/.test(child.text) && mentionsMethod(tsm, child)) methods.add(child.text);
+    tsm.forEachChild(child, visit);
+  };
+  visit(node);
+  return methods.size > 0 ? [...methods] : ['ANY'];
+}
+
+function mentionsMethod(tsm: TypeScriptModule, literal: ts.Node): boolean {
+  const parent = literal.parent;
+  const isMethodAccess = (expression: ts.Node) => tsm.isPropertyAccessExpression(expression) && expression.name.text === 'method';
+  if (tsm.isBinaryExpression(parent)) return isMethodAccess(skipOuterExpressions(tsm, parent.left)) || isMethodAccess(skipOuterExpressions(tsm, parent.right));
+  if (tsm.isCaseClause(parent)) return isMethodAccess(skipOuterExpressions(tsm, parent.parent.parent.expression));
+  // ['POST', 'PUT'].includes(req.method)
+  if (tsm.isArrayLiteralExpression(parent) && tsm.isPropertyAccessExpression(parent.parent) && tsm.isCallExpression(parent.parent.parent)) {
+    return parent.parent.parent.arguments.some((argument) => isMethodAccess(skipOuterExpressions(tsm, argument)));
+  }
+  return false;
+}
+
+/** `app.post('/x', …handlers)`, `router.route('/x').delete(…)`, `fastify.route({ method, url, handler })`. */
+function routerCallHandler(tsm: TypeScriptModule, checker: ts.TypeChecker, call: ts.CallExpression): HttpHandler | undefined {
+  const callee = skipOuterExpressions(tsm, call.expression);
+  if (!tsm.isPropertyAccessExpression(callee)) return undefined;
+  const method = callee.name.text;
+  const receiver = skipOuterExpressions(tsm, callee.expression);
+  if (method === 'route' && call.arguments.length === 1) {
+    const options = skipOuterExpressions(tsm, call.arguments[0]!);
+    if (!tsm.isObjectLiteralExpression(options)) return undefined;
+    const framework = frameworkOf(tsm, checker, receiver);
+    if (!framework) return undefined;
+    const methods = stringsOf(tsm, property(tsm, options, 'method')).map((m) => m.toUpperCase());
+    const handler = property(tsm, options, 'handler');
+    if (methods.length === 0 || !handler) return undefined;
+    const hooks = ['onRequest', 'preHandler', 'preValidation'].flatMap((name) => {
+      const value = property(tsm, options, name);
+      return value ? [value] : [];
+    });
+    return { framework, methods, route: stringsOf(tsm, property(tsm, options, 'url') ?? property(tsm, options, 'path'))[0], node: call, handlers: [...hooks, handler], receiver, routeOptions: options };
+  }
+  if (!ROUTER_METHODS.has(method)) return undefined;
+  // router.route('/x').post(handler)
+  if (tsm.isCallExpression(receiver) && tsm.isPropertyAccessExpression(receiver.expression) && receiver.expression.name.text === 'route' && receiver.arguments.length === 1) {
+    const route = stringsOf(tsm, receiver.arguments[0])[0];
+    const app = skipOuterExpressions(tsm, receiver.expression.expression);
+    if (route === undefined || frameworkOf(tsm, checker, app) !== 'express') return undefined;
+    return { framework: 'express', methods: [method.toUpperCase()], route, node: call, handlers: [...call.arguments], receiver: app };
+  }
+  const first = call.arguments[0];
+  if (!first || call.arguments.length < 2) return undefined;
+  const route = stringsOf(tsm, first)[0];
+  if (route === undefined || !route.startsWith('/')) return undefined;
+  const framework = frameworkOf(tsm, checker, receiver);
+  if (!framework) return undefined;
+  const rest = call.arguments.slice(1);
+  const options = framework === 'fastify' && rest.length > 1 ? skipOuterExpressions(tsm, rest[0]!) : undefined;
+  return {
+    framework,
+    methods: [method === 'all' ? 'ANY' : method.toUpperCase()],
+    route,
+    node: call,
+    handlers: rest,
+    receiver,
+    ...(options && tsm.isObjectLiteralExpression(options) ? { routeOptions: options } : {}),
+  };
+}
+
+const FRAMEWORK_MODULES: Record<string, Framework> = { express: 'express', fastify: 'fastify', hono: 'hono', 'hono/tiny': 'hono', 'hono/quick': 'hono' };
+
+/**
+ * Which framework an app or router comes from: `express()`, `express.Router()`, `Router()`,
+ * `Fastify()`, `new Hono()`, here or where it is declared; a parameter typed `FastifyInstance`;
+ * as a last resort the conventional names (`app`, `router`, `server`).
+ */
+export function frameworkOf(tsm: TypeScriptModule, checker: ts.TypeChecker, receiver: ts.Expression, depth = 0): Framework | undefined {
+  const expression = skipOuterExpressions(tsm, receiver);
+  if (depth > 3) return undefined;
+  if (tsm.isCallExpression(expression) || tsm.isNewExpression(expression)) {
+    const callee = skipOuterExpressions(tsm, expression.expression);
+    const root = tsm.isPropertyAccessExpression(callee) ? skipOuterExpressions(tsm, callee.expression) : callee;
+    if (tsm.isIdentifier(root)) {
+      const source = getImportSource(tsm, checker, root);
+      if (source && FRAMEWORK_MODULES[source.module]) return FRAMEWORK_MODULES[source.module];
+    }
+    const name = calleeName(tsm, callee);
+    if (name === 'Router') return 'express';
+    if (name === 'Hono') return 'hono';
+    if (name && /^fastify$/i.test(name)) return 'fastify';
+    return undefined;
+  }
+  if (!tsm.isIdentifier(expression) && !tsm.isPropertyAccessExpression(expression)) return undefined;
+  const typeName = checker.getTypeAtLocation(expression).getSymbol()?.getName() ?? '';
+  if (/^Fastify(Instance)?$/.test(typeName)) return 'fastify';
+  if (/^(Express|Router|Application)$/.test(typeName)) return 'express';
+  if (typeName === 'Hono') return 'hono';
+  const name = tsm.isIdentifier(expression) ? expression : expression.name;
+  const declaration = resolveSymbol(tsm, checker, name)?.valueDeclaration;
+  if (declaration && tsm.isVariableDeclaration(declaration) && declaration.initializer) {
+    const framework = frameworkOf(tsm, checker, declaration.initializer, depth + 1);
+    if (framework) return framework;
+  }
+  if (declaration && tsm.isParameter(declaration) && declaration.type) {
+    const text = declaration.type.getText();
+    if (/Fastify/.test(text)) return 'fastify';
+    if (/Hono/.test(text)) return 'hono';
+    if (/Express|Router|Application/.test(text)) return 'express';
+  }
+  return /^(app|router|server|api|routes?)$/i.test(name.text) ? 'express' : /^fastify$/i.test(name.text) ? 'fastify' : undefined;
+}
+
+function nestHandler(tsm: TypeScriptModule, method: ts.MethodDeclaration): HttpHandler | undefined {
+  for (const decorator of tsm.getDecorators(method) ?? []) {
+    const expression = decorator.expression;
+    const name = tsm.isCallExpression(expression) ? calleeName(tsm, expression.expression) : undefined;
+    const verb = name ? NEST_METHODS.get(name) : undefined;
+    if (!verb || !tsm.isCallExpression(expression)) continue;
+    const controller = tsm.isClassDeclaration(method.parent) ? controllerPath(tsm, method.parent) : '';
+    const own = stringsOf(tsm, expression.arguments[0])[0] ?? '';
+    const route = ('/' + [controller, own].filter(Boolean).join('/')).replace(/\/+/g, '/');
+    return { framework: 'nest', methods: [verb], route, node: decorator, handlers: [method as unknown as ts.Expression], method };
+  }
+  return undefined;
+}
+
+function controllerPath(tsm: TypeScriptModule, declaration: ts.ClassDeclaration): string {
+  for (const decorator of tsm.getDecorators(declaration) ?? []) {
+    const expression = decorator.expression;
+    if (tsm.isCallExpression(expression) && calleeName(tsm, expression.expression) === 'Controller') return stringsOf(tsm, expression.arguments[0])[0] ?? '';
+  }
+  return '';
+}
+
+function isExported(tsm: TypeScriptModule, statement: ts.Statement): boolean {
+  return tsm.canHaveModifiers(statement) && (tsm.getModifiers(statement)?.some((m) => m.kind === tsm.SyntaxKind.ExportKeyword) ?? false);
+}
+
+export function property(tsm: TypeScriptModule, object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (const element of object.properties) {
+    if (tsm.isPropertyAssignment(element) && (tsm.isIdentifier(element.name) || tsm.isStringLiteral(element.name)) && element.name.text === name) return element.initializer;
+    if (tsm.isShorthandPropertyAssignment(element) && element.name.text === name) return element.name;
+    if (tsm.isMethodDeclaration(element) && tsm.isIdentifier(element.name) && element.name.text === name) return element as unknown as ts.Expression;
+  }
+  return undefined;
+}
+
+/** The strings an expression spells: `'x'`, `` `x` ``, `['a', 'b']`. */
+export function stringsOf(tsm: TypeScriptModule, expression: ts.Expression | undefined): string[] {
+  if (!expression) return [];
+  const value = skipOuterExpressions(tsm, expression);
+  if (tsm.isStringLiteralLike(value)) return [value.text];
+  if (tsm.isArrayLiteralExpression(value)) return value.elements.flatMap((element) => stringsOf(tsm, element));
+  return [];
+}
+
+/** The function an expression runs: written inline, a named function, or what a wrapper call wraps. */
+export function handlerFunctions(tsm: TypeScriptModule, checker: ts.TypeChecker, program: ts.Program, expression: ts.Expression | ts.Node): FunctionLike[] {
+  if (isFunctionLike(tsm, expression)) return [expression];
+  const value = skipOuterExpressions(tsm, expression as ts.Expression);
+  if (isFunctionLike(tsm, value)) return [value];
+  if (tsm.isIdentifier(value) || tsm.isPropertyAccessExpression(value) || tsm.isExportSpecifier(value)) {
+    const nameNode = tsm.isPropertyAccessExpression(value) ? value.name : tsm.isExportSpecifier(value) ? (value.propertyName ?? value.name) : value;
+    const declaration = resolveSymbol(tsm, checker, nameNode)?.valueDeclaration;
+    const fn = declaration ? functionOf(tsm, declaration) : undefined;
+    if (fn) return [fn];
+    if (declaration && tsm.isVariableDeclaration(declaration) && declaration.initializer) return handlerFunctions(tsm, checker, program, declaration.initializer);
+  }
+  // withAuth(async (req) => …): the inner handler runs too.
+  if (tsm.isCallExpression(value)) return value.arguments.flatMap((argument) => handlerFunctions(tsm, checker, program, argument));
+  return [];
+}

@@ -1,0 +1,224 @@
+import path from 'node:path';
+import type ts from 'typescript';
+import {
+  calleeName,
+  getImportSource,
+  isProjectSource,
+  perProgram,
+  projectPathSegments,
+  resolveSymbol,
+  skipOuterExpressions,
+  type TypeScriptModule,
+} from '@premortem/core';
+import { frameworkOf, handlerFunctions, property, stringsOf, type HttpHandler } from './handlers.js';
+
+/** `app.use(path?, …middlewares)` on an Express or Hono app or router. */
+interface Use {
+  receiver: ts.Symbol | undefined;
+  call: ts.CallExpression;
+  /** The path prefix it applies to; undefined for every path. */
+  path: string | undefined;
+  args: ts.Expression[];
+}
+
+/** A Next.js `middleware.ts` (or `proxy.ts`): its function and the routes its matcher selects. */
+interface NextMiddleware {
+  dir: string;
+  functions: ts.Node[];
+  matchers: RegExp[] | undefined;
+}
+
+/** Where the project applies middleware to many routes at once; read once per Program. */
+export interface MiddlewareIndex {
+  uses: Use[];
+  nextMiddlewares: NextMiddleware[];
+  /** `fastify.register(rateLimit)` without `global: false`. */
+  fastifyGlobalLimits: ts.CallExpression[];
+  /** `{ provide: APP_GUARD, useClass: ThrottlerGuard }` or `app.useGlobalGuards(new ThrottlerGuard(…))`. */
+  nestGlobalGuards: string[];
+}
+
+export function getMiddlewareIndex(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker): MiddlewareIndex {
+  return perProgram(program, 'require-rate-limit:middleware', () => buildIndex(tsm, program, checker));
+}
+
+function buildIndex(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker): MiddlewareIndex {
+  const index: MiddlewareIndex = { uses: [], nextMiddlewares: [], fastifyGlobalLimits: [], nestGlobalGuards: [] };
+  for (const sourceFile of program.getSourceFiles()) {
+    if (!isProjectSource(program, sourceFile)) continue;
+    const segments = projectPathSegments(program, sourceFile.fileName);
+    if (/^(src\/)?(middleware|proxy)\.[cm]?[jt]s$/.test(segments.join('/')) || /^(middleware|proxy)\.[cm]?[jt]s$/.test(segments.at(-1) ?? '') && segments.length <= 3) {
+      const middleware = nextMiddleware(tsm, checker, program, sourceFile);
+      if (middleware) index.nextMiddlewares.push(middleware);
+    }
+    const text = sourceFile.text;
+    if (!/\.(use|register|useGlobalGuards)\s*\(|APP_GUARD/.test(text)) continue;
+    const visit = (node: ts.Node): void => {
+      if (tsm.isCallExpression(node)) collectCall(tsm, checker, node, index);
+      if (tsm.isObjectLiteralExpression(node)) collectGuardProvider(tsm, node, index);
+      tsm.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+  }
+  return index;
+}
+
+function collectCall(tsm: TypeScriptModule, checker: ts.TypeChecker, call: ts.CallExpression, index: MiddlewareIndex): void {
+  const callee = skipOuterExpressions(tsm, call.expression);
+  if (!tsm.isPropertyAccessExpression(callee)) return;
+  const method = callee.name.text;
+  const receiver = skipOuterExpressions(tsm, callee.expression);
+  if (method === 'use' && call.arguments.length > 0) {
+    const framework = frameworkOf(tsm, checker, receiver);
+    if (framework !== 'express' && framework !== 'hono') return;
+    const [first, ...rest] = call.arguments;
+    const prefix = stringsOf(tsm, first)[0];
+    index.uses.push({ receiver: symbolOf(tsm, checker, receiver), call, path: prefix === undefined ? undefined : normalizePrefix(prefix), args: prefix === undefined ? [...call.arguments] : rest });
+  }
+  if (method === 'register' && call.arguments[0]) {
+    const plugin = skipOuterExpressions(tsm, call.arguments[0]);
+    const source = tsm.isIdentifier(plugin) ? getImportSource(tsm, checker, plugin) : undefined;
+    const isLimiter = source?.module === '@fastify/rate-limit' || (tsm.isIdentifier(plugin) && /rate_?limit/i.test(plugin.text));
+    const options = call.arguments[1] ? skipOuterExpressions(tsm, call.arguments[1]) : undefined;
+    const global = options && tsm.isObjectLiteralExpression(options) ? property(tsm, options, 'global') : undefined;
+    if (isLimiter && global?.kind !== tsm.SyntaxKind.FalseKeyword) index.fastifyGlobalLimits.push(call);
+  }
+  if (method === 'useGlobalGuards') {
+    for (const argument of call.arguments) {
+      const value = skipOuterExpressions(tsm, argument);
+      const name = tsm.isNewExpression(value) ? calleeName(tsm, value.expression) : tsm.isIdentifier(value) ? value.text : undefined;
+      if (name) index.nestGlobalGuards.push(name);
+    }
+  }
+}
+
+function collectGuardProvider(tsm: TypeScriptModule, object: ts.ObjectLiteralExpression, index: MiddlewareIndex): void {
+  const provide = property(tsm, object, 'provide');
+  const useClass = property(tsm, object, 'useClass');
+  if (provide && useClass && provide.getText() === 'APP_GUARD' && tsm.isIdentifier(useClass)) index.nestGlobalGuards.push(useClass.text);
+}
+
+function symbolOf(tsm: TypeScriptModule, checker: ts.TypeChecker, expression: ts.Expression): ts.Symbol | undefined {
+  const value = skipOuterExpressions(tsm, expression);
+  const name = tsm.isPropertyAccessExpression(value) ? value.name : value;
+  return tsm.isIdentifier(name) ? resolveSymbol(tsm, checker, name) : undefined;
+}
+
+/** `/api/*` and `/api` both cover `/api/…`. */
+function normalizePrefix(prefix: string): string | undefined {
+  const trimmed = prefix.replace(/\/?\*$/, '').replace(/\/$/, '');
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function nextMiddleware(tsm: TypeScriptModule, checker: ts.TypeChecker, program: ts.Program, sourceFile: ts.SourceFile): NextMiddleware | undefined {
+  const functions: ts.Node[] = [];
+  let matchers: RegExp[] | undefined;
+  for (const statement of sourceFile.statements) {
+    const exported = tsm.canHaveModifiers(statement) && tsm.getModifiers(statement)?.some((m) => m.kind === tsm.SyntaxKind.ExportKeyword);
+    if (tsm.isFunctionDeclaration(statement) && exported && (statement.name?.text === 'middleware' || statement.name?.text === 'proxy' || !statement.name || statement.modifiers?.some((m) => m.kind === tsm.SyntaxKind.DefaultKeyword))) {
+      functions.push(statement);
+    }
+    if (tsm.isExportAssignment(statement)) functions.push(...handlerFunctions(tsm, checker, program, statement.expression), statement.expression);
+    if (tsm.isVariableStatement(statement) && exported) {
+      for (const declaration of statement.declarationList.declarations) {
+        if (!tsm.isIdentifier(declaration.name) || !declaration.initializer) continue;
+        if (declaration.name.text === 'middleware' || declaration.name.text === 'proxy') functions.push(...handlerFunctions(tsm, checker, program, declaration.initializer), declaration.initializer);
+        const config = skipOuterExpressions(tsm, declaration.initializer);
+        if (declaration.name.text === 'config' && tsm.isObjectLiteralExpression(config)) matchers = matcherPatterns(tsm, property(tsm, config, 'matcher'));
+      }
+    }
+  }
+  if (functions.length === 0) return undefined;
+  return { dir: path.dirname(sourceFile.fileName), functions, matchers };
+}
+
+function matcherPatterns(tsm: TypeScriptModule, matcher: ts.Expression | undefined): RegExp[] | undefined {
+  if (!matcher) return undefined;
+  const value = skipOuterExpressions(tsm, matcher);
+  const sources = tsm.isArrayLiteralExpression(value)
+    ? value.elements.flatMap((element) => {
+        const item = skipOuterExpressions(tsm, element);
+        return tsm.isObjectLiteralExpression(item) ? stringsOf(tsm, property(tsm, item, 'source')) : stringsOf(tsm, item);
+      })
+    : stringsOf(tsm, value);
+  return sources.flatMap((source) => {
+    try {
+      return [matcherToRegExp(source)];
+    } catch {
+      return []; // a pattern we cannot read matches nothing: the route stays reported
+    }
+  });
+}
+
+/** Next.js matchers use path-to-regexp: `/api/:path*`, `/embed/:user`, `/((?!_next).*)`. */
+export function matcherToRegExp(matcher: string): RegExp {
+  const source = matcher
+    .replace(/\/:\w+\*/g, '(?:/.*)?')
+    .replace(/\/:\w+\+/g, '/.+')
+    .replace(/\/:\w+\?/g, '(?:/[^/]+)?')
+    .replace(/:\w+(\([^)]*\))?/g, (_all, group: string | undefined) => group ?? '[^/]+');
+  return new RegExp(`^${source}/?$`);
+}
+
+/** A concrete path for a route pattern, to test matchers with: `/api/embed/[user]` → `/api/embed/x`. */
+export function samplePath(route: string): string {
+  return route.replace(/\[\[?\.\.\.[^\]]+\]\]?/g, 'x/y').replace(/\[[^\]]+\]/g, 'x').replace(/:\w+\??/g, 'x');
+}
+
+/** The Next.js middleware that runs for a route handler, when its matcher selects the route. */
+export function nextMiddlewareFor(index: MiddlewareIndex, handler: HttpHandler, file: string): NextMiddleware | undefined {
+  if (handler.route === undefined) return undefined;
+  const candidates = index.nextMiddlewares.filter((m) => file.startsWith(m.dir + '/')).sort((a, b) => b.dir.length - a.dir.length);
+  const middleware = candidates[0];
+  if (!middleware) return undefined;
+  const sample = samplePath(handler.route);
+  return !middleware.matchers || middleware.matchers.some((matcher) => matcher.test(sample)) ? middleware : undefined;
+}
+
+/**
+ * Whether middleware registered with `use` covers a route: on its own app or router before it,
+ * or on the app that mounts its router (`app.use('/api', limiter, apiRouter)`).
+ */
+export function coveredByUse(
+  tsm: TypeScriptModule,
+  checker: ts.TypeChecker,
+  index: MiddlewareIndex,
+  receiver: ts.Expression | undefined,
+  route: string,
+  before: ts.Node | undefined,
+  accepts: (middleware: ts.Expression) => boolean,
+  depth = 0,
+): boolean {
+  if (!receiver || depth > 3) return false;
+  const symbol = symbolOf(tsm, checker, receiver);
+  if (!symbol) return false;
+  for (const use of index.uses) {
+    if (use.receiver !== symbol) continue;
+    if (before && use.call.getSourceFile() === before.getSourceFile() && use.call.getStart() > before.getStart()) continue;
+    if (use.path !== undefined && !pathUnder(route, use.path)) continue;
+    if (use.args.some((arg) => !isRouterArg(tsm, checker, arg) && accepts(arg))) return true;
+  }
+  // Mounted: parent.use(prefix?, …middlewares, router)
+  for (const use of index.uses) {
+    const position = use.args.findIndex((arg) => symbolOf(tsm, checker, arg) === symbol);
+    if (position < 0) continue;
+    const mounted = (use.path ?? '') + route;
+    if (use.args.slice(0, position).some((arg) => accepts(arg))) return true;
+    const parent = (skipOuterExpressions(tsm, use.call.expression) as ts.PropertyAccessExpression).expression;
+    if (coveredByUse(tsm, checker, index, parent, mounted, use.call, accepts, depth + 1)) return true;
+  }
+  return false;
+}
+
+function isRouterArg(tsm: TypeScriptModule, checker: ts.TypeChecker, arg: ts.Expression): boolean {
+  const value = skipOuterExpressions(tsm, arg);
+  if (!tsm.isIdentifier(value)) return false;
+  const declaration = resolveSymbol(tsm, checker, value)?.valueDeclaration;
+  if (!declaration || !tsm.isVariableDeclaration(declaration) || !declaration.initializer) return false;
+  const initializer = skipOuterExpressions(tsm, declaration.initializer);
+  return tsm.isCallExpression(initializer) && calleeName(tsm, initializer.expression) === 'Router';
+}
+
+function pathUnder(route: string, prefix: string): boolean {
+  return route === prefix || route.startsWith(prefix.endsWith('/') ? prefix : prefix + '/');
+}
