@@ -78,7 +78,7 @@ function codeOf(recognizer: Recognizer, handler: HttpHandler): ts.Node[] {
   const { ts: tsm, checker, program } = recognizer;
   return handler.handlers.flatMap((expression) => {
     const functions = handlerFunctions(tsm, checker, program, expression);
-    const value = tsm.isFunctionDeclaration(expression as ts.Node) || tsm.isMethodDeclaration(expression as ts.Node) ? undefined : skipOuterExpressions(tsm, expression);
+    const value = tsm.isFunctionDeclaration(expression) || tsm.isMethodDeclaration(expression) ? undefined : skipOuterExpressions(tsm, expression);
     return value && tsm.isCallExpression(value) ? [value, ...functions] : functions;
   });
 }
