@@ -42,6 +42,7 @@ describe('the ESLint plugin', () => {
       'premortem/no-fetch-in-render': 'error',
       'premortem/no-fetch-on-every-page': 'error',
       'premortem/require-rate-limit': 'error',
+      'premortem/no-unbounded-retry': 'error',
     });
     expect(plugin.configs.strict.rules).toMatchObject({ 'premortem/no-floating-promises': ['error', { ignoreVoid: false }] });
     expect(plugin.configs.strict.plugins?.premortem).toBe(plugin);

@@ -1,0 +1,273 @@
+import type ts from 'typescript';
+import {
+  calleeName,
+  getImportSource,
+  getPropertyValue,
+  isFunctionLike,
+  isProjectSource,
+  perProgram,
+  resolveLocalFunction,
+  resolveLocalObject,
+  resolveSymbol,
+  skipOuterExpressions,
+  type TypeScriptModule,
+} from '@premortem/core';
+import type { Delay, RetryConstruct } from './construct.js';
+import { numberOf } from './loops.js';
+
+const QUERY_HOOKS = /^(useQuery|useSuspenseQuery|useInfiniteQuery|useSuspenseInfiniteQuery|useMutation|useQueries|useSuspenseQueries|queryOptions|infiniteQueryOptions|mutationOptions|prefetchQuery|fetchQuery|ensureQueryData)$/;
+
+/**
+ * `retry`/`retryDelay` in TanStack Query (and tRPC's React hooks) options: on a hook, in
+ * `queryOptions(…)`, or in `new QueryClient({ defaultOptions })`. The defaults (3 retries,
+ * exponential delay capped at 30 s) are fine and stay quiet.
+ */
+export function queryRetryOption(tsm: TypeScriptModule, checker: ts.TypeChecker, property: ts.PropertyAssignment): RetryConstruct | undefined {
+  const name = tsm.isIdentifier(property.name) ? property.name.text : undefined;
+  if (name !== 'retry' && name !== 'retryDelay') return undefined;
+  const object = property.parent;
+  if (!isQueryOptions(tsm, object)) return undefined;
+  const retry = getPropertyValue(tsm, object, 'retry');
+  const retryDelay = getPropertyValue(tsm, object, 'retryDelay');
+  // Report once per options object: on `retry` when present, else on `retryDelay`.
+  if (name === 'retryDelay' && retry) return undefined;
+  const attempts = retry ? retryAttempts(tsm, checker, retry) : 4;
+  if (attempts === 1) return undefined;
+  const delay: Delay = retryDelay ? delayOf(tsm, retryDelay) : 'growing';
+  const queryFn = getPropertyValue(tsm, object, 'queryFn') ?? getPropertyValue(tsm, object, 'mutationFn');
+  return {
+    node: property,
+    label: `\`${property.getText().split('\n')[0]!.replace(/,$/, '')}\``,
+    attempts,
+    delay,
+    jitter: retryDelay ? /Math\.random|jitter/i.test(retryDelay.getText()) : undefined,
+    handWritten: false,
+    source: 'TanStack Query',
+    ...(queryFn ? { attempted: queryFn } : {}),
+  };
+}
+
+function isQueryOptions(tsm: TypeScriptModule, object: ts.ObjectLiteralExpression): boolean {
+  const parent = object.parent;
+  // defaultOptions: { queries: { retry } }
+  if (tsm.isPropertyAssignment(parent) && tsm.isIdentifier(parent.name) && /^(queries|mutations)$/.test(parent.name.text)) {
+    const defaults = parent.parent.parent;
+    return tsm.isPropertyAssignment(defaults) && tsm.isIdentifier(defaults.name) && defaults.name.text === 'defaultOptions';
+  }
+  if (getPropertyValue(tsm, object, 'queryKey') || getPropertyValue(tsm, object, 'queryFn') || getPropertyValue(tsm, object, 'mutationFn')) return true;
+  if (tsm.isCallExpression(parent)) {
+    const name = calleeName(tsm, parent.expression);
+    return name !== undefined && QUERY_HOOKS.test(name);
+  }
+  return false;
+}
+
+/** `retry: true | Infinity | n | (count, error) => …` as total attempts. */
+function retryAttempts(tsm: TypeScriptModule, checker: ts.TypeChecker, value: ts.Expression): number | undefined {
+  const expression = skipOuterExpressions(tsm, value);
+  if (expression.kind === tsm.SyntaxKind.TrueKeyword) return Infinity;
+  if (expression.kind === tsm.SyntaxKind.FalseKeyword) return 1;
+  const number = numberOf(tsm, expression, checker);
+  if (number !== undefined) return number + 1;
+  const fn = isFunctionLike(tsm, expression) ? expression : undefined;
+  if (fn) return functionAttempts(tsm, fn);
+  return undefined;
+}
+
+/** `(count) => count < 3` → 4 attempts; `() => true` → Infinity; anything else: computed. */
+function functionAttempts(tsm: TypeScriptModule, fn: ts.SignatureDeclaration & { body?: ts.Node }): number | undefined {
+  const body = fn.body;
+  if (!body) return undefined;
+  const returned = tsm.isBlock(body) ? onlyReturn(tsm, body) : skipOuterExpressions(tsm, body as ts.Expression);
+  if (returned && returned.kind === tsm.SyntaxKind.TrueKeyword) return Infinity;
+  const text = body.getText();
+  const limit = /(?:<|<=)\s*(\d+)|(\d+)\s*(?:>|>=)/.exec(text);
+  if (limit) return Number(limit[1] ?? limit[2]) + 1;
+  return undefined;
+}
+
+function onlyReturn(tsm: TypeScriptModule, block: ts.Block): ts.Expression | undefined {
+  const statements = block.statements;
+  if (statements.length !== 1) return undefined;
+  const statement = statements[0]!;
+  return tsm.isReturnStatement(statement) && statement.expression ? skipOuterExpressions(tsm, statement.expression) : undefined;
+}
+
+function delayOf(tsm: TypeScriptModule, value: ts.Expression): Delay {
+  const expression = skipOuterExpressions(tsm, value);
+  const number = tsm.isNumericLiteral(expression) ? Number(expression.text) : undefined;
+  if (number !== undefined) return number === 0 ? 'none' : 'constant';
+  if (!isFunctionLike(tsm, expression)) return 'unknown';
+  const text = expression.getText();
+  if (/\*\*|Math\.pow|<<|\bexponential/i.test(text)) return 'growing';
+  const returned = expression.body && !tsm.isBlock(expression.body) ? skipOuterExpressions(tsm, expression.body) : undefined;
+  if (returned && tsm.isNumericLiteral(returned)) return Number(returned.text) === 0 ? 'none' : 'constant';
+  const parameters = expression.parameters.map((p) => p.name.getText());
+  return parameters.some((p) => new RegExp(`\\b${p}\\b`).test(expression.body?.getText() ?? '')) ? 'growing' : 'constant';
+}
+
+const SWR_MODULES = new Set(['swr', 'swr/infinite', 'swr/immutable']);
+
+/**
+ * `useSWR(key, fetcher, options)`: SWR retries a failed request with no count limit unless
+ * `errorRetryCount` or `shouldRetryOnError: false` is set on the hook or in a `<SWRConfig>`.
+ */
+export function swrRetry(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker, call: ts.CallExpression): RetryConstruct | undefined {
+  const callee = skipOuterExpressions(tsm, call.expression);
+  if (!tsm.isIdentifier(callee)) return undefined;
+  const source = getImportSource(tsm, checker, callee);
+  if (!source || !SWR_MODULES.has(source.module) || (source.imported !== 'default' && !/^useSWR/.test(source.imported))) return undefined;
+  if (source.imported !== 'default' && !/^useSWR(Infinite|Immutable)?$/.test(source.imported)) return undefined;
+  const last = call.arguments.at(-1);
+  const options = last && call.arguments.length > 1 ? resolveLocalObject(tsm, last) : undefined;
+  if (options && limitsRetries(tsm, checker, options)) return undefined;
+  if (globalSwrLimit(tsm, program, checker)) return undefined;
+  return {
+    node: call,
+    label: `\`${callee.text}(…)\` without \`errorRetryCount\``,
+    attempts: Infinity,
+    delay: 'growing',
+    jitter: true,
+    handWritten: false,
+    source: 'SWR',
+    severity: 'warning',
+    ...(call.arguments[1] && !options ? { attempted: call.arguments[1] } : {}),
+  };
+}
+
+function limitsRetries(tsm: TypeScriptModule, checker: ts.TypeChecker, options: ts.ObjectLiteralExpression): boolean {
+  const count = getPropertyValue(tsm, options, 'errorRetryCount');
+  if (count) {
+    const n = numberOf(tsm, count, checker);
+    return n === undefined || Number.isFinite(n);
+  }
+  const should = getPropertyValue(tsm, options, 'shouldRetryOnError');
+  if (should && skipOuterExpressions(tsm, should).kind !== tsm.SyntaxKind.TrueKeyword) return true;
+  // A custom onErrorRetry that stops after some count.
+  const custom = getPropertyValue(tsm, options, 'onErrorRetry');
+  return custom !== undefined && /retryCount\s*>=?|>=?\s*\d|return;/.test(custom.getText());
+}
+
+/** A `<SWRConfig value={{ errorRetryCount }}>` anywhere in the Program limits every hook under it. */
+function globalSwrLimit(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker): boolean {
+  return perProgram(program, 'no-unbounded-retry:swr-config', () => {
+    for (const sourceFile of program.getSourceFiles()) {
+      if (!isProjectSource(program, sourceFile) || !sourceFile.text.includes('SWRConfig')) continue;
+      let limited = false;
+      const visit = (node: ts.Node): void => {
+        if (limited) return;
+        if ((tsm.isJsxOpeningElement(node) || tsm.isJsxSelfClosingElement(node)) && node.tagName.getText() === 'SWRConfig') {
+          for (const attribute of node.attributes.properties) {
+            if (!tsm.isJsxAttribute(attribute) || attribute.name.getText() !== 'value' || !attribute.initializer) continue;
+            const expression = tsm.isJsxExpression(attribute.initializer) ? attribute.initializer.expression : undefined;
+            const value = expression ? resolveLocalObject(tsm, expression) ?? objectOfIdentifier(tsm, checker, expression) : undefined;
+            if (value && limitsRetries(tsm, checker, value)) limited = true;
+          }
+        }
+        tsm.forEachChild(node, visit);
+      };
+      visit(sourceFile);
+      if (limited) return true;
+    }
+    return false;
+  });
+}
+
+function objectOfIdentifier(tsm: TypeScriptModule, checker: ts.TypeChecker, expression: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  const value = skipOuterExpressions(tsm, expression);
+  if (!tsm.isIdentifier(value)) return undefined;
+  const declaration = resolveSymbol(tsm, checker, value)?.valueDeclaration;
+  if (!declaration || !tsm.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
+  const initializer = skipOuterExpressions(tsm, declaration.initializer);
+  return tsm.isObjectLiteralExpression(initializer) ? initializer : undefined;
+}
+
+/** got's `retry: { limit }` (default 2, with backoff and noise: fine) and Octokit's throttle handlers. */
+export function clientRetryOption(tsm: TypeScriptModule, checker: ts.TypeChecker, property: ts.PropertyAssignment): RetryConstruct | undefined {
+  const name = tsm.isIdentifier(property.name) ? property.name.text : undefined;
+  const object = property.parent;
+  const owner = tsm.isCallExpression(object.parent) || tsm.isNewExpression(object.parent) ? object.parent : undefined;
+  const ownerName = owner ? calleeName(tsm, owner.expression) : undefined;
+  if (name === 'retry' && owner && isGot(tsm, checker, owner.expression)) {
+    const value = resolveLocalObject(tsm, property.initializer);
+    const limit = value ? getPropertyValue(tsm, value, 'limit') : undefined;
+    const n = limit ? numberOf(tsm, limit, checker) : numberOf(tsm, property.initializer, checker);
+    if (n === undefined) return undefined;
+    return { node: property, label: `got \`retry: ${n}\``, attempts: n + 1, delay: 'growing', jitter: true, handWritten: false, source: 'got' };
+  }
+  if ((name === 'onRateLimit' || name === 'onSecondaryRateLimit') && tsm.isPropertyAssignment(object.parent) && tsm.isIdentifier(object.parent.name) && object.parent.name.text === 'throttle') {
+    const handler = resolveLocalFunction(tsm, checker, property.initializer);
+    if (!handler?.body) return undefined;
+    const returned = tsm.isBlock(handler.body) ? alwaysReturnsTrue(tsm, handler.body) : skipOuterExpressions(tsm, handler.body).kind === tsm.SyntaxKind.TrueKeyword;
+    if (!returned) return undefined;
+    return { node: property, label: `Octokit throttle \`${name}\` that always returns true`, attempts: Infinity, delay: 'growing', jitter: false, handWritten: false, source: '@octokit/plugin-throttling' };
+  }
+  if (name === 'retries' && ownerName === undefined && tsm.isPropertyAssignment(object.parent) && tsm.isIdentifier(object.parent.name) && object.parent.name.text === 'retry') {
+    const octokit = object.parent.parent.parent;
+    if ((tsm.isNewExpression(octokit) || tsm.isCallExpression(octokit)) && /Octokit/.test(octokit.expression.getText())) {
+      const n = numberOf(tsm, property.initializer, checker);
+      if (n !== undefined) return { node: property, label: `Octokit \`retries: ${n}\``, attempts: n + 1, delay: 'growing', jitter: false, handWritten: false, source: '@octokit/plugin-retry' };
+    }
+  }
+  return undefined;
+}
+
+function isGot(tsm: TypeScriptModule, checker: ts.TypeChecker, callee: ts.Expression): boolean {
+  const value = skipOuterExpressions(tsm, callee);
+  const root = tsm.isPropertyAccessExpression(value) ? skipOuterExpressions(tsm, value.expression) : value;
+  return tsm.isIdentifier(root) && getImportSource(tsm, checker, root)?.module === 'got';
+}
+
+/** Every return in the handler returns `true`, with no condition before it. */
+function alwaysReturnsTrue(tsm: TypeScriptModule, block: ts.Block): boolean {
+  let sawReturn = false;
+  let conditional = false;
+  const visit = (node: ts.Node): void => {
+    if (isFunctionLike(tsm, node)) return;
+    if (tsm.isIfStatement(node) || tsm.isConditionalExpression(node)) conditional = true;
+    if (tsm.isReturnStatement(node)) {
+      sawReturn = true;
+      if (!node.expression || skipOuterExpressions(tsm, node.expression).kind !== tsm.SyntaxKind.TrueKeyword) conditional = true;
+    }
+    tsm.forEachChild(node, visit);
+  };
+  visit(block);
+  return sawReturn && !conditional;
+}
+
+const ERROR_NAME = /error|failed|failure/i;
+const REFETCH_NAME = /^(refetch|mutate|reload|retry|revalidate|refresh|fetch\w*|load\w*)$/i;
+
+/** `useEffect(() => { if (error) refetch(); }, [error])`: refires on every failure, at once. */
+export function effectRefetchOnError(tsm: TypeScriptModule, checker: ts.TypeChecker, call: ts.CallExpression): RetryConstruct | undefined {
+  const name = calleeName(tsm, call.expression);
+  if (!name || !/^use(Layout)?Effect$/.test(name)) return undefined;
+  const dependencies = call.arguments[1] ? skipOuterExpressions(tsm, call.arguments[1]) : undefined;
+  if (!dependencies || !tsm.isArrayLiteralExpression(dependencies)) return undefined;
+  const errors = dependencies.elements.map((element) => element.getText()).filter((text) => ERROR_NAME.test(text));
+  if (errors.length === 0) return undefined;
+  const effect = call.arguments[0] ? resolveLocalFunction(tsm, checker, call.arguments[0]) : undefined;
+  if (!effect?.body) return undefined;
+  let found: ts.CallExpression | undefined;
+  const visit = (node: ts.Node, underError: boolean): void => {
+    if (found || (isFunctionLike(tsm, node) && node !== effect)) return;
+    if (tsm.isIfStatement(node)) {
+      const mentions = errors.some((error) => node.expression.getText().includes(error)) && !/^!/.test(node.expression.getText().trim());
+      visit(node.expression, underError);
+      visit(node.thenStatement, underError || mentions);
+      if (node.elseStatement) visit(node.elseStatement, underError);
+      return;
+    }
+    if (underError && tsm.isCallExpression(node)) {
+      const callee = calleeName(tsm, node.expression);
+      if (callee && REFETCH_NAME.test(callee) && !/timeout/i.test(callee)) {
+        found = node;
+        return;
+      }
+    }
+    tsm.forEachChild(node, (child) => visit(child, underError));
+  };
+  visit(effect.body, false);
+  if (!found) return undefined;
+  return { node: found, label: `effect that calls \`${calleeName(tsm, found.expression)}()\` whenever \`${errors.join('`/`')}\` changes`, attempts: Infinity, delay: 'none', jitter: false, handWritten: true };
+}

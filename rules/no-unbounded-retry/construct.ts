@@ -1,0 +1,27 @@
+import type ts from 'typescript';
+
+/** How the wait between attempts behaves. */
+export type Delay = 'none' | 'constant' | 'growing' | 'unknown';
+
+/** One place that re-attempts failed work, with what the code says about its limits. */
+export interface RetryConstruct {
+  /** Where a report about it goes: the loop keyword, the library call, the option, the recursive call. */
+  node: ts.Node;
+  /** How the message names it: `while (true) loop`, `pRetry`, `retry: true`. */
+  label: string;
+  /** Total attempts (first try included); Infinity when nothing stops it; undefined when bounded by a value the code computes. */
+  attempts: number | undefined;
+  delay: Delay;
+  /** Whether the wait is randomized; undefined when the rule does not judge it (library defaults). */
+  jitter: boolean | undefined;
+  /** Hand-written by the project (loops, recursion): only these are held to the jitter advice. */
+  handWritten: boolean;
+  /** A 4xx status other than 408/429 that the code retries on, when it says so. */
+  permanentFailure?: ts.Node;
+  /** The code each attempt runs: where a nested retry multiplies the attempts. */
+  attempted?: ts.Node;
+  /** Where the defaults it relies on come from, for the message. */
+  source?: string;
+  /** A finding's severity, when the construct itself says (SWR's unbounded retries back off with jitter). */
+  severity?: 'warning';
+}

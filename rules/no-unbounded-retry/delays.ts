@@ -1,0 +1,113 @@
+import type ts from 'typescript';
+import { calleeName, isFunctionLike, resolveCalledFunction, resolveSymbol, skipOuterExpressions, type TypeScriptModule } from '@premortem/core';
+import type { Delay } from './construct.js';
+
+const SLEEP_NAME = /^(sleep|delay|wait|pause|backoff|timeout|setTimeout|waitFor|snooze)\w*$/i;
+
+export interface Wait {
+  delay: Delay;
+  jitter: boolean;
+}
+
+/**
+ * The wait inside a retry: the first `await sleep(ms)`, `await setTimeout(ms)` or
+ * `await new Promise((r) => setTimeout(r, ms))` in `region`, judged by the expression that
+ * computes `ms`. `counter` is the attempt variable, when there is one.
+ */
+export function findWait(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker, region: ts.Node, counter: ts.Symbol | undefined): Wait {
+  let found: ts.Expression | null | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found !== undefined) return;
+    // Functions defined here are not run here (a Promise executor is read by waitAmount).
+    if (isFunctionLike(tsm, node) && node !== region) return;
+    if (tsm.isAwaitExpression(node)) {
+      const amount = waitAmount(tsm, skipOuterExpressions(tsm, node.expression));
+      if (amount !== undefined) {
+        found = amount;
+        return;
+      }
+    }
+    tsm.forEachChild(node, visit);
+  };
+  visit(region);
+  if (found === undefined) return { delay: 'none', jitter: false };
+  if (found === null) return { delay: 'unknown', jitter: false };
+  return judge(tsm, program, checker, found, counter, region);
+}
+
+/** The milliseconds a waiting expression waits; null when it waits an amount the code does not show. */
+function waitAmount(tsm: TypeScriptModule, expression: ts.Expression): ts.Expression | null | undefined {
+  if (tsm.isCallExpression(expression)) {
+    const name = calleeName(tsm, expression.expression);
+    if (name && SLEEP_NAME.test(name)) return expression.arguments[0] ?? null;
+    return undefined;
+  }
+  if (tsm.isNewExpression(expression) && calleeName(tsm, expression.expression) === 'Promise') {
+    const executor = expression.arguments?.[0];
+    let amount: ts.Expression | null | undefined;
+    const visit = (node: ts.Node): void => {
+      if (amount !== undefined) return;
+      if (tsm.isCallExpression(node) && calleeName(tsm, node.expression) === 'setTimeout') {
+        amount = node.arguments[1] ?? null;
+        return;
+      }
+      tsm.forEachChild(node, visit);
+    };
+    if (executor) visit(executor);
+    return amount;
+  }
+  return undefined;
+}
+
+const GROWTH = /\*\*|Math\.pow|<<|\bexponential|\bbackoff/i;
+const JITTER = /Math\.random|\bjitter|\brandom/i;
+
+/**
+ * Growing when the amount depends on the attempt counter or grows by multiplication (`**`,
+ * `Math.pow`, `<<`, `delay *= 2`); jittered when `Math.random()` takes part. Looks one step
+ * into local declarations and project functions that compute it.
+ */
+function judge(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker, amount: ts.Expression, counter: ts.Symbol | undefined, region: ts.Node): Wait {
+  const texts: string[] = [amount.getText()];
+  let usesCounter = false;
+  let reassigned = false;
+  const visit = (node: ts.Node, depth: number): void => {
+    if (tsm.isIdentifier(node)) {
+      const symbol = resolveSymbol(tsm, checker, node);
+      if (symbol && symbol === counter) usesCounter = true;
+      const declaration = symbol?.valueDeclaration;
+      if (depth < 2 && declaration && tsm.isVariableDeclaration(declaration) && declaration.initializer) {
+        texts.push(declaration.initializer.getText());
+        visit(declaration.initializer, depth + 1);
+      }
+      if (symbol && isReassignedIn(tsm, checker, region, symbol)) reassigned = true;
+    }
+    if (tsm.isCallExpression(node) && depth < 2) {
+      const fn = resolveCalledFunction(tsm, program, checker, node);
+      if (fn?.body) texts.push(fn.body.getText());
+    }
+    tsm.forEachChild(node, (child) => visit(child, depth));
+  };
+  visit(amount, 0);
+  const text = texts.join('\n');
+  const literal = tsm.isNumericLiteral(skipOuterExpressions(tsm, amount));
+  const delay: Delay = literal && Number((skipOuterExpressions(tsm, amount) as ts.NumericLiteral).text) === 0 ? 'none' : usesCounter || reassigned || GROWTH.test(text) ? 'growing' : 'constant';
+  return { delay, jitter: JITTER.test(text) };
+}
+
+/** `delay *= 2`, `delay = Math.min(delay * 2, max)` inside the loop: the wait grows. */
+function isReassignedIn(tsm: TypeScriptModule, checker: ts.TypeChecker, region: ts.Node, symbol: ts.Symbol): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (tsm.isBinaryExpression(node) && node.operatorToken.kind >= tsm.SyntaxKind.FirstAssignment && node.operatorToken.kind <= tsm.SyntaxKind.LastAssignment) {
+      const target = skipOuterExpressions(tsm, node.left);
+      if (tsm.isIdentifier(target) && checker.getSymbolAtLocation(target) === symbol) {
+        found = node.operatorToken.kind !== tsm.SyntaxKind.EqualsToken || /[*]|<<|\*\*/.test(node.right.getText());
+      }
+    }
+    tsm.forEachChild(node, visit);
+  };
+  visit(region);
+  return found;
+}

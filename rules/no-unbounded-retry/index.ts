@@ -1,0 +1,119 @@
+import type ts from 'typescript';
+import { calleeName, defineRule, getEnclosingFunction, isFunctionLike, resolveCalledFunction, type RuleContext } from '@premortem/core';
+import type { RetryConstruct } from './construct.js';
+import { GOOGLE_CLIENT_ATTEMPTS, callsIn, detectConstruct, innerRetryOf, isGoogleApiCall, type DetectContext } from './detect.js';
+import { defaultOptions, schema, type Options } from './options.js';
+
+export type { Options } from './options.js';
+export type MessageIds = 'unbounded' | 'tooManyAttempts' | 'noBackoff' | 'permanentFailure' | 'noJitter' | 'amplified';
+
+export const noUnboundedRetry = defineRule<MessageIds, Options>({
+  name: 'no-unbounded-retry',
+  meta: {
+    description:
+      'Disallow retries with no attempt limit, without a growing delay, on failures that cannot succeed, or nested inside other retries; know the defaults of the common retry libraries.',
+    type: 'problem',
+    recommended: 'recommended',
+    severity: 'error',
+    requiresTypeChecking: true,
+    hasSuggestions: false,
+    messages: {
+      unbounded:
+        '{{what}} retries with no attempt limit{{how}}. When the other side is down, every caller keeps it down. Cap the attempts (about 3), back off exponentially with jitter, and give up.',
+      tooManyAttempts:
+        '{{what}} makes up to {{attempts}} attempts{{how}}; guidance is about 3 retries per layer, and retries multiply across layers. Lower it (the limit is the `maxRetries` option, {{max}}).',
+      noBackoff:
+        '{{what}} retries up to {{attempts}} times with {{delay}} between attempts: a failing dependency gets {{attempts}} requests at once instead of room to recover. Wait longer after each failure (exponential backoff with jitter).',
+      permanentFailure:
+        '{{what}} retries after `{{condition}}`: a 4xx other than 408 or 429 will fail the same way again. Retry only timeouts, 429 and 5xx.',
+      noJitter:
+        '{{what}} backs off without randomness: clients that failed together retry together, in waves. Add jitter (`delay * Math.random()`, "full jitter").',
+      amplified:
+        '`{{call}}` retries by itself ({{inner}}: up to {{innerAttempts}} attempts) and is called inside {{outer}} (up to {{outerAttempts}} attempts): up to {{total}} attempts for one operation. Retry at one layer only.',
+    },
+    schema,
+    defaultOptions,
+  },
+  create(context) {
+    const { ts: tsm, program, checker } = context;
+    const detect: DetectContext = { ts: tsm, program, checker };
+    const check = (node: ts.Node) => {
+      const construct = detectConstruct(detect, node);
+      if (!construct) return;
+      reportConstruct(context, construct);
+      if (context.options.checkAmplification) reportAmplification(context, detect, construct);
+    };
+    return {
+      [tsm.SyntaxKind.WhileStatement]: check,
+      [tsm.SyntaxKind.DoStatement]: check,
+      [tsm.SyntaxKind.ForStatement]: check,
+      [tsm.SyntaxKind.CallExpression]: check,
+      [tsm.SyntaxKind.PropertyAssignment]: check,
+    };
+  },
+});
+
+function attemptsText(attempts: number): string {
+  return Number.isFinite(attempts) ? attempts.toLocaleString('en-US') : 'unlimited';
+}
+
+function reportConstruct(context: RuleContext<MessageIds, Options>, construct: RetryConstruct): void {
+  const { options } = context;
+  const what = construct.handWritten ? `This ${construct.label}` : construct.source && construct.source !== construct.label ? `${construct.label} (${construct.source})` : construct.label;
+  const how = construct.delay === 'none' ? ', at once' : construct.delay === 'constant' ? ', at a constant pace' : '';
+  const attempts = construct.attempts;
+  const base = { node: construct.node, ...(construct.severity ? { severity: construct.severity } : {}) };
+  if (attempts === Infinity) {
+    context.report({ ...base, messageId: 'unbounded', data: { what, how } });
+    return;
+  }
+  if (attempts !== undefined && attempts <= 1) return;
+  if (construct.permanentFailure) {
+    context.report({ ...base, messageId: 'permanentFailure', data: { what, condition: construct.permanentFailure.getText() } });
+    return;
+  }
+  if (attempts !== undefined && attempts > options.maxRetries + 1) {
+    context.report({ ...base, messageId: 'tooManyAttempts', data: { what, attempts: attemptsText(attempts), how, max: String(options.maxRetries) }, severity: 'warning' });
+    return;
+  }
+  if (construct.delay === 'none' || construct.delay === 'constant') {
+    context.report({
+      ...base,
+      messageId: 'noBackoff',
+      data: { what, attempts: attempts === undefined ? 'several' : attemptsText(attempts), delay: construct.delay === 'none' ? 'no wait' : 'the same wait' },
+    });
+    return;
+  }
+  if (options.requireJitter && construct.handWritten && construct.delay === 'growing' && construct.jitter === false) {
+    context.report({ node: construct.node, messageId: 'noJitter', data: { what }, severity: 'warning' });
+  }
+}
+
+function reportAmplification(context: RuleContext<MessageIds, Options>, detect: DetectContext, outer: RetryConstruct): void {
+  const { ts: tsm, program, checker } = context;
+  if (!outer.attempted || outer.attempts === undefined || outer.attempts <= 1) return;
+  const own = isFunctionLike(tsm, outer.attempted) ? outer.attempted : getEnclosingFunction(tsm, outer.node);
+  for (const call of callsIn(tsm, outer.attempted)) {
+    let inner: { label: string; attempts: number } | undefined;
+    if (isGoogleApiCall(detect, call)) inner = { label: "Google's API client", attempts: GOOGLE_CLIENT_ATTEMPTS };
+    else {
+      const target = resolveCalledFunction(tsm, program, checker, call);
+      if (!target || target === own) continue;
+      inner = innerRetryOf(detect, target);
+    }
+    if (!inner) continue;
+    const total = outer.attempts * inner.attempts;
+    context.report({
+      node: call,
+      messageId: 'amplified',
+      data: {
+        call: `${calleeName(tsm, call.expression) ?? 'call'}()`,
+        inner: inner.label,
+        innerAttempts: attemptsText(inner.attempts),
+        outer: outer.label,
+        outerAttempts: attemptsText(outer.attempts),
+        total: attemptsText(total),
+      },
+    });
+  }
+}

@@ -1,0 +1,120 @@
+import type ts from 'typescript';
+import {
+  getImportSource,
+  getPropertyValue,
+  isFunctionLike,
+  resolveLocalObject,
+  skipOuterExpressions,
+  type TypeScriptModule,
+} from '@premortem/core';
+import type { Delay, RetryConstruct } from './construct.js';
+import { numberOf } from './loops.js';
+
+/**
+ * Retry libraries and their documented defaults (see README.md for the sources): a call with no
+ * options inherits these.
+ */
+export const LIBRARY_DEFAULTS = {
+  'p-retry': { retries: 10, factor: 2, minTimeout: 1000, randomize: false },
+  'async-retry': { retries: 10, factor: 2, minTimeout: 1000, randomize: true },
+  retry: { retries: 10, factor: 2, minTimeout: 1000, randomize: false },
+  'axios-retry': { retries: 3 },
+  'exponential-backoff': { numOfAttempts: 10, timeMultiple: 2, startingDelay: 100 },
+  got: { limit: 2 },
+  '@octokit/plugin-retry': { retries: 3 },
+} as const;
+
+export interface LibraryContext {
+  ts: TypeScriptModule;
+  checker: ts.TypeChecker;
+}
+
+/** A call into a retry library: `pRetry(fn, opts)`, `axiosRetry(client, opts)`, `backOff(fn, opts)`… */
+export function libraryRetry(context: LibraryContext, call: ts.CallExpression): RetryConstruct | undefined {
+  const { ts: tsm, checker } = context;
+  const callee = skipOuterExpressions(tsm, call.expression);
+  const root = tsm.isIdentifier(callee) ? callee : tsm.isPropertyAccessExpression(callee) && tsm.isIdentifier(callee.expression) ? callee.expression : undefined;
+  if (!root) return undefined;
+  const source = getImportSource(tsm, checker, root);
+  if (!source) return undefined;
+  const member = tsm.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  const options = (index: number) => (call.arguments[index] ? resolveLocalObject(tsm, call.arguments[index]) : undefined);
+  const number = (object: ts.ObjectLiteralExpression | undefined, key: string) => {
+    const value = object ? getPropertyValue(tsm, object, key) : undefined;
+    return value ? numberOf(tsm, value, checker) : undefined;
+  };
+  const flag = (object: ts.ObjectLiteralExpression | undefined, key: string) => {
+    const value = object ? getPropertyValue(tsm, object, key) : undefined;
+    return value ? skipOuterExpressions(tsm, value).kind === tsm.SyntaxKind.TrueKeyword : undefined;
+  };
+
+  switch (source.module) {
+    case 'p-retry':
+    case 'async-retry': {
+      if (member !== undefined) return undefined;
+      const defaults = LIBRARY_DEFAULTS[source.module];
+      const opts = options(1);
+      if (call.arguments[1] && !opts) return library(call, source.module, undefined, 'unknown', undefined, call.arguments[0]);
+      const retries = number(opts, 'retries') ?? defaults.retries;
+      const factor = number(opts, 'factor') ?? defaults.factor;
+      const minTimeout = number(opts, 'minTimeout') ?? defaults.minTimeout;
+      const delay: Delay = minTimeout === 0 ? 'none' : factor > 1 ? 'growing' : 'constant';
+      return library(call, source.module, retries + 1, delay, flag(opts, 'randomize') ?? defaults.randomize, call.arguments[0]);
+    }
+    case 'retry': {
+      if (member !== 'operation') return undefined;
+      const opts = options(0);
+      if (flag(opts, 'forever')) return library(call, 'retry', Infinity, 'growing', flag(opts, 'randomize') ?? false);
+      const retries = number(opts, 'retries') ?? LIBRARY_DEFAULTS.retry.retries;
+      const factor = number(opts, 'factor') ?? LIBRARY_DEFAULTS.retry.factor;
+      return library(call, 'retry', retries + 1, factor > 1 ? 'growing' : 'constant', flag(opts, 'randomize') ?? false);
+    }
+    case 'axios-retry': {
+      if (member !== undefined) return undefined;
+      const opts = options(1);
+      const retries = number(opts, 'retries') ?? LIBRARY_DEFAULTS['axios-retry'].retries;
+      const retryDelay = opts ? getPropertyValue(tsm, opts, 'retryDelay') : undefined;
+      // No retryDelay: axios-retry retries at once (its default delay is 0).
+      const delay: Delay = !retryDelay ? 'none' : /exponentialDelay|linearDelay/.test(retryDelay.getText()) ? 'growing' : delayOfFunction(tsm, retryDelay);
+      return library(call, 'axios-retry', retries + 1, delay, /exponentialDelay/.test(retryDelay?.getText() ?? '') || /Math\.random/.test(retryDelay?.getText() ?? ''));
+    }
+    case 'exponential-backoff': {
+      if (source.imported !== 'backOff' && member !== 'backOff') return undefined;
+      const opts = options(1);
+      const attempts = number(opts, 'numOfAttempts') ?? LIBRARY_DEFAULTS['exponential-backoff'].numOfAttempts;
+      const multiple = number(opts, 'timeMultiple') ?? LIBRARY_DEFAULTS['exponential-backoff'].timeMultiple;
+      const starting = number(opts, 'startingDelay') ?? LIBRARY_DEFAULTS['exponential-backoff'].startingDelay;
+      const jitter = opts ? getPropertyValue(tsm, opts, 'jitter') : undefined;
+      const delay: Delay = starting === 0 ? 'none' : multiple > 1 ? 'growing' : 'constant';
+      return library(call, 'exponential-backoff', attempts, delay, jitter ? /full/.test(jitter.getText()) : false, call.arguments[0]);
+    }
+    case 'cockatiel': {
+      if (source.imported !== 'retry' && member !== 'retry') return undefined;
+      const opts = options(1);
+      // cockatiel retries forever unless maxAttempts is given, and immediately unless a backoff is.
+      const attempts = number(opts, 'maxAttempts');
+      const backoff = opts ? getPropertyValue(tsm, opts, 'backoff') : undefined;
+      const delay: Delay = !backoff ? 'none' : /Exponential|Iterable|Delegate/.test(backoff.getText()) ? 'growing' : 'constant';
+      return library(call, 'cockatiel', attempts === undefined ? Infinity : attempts + 1, delay, delay === 'growing');
+    }
+    default:
+      return undefined;
+  }
+}
+
+function library(call: ts.CallExpression, source: string, attempts: number | undefined, delay: Delay, jitter: boolean | undefined, attempted?: ts.Expression): RetryConstruct {
+  const label = `\`${call.expression.getText().replace(/\s+/g, '')}\``;
+  return { node: call, label, source, attempts, delay, jitter, handWritten: false, ...(attempted ? { attempted } : {}) };
+}
+
+function delayOfFunction(tsm: TypeScriptModule, expression: ts.Expression): Delay {
+  const value = skipOuterExpressions(tsm, expression);
+  if (tsm.isNumericLiteral(value)) return Number(value.text) === 0 ? 'none' : 'constant';
+  if (!isFunctionLike(tsm, value)) return 'unknown';
+  const text = value.getText();
+  if (/\*\*|Math\.pow|<<|\*\s*\w*(count|retry|attempt)/i.test(text)) return 'growing';
+  const body = value.body && tsm.isExpression(value.body) ? skipOuterExpressions(tsm, value.body) : undefined;
+  if (body && tsm.isNumericLiteral(body)) return Number(body.text) === 0 ? 'none' : 'constant';
+  return /\bcount|retry|attempt/i.test(text) ? 'growing' : 'constant';
+}
+

@@ -1,0 +1,317 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { rules as eslintRules } from '@premortem/eslint-plugin';
+import { rules } from '@premortem/rules';
+import { analyzeProject } from '../support/analyze-project.js';
+import { createTypedRuleTester } from '../support/rule-tester.js';
+
+const rule = eslintRules['no-unbounded-retry']!;
+const ruleTester = createTypedRuleTester();
+
+// Libraries are imported but not installed, as in a fresh checkout: the rule reads their import.
+const prelude = `declare function call(): Promise<string>;
+declare function sleep(ms: number): Promise<void>;
+declare function log(...args: unknown[]): void;
+`;
+const code = (body: string) => prelude + body;
+const line = (n: number) => 3 + n;
+
+ruleTester.run('no-unbounded-retry', rule, {
+  valid: [
+    {
+      name: 'bounded loop with exponential backoff and full jitter',
+      code: code(`export async function get() {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      log(error);
+      await sleep(Math.random() * Math.min(10_000, 100 * 2 ** attempt));
+    }
+  }
+  throw new Error('gave up');
+}`),
+    },
+    {
+      name: 'pagination loop: no try/catch',
+      code: code(`declare function page(cursor?: string): Promise<{ items: string[]; next?: string }>;
+export async function all() {
+  const items: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const result = await page(cursor);
+    items.push(...result.items);
+    cursor = result.next;
+  } while (cursor);
+  return items;
+}`),
+    },
+    {
+      name: 'queue consumer that logs failures and moves on, waiting between jobs',
+      code: code(`declare const queue: { next(): Promise<string> };
+let stopped = false;
+export async function consume() {
+  while (!stopped) {
+    try {
+      log(await queue.next());
+    } catch (error) {
+      log('job failed', error);
+    }
+    await sleep(1000);
+  }
+}`),
+    },
+    {
+      name: 'a loop whose catch rethrows does not retry',
+      code: code(`export async function once() {
+  while (true) {
+    try {
+      return await call();
+    } catch (error) {
+      throw error;
+    }
+  }
+}`),
+    },
+    {
+      name: 'p-retry with a few retries (library backoff)',
+      code: code(`import pRetry from 'p-retry';
+export const run = () => pRetry(call, { retries: 3, randomize: true });`),
+    },
+    {
+      name: 'p-retry defaults: 10 retries with exponential backoff',
+      code: code(`import pRetry from 'p-retry';
+export const run = () => pRetry(call);`),
+    },
+    {
+      name: 'axios-retry with exponential delay',
+      code: code(`import axios from 'axios';
+import axiosRetry from 'axios-retry';
+axiosRetry(axios, { retries: 3, retryDelay: axiosRetry.exponentialDelay });`),
+    },
+    {
+      name: 'TanStack Query: default retries and a bounded function',
+      code: code(`import { QueryClient } from '@tanstack/react-query';
+export const client = new QueryClient({ defaultOptions: { queries: { retry: (count: number) => count < 3, staleTime: 60_000 }, mutations: { retry: false } } });`),
+    },
+    {
+      name: 'cockatiel with maxAttempts and exponential backoff',
+      code: code(`import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
+export const policy = retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff() });`),
+    },
+    {
+      name: 'recursion bounded by a parameter, with a wait',
+      code: code(`export async function fetchWithRetry(attempt = 0): Promise<string> {
+  try {
+    return await call();
+  } catch (error) {
+    if (attempt >= 3) throw error;
+    await sleep(Math.random() * 200 * 2 ** attempt);
+    return fetchWithRetry(attempt + 1);
+  }
+}`),
+    },
+    {
+      name: 'SWR with errorRetryCount',
+      code: code(`import useSWR from 'swr';
+export function useMe() {
+  return useSWR('/api/me', (url: string) => fetch(url).then((r) => r.json()), { errorRetryCount: 3 });
+}`),
+    },
+    {
+      name: 'a property named retry outside any retry library',
+      code: code(`export const settings = { retry: true, label: 'x' };`),
+    },
+  ],
+  invalid: [
+    {
+      name: 'while (true) that retries at once',
+      code: code(`export async function refresh() {
+  while (true) {
+    try {
+      return await call();
+    } catch (error) {
+      log('retrying', error);
+    }
+  }
+}`),
+      errors: [{ messageId: 'unbounded', line: line(2), column: 3 }],
+    },
+    {
+      name: 'counted loop with a constant wait',
+      code: code(`export async function get() {
+  for (let i = 0; i < 5; i++) {
+    try {
+      return await call();
+    } catch {
+      await sleep(1000);
+    }
+  }
+}`),
+      errors: [{ messageId: 'noBackoff', line: line(2), data: { what: 'This `for (…; i < 5; …)` loop', attempts: '5', delay: 'the same wait' } }],
+    },
+    {
+      name: 'a done flag and continue in the catch, backoff without jitter',
+      code: code(`export async function sync() {
+  let done = false;
+  let attempt = 0;
+  while (!done && attempt < 4) {
+    try {
+      await call();
+      done = true;
+    } catch {
+      attempt++;
+      await sleep(500 * 2 ** attempt);
+      continue;
+    }
+  }
+}`),
+      errors: [{ messageId: 'noJitter', line: line(4) }],
+    },
+    {
+      name: 'retrying a 401',
+      code: code(`export async function get() {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status === 401) {
+        log('token expired, trying again');
+      }
+      await sleep(Math.random() * 100 * 2 ** attempt);
+    }
+  }
+}`),
+      errors: [{ messageId: 'permanentFailure', line: line(2) }],
+    },
+    {
+      name: 'recursion from .catch with no limit',
+      code: code(`export function poll(): Promise<string> {
+  return call().catch(() => poll());
+}`),
+      errors: [{ messageId: 'unbounded', line: line(2), column: 29 }],
+    },
+    {
+      name: 'axios-retry defaults: 3 retries with no delay',
+      code: code(`import axios from 'axios';
+import axiosRetry from 'axios-retry';
+axiosRetry(axios, { retries: 3 });`),
+      errors: [{ messageId: 'noBackoff', line: line(3), data: { what: '`axiosRetry` (axios-retry)', attempts: '4', delay: 'no wait' } }],
+    },
+    {
+      name: 'p-retry forever',
+      code: code(`import pRetry from 'p-retry';
+export const run = () => pRetry(call, { retries: Infinity });`),
+      errors: [{ messageId: 'unbounded', line: line(2) }],
+    },
+    {
+      name: 'cockatiel without maxAttempts retries forever',
+      code: code(`import { handleAll, retry } from 'cockatiel';
+export const policy = retry(handleAll, {});`),
+      errors: [{ messageId: 'unbounded', line: line(2) }],
+    },
+    {
+      name: 'node retry with forever',
+      code: code(`import retry from 'retry';
+export const operation = retry.operation({ forever: true });`),
+      errors: [{ messageId: 'unbounded', line: line(2) }],
+    },
+    {
+      name: 'TanStack Query retry: true and retryDelay: 0',
+      code: code(`import { useQuery } from '@tanstack/react-query';
+export function useCalendars() {
+  const a = useQuery({ queryKey: ['a'], queryFn: call, retry: true });
+  const b = useQuery({ queryKey: ['b'], queryFn: call, retry: 5, retryDelay: 0 });
+  const c = useQuery({ queryKey: ['c'], queryFn: call, retry: 50 });
+  return [a, b, c];
+}`),
+      errors: [
+        { messageId: 'unbounded', line: line(3), column: 56 },
+        { messageId: 'noBackoff', line: line(4), column: 56 },
+        { messageId: 'tooManyAttempts', line: line(5), column: 56 },
+      ],
+    },
+    {
+      name: 'SWR without a retry count retries forever',
+      code: code(`import useSWR from 'swr';
+export function useMe() {
+  return useSWR('/api/me', (url: string) => fetch(url).then((r) => r.json()));
+}`),
+      errors: [{ messageId: 'unbounded', line: line(3), column: 10 }],
+    },
+    {
+      name: 'an effect that refetches whenever the last attempt failed',
+      code: code(`import { useEffect } from 'react';
+declare function useData(): { error: unknown; refetch(): void };
+export function useAlwaysData() {
+  const { error, refetch } = useData();
+  useEffect(() => {
+    if (error) refetch();
+  }, [error, refetch]);
+}`),
+      errors: [{ messageId: 'unbounded', line: line(6), column: 16 }],
+    },
+    {
+      name: 'Octokit throttling that always retries',
+      code: code(`import { Octokit } from '@octokit/rest';
+export const octokit = new Octokit({
+  throttle: {
+    onRateLimit: () => true,
+    onSecondaryRateLimit: () => {
+      return true;
+    },
+  },
+});`),
+      errors: [
+        { messageId: 'unbounded', line: line(4) },
+        { messageId: 'unbounded', line: line(5) },
+      ],
+    },
+  ],
+});
+
+describe('retry amplification across files', () => {
+  const definition = rules.find((r) => r.name === 'no-unbounded-retry')!;
+  it('reports a retrying function called inside another retry, and a Google API call inside an app retry', () => {
+    const files = {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'esnext', moduleResolution: 'bundler', strict: true, noEmit: true }, include: ['src'] }),
+      'src/http.ts': `declare function sleep(ms: number): Promise<void>;
+export async function fetchWithRetry(url: string): Promise<Response> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await fetch(url);
+    } catch {
+      await sleep(Math.random() * 100 * 2 ** attempt);
+    }
+  }
+  throw new Error('unreachable');
+}
+`,
+      'src/sync.ts': `import pRetry from 'p-retry';
+import { google } from 'googleapis';
+import { fetchWithRetry } from './http';
+declare function sleep(ms: number): Promise<void>;
+const calendar = google.calendar({ version: 'v3' });
+export const syncAll = () => pRetry(() => fetchWithRetry('/sync'), { retries: 5, randomize: true }); // expect
+export async function listEvents(calendarId: string) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await calendar.events.list({ calendarId }); // expect
+    } catch {
+      await sleep(Math.random() * 1000 * 2 ** attempt);
+    }
+  }
+  return undefined;
+}
+`,
+    };
+    const { findings, dir } = analyzeProject(definition, files);
+    expect(findings.map((f) => `${path.relative(dir, f.file)}:${f.line} ${f.message.split(' (')[0]}`)).toEqual([
+      'src/sync.ts:6 `fetchWithRetry()` retries by itself',
+      'src/sync.ts:10 `list()` retries by itself',
+    ]);
+    expect(findings[0]!.message).toContain('up to 3 attempts) and is called inside `pRetry` (up to 6 attempts): up to 18 attempts');
+    expect(findings[1]!.message).toContain("Google's API client: up to 4 attempts");
+  });
+});
