@@ -155,7 +155,7 @@ function routerCallHandler(tsm: TypeScriptModule, checker: ts.TypeChecker, call:
     const route = stringsOf(tsm, receiver.arguments[0])[0];
     const app = skipOuterExpressions(tsm, receiver.expression.expression);
     if (route === undefined || frameworkOf(tsm, checker, app) !== 'express') return undefined;
-    return { framework: 'express', methods: [method.toUpperCase()], route, node: call, handlers: [...call.arguments], receiver: app };
+    return { framework: 'express', methods: [method.toUpperCase()], route, node: callee.name, handlers: [...call.arguments], receiver: app };
   }
   const first = call.arguments[0];
   if (!first || call.arguments.length < 2) return undefined;
@@ -169,7 +169,8 @@ function routerCallHandler(tsm: TypeScriptModule, checker: ts.TypeChecker, call:
     framework,
     methods: [method === 'all' ? 'ANY' : method.toUpperCase()],
     route,
-    node: call,
+    // In a chain (`new Hono().get(…).post(…)`) every call starts on the chain's first line.
+    node: tsm.isCallExpression(receiver) || tsm.isNewExpression(receiver) ? callee.name : call,
     handlers: rest,
     receiver,
     ...(options && tsm.isObjectLiteralExpression(options) ? { routeOptions: options } : {}),
@@ -189,6 +190,8 @@ export function frameworkOf(tsm: TypeScriptModule, checker: ts.TypeChecker, rece
   if (tsm.isCallExpression(expression) || tsm.isNewExpression(expression)) {
     const callee = skipOuterExpressions(tsm, expression.expression);
     const root = tsm.isPropertyAccessExpression(callee) ? skipOuterExpressions(tsm, callee.expression) : callee;
+    // A link of a chain (`new Hono().use(…).post(…)`): app methods return the app.
+    if (tsm.isCallExpression(root) || tsm.isNewExpression(root)) return frameworkOf(tsm, checker, root, depth);
     if (tsm.isIdentifier(root)) {
       const source = getImportSource(tsm, checker, root);
       if (source && FRAMEWORK_MODULES[source.module]) return FRAMEWORK_MODULES[source.module];

@@ -12,13 +12,15 @@ import {
 } from '@premortem/core';
 import { frameworkOf, handlerFunctions, property, stringsOf, type HttpHandler } from './handlers.js';
 
-/** `app.use(path?, …middlewares)` on an Express or Hono app or router. */
+/** `app.use(path?, …middlewares)` on an Express or Hono app or router, or Hono's `app.route(path, subApp)` mount. */
 interface Use {
   receiver: ts.Symbol | undefined;
   call: ts.CallExpression;
   /** The path prefix it applies to; undefined for every path. */
   path: string | undefined;
   args: ts.Expression[];
+  /** Hono `route(path, subApp)`: mounts routes, applies no middleware of its own. */
+  mount?: boolean;
 }
 
 /** A Next.js `middleware.ts` (or `proxy.ts`): its function and the routes its matcher selects. */
@@ -52,7 +54,7 @@ function buildIndex(tsm: TypeScriptModule, program: ts.Program, checker: ts.Type
       if (middleware) index.nextMiddlewares.push(middleware);
     }
     const text = sourceFile.text;
-    if (!/\.(use|register|useGlobalGuards)\s*\(|APP_GUARD/.test(text)) continue;
+    if (!/\.(use|route|register|useGlobalGuards)\s*\(|APP_GUARD/.test(text)) continue;
     const visit = (node: ts.Node): void => {
       if (tsm.isCallExpression(node)) collectCall(tsm, checker, node, index);
       if (tsm.isObjectLiteralExpression(node)) collectGuardProvider(tsm, node, index);
@@ -73,7 +75,11 @@ function collectCall(tsm: TypeScriptModule, checker: ts.TypeChecker, call: ts.Ca
     if (framework !== 'express' && framework !== 'hono') return;
     const [first, ...rest] = call.arguments;
     const prefix = stringsOf(tsm, first)[0];
-    index.uses.push({ receiver: symbolOf(tsm, checker, receiver), call, path: prefix === undefined ? undefined : normalizePrefix(prefix), args: prefix === undefined ? [...call.arguments] : rest });
+    index.uses.push({ receiver: appSymbol(tsm, checker, receiver), call, path: prefix === undefined ? undefined : normalizePrefix(prefix), args: prefix === undefined ? [...call.arguments] : rest });
+  }
+  if (method === 'route' && call.arguments.length === 2 && frameworkOf(tsm, checker, receiver) === 'hono') {
+    const prefix = stringsOf(tsm, call.arguments[0])[0];
+    if (prefix !== undefined) index.uses.push({ receiver: appSymbol(tsm, checker, receiver), call, path: normalizePrefix(prefix), args: [call.arguments[1]!], mount: true });
   }
   if (method === 'register' && call.arguments[0]) {
     const plugin = skipOuterExpressions(tsm, call.arguments[0]);
@@ -98,10 +104,43 @@ function collectGuardProvider(tsm: TypeScriptModule, object: ts.ObjectLiteralExp
   if (provide && useClass && provide.getText() === 'APP_GUARD' && tsm.isIdentifier(useClass)) index.nestGlobalGuards.push(useClass.text);
 }
 
-function symbolOf(tsm: TypeScriptModule, checker: ts.TypeChecker, expression: ts.Expression): ts.Symbol | undefined {
-  const value = skipOuterExpressions(tsm, expression);
+/**
+ * The app or router an expression stands for: a variable (`app`, `this.router`), or the variable a
+ * chain is assigned to (`export const auth = new Hono().use(…).post(…)`: every link is `auth`).
+ */
+function appSymbol(tsm: TypeScriptModule, checker: ts.TypeChecker, expression: ts.Expression): ts.Symbol | undefined {
+  let value = skipOuterExpressions(tsm, expression);
+  while (tsm.isCallExpression(value) && tsm.isPropertyAccessExpression(skipOuterExpressions(tsm, value.expression))) {
+    const inner = skipOuterExpressions(tsm, (skipOuterExpressions(tsm, value.expression) as ts.PropertyAccessExpression).expression);
+    if (!tsm.isCallExpression(inner) && !tsm.isNewExpression(inner)) break;
+    value = inner;
+  }
+  if (tsm.isCallExpression(value) || tsm.isNewExpression(value)) return chainVariable(tsm, checker, value);
   const name = tsm.isPropertyAccessExpression(value) ? value.name : value;
   return tsm.isIdentifier(name) ? resolveSymbol(tsm, checker, name) : undefined;
+}
+
+function chainVariable(tsm: TypeScriptModule, checker: ts.TypeChecker, root: ts.Expression): ts.Symbol | undefined {
+  let node: ts.Node = root;
+  while (
+    (tsm.isPropertyAccessExpression(node.parent) && node.parent.expression === node) ||
+    (tsm.isCallExpression(node.parent) && node.parent.expression === node) ||
+    tsm.isParenthesizedExpression(node.parent) ||
+    tsm.isAsExpression(node.parent) ||
+    tsm.isSatisfiesExpression(node.parent)
+  ) {
+    node = node.parent;
+  }
+  return tsm.isVariableDeclaration(node.parent) && tsm.isIdentifier(node.parent.name) ? checker.getSymbolAtLocation(node.parent.name) : undefined;
+}
+
+/** Registration order: in a chain every call starts where the chain does, so compare the method names. */
+function registeredAt(tsm: TypeScriptModule, call: ts.Node): number {
+  if (tsm.isCallExpression(call)) {
+    const callee = skipOuterExpressions(tsm, call.expression);
+    if (tsm.isPropertyAccessExpression(callee)) return callee.name.getStart();
+  }
+  return call.getStart();
 }
 
 /** `/api/*` and `/api` both cover `/api/…`. */
@@ -190,19 +229,19 @@ export function coveredByUse(
   depth = 0,
 ): boolean {
   if (!receiver || depth > 3) return false;
-  const symbol = symbolOf(tsm, checker, receiver);
+  const symbol = appSymbol(tsm, checker, receiver);
   if (!symbol) return false;
   for (const use of index.uses) {
-    if (use.receiver !== symbol) continue;
-    if (before && use.call.getSourceFile() === before.getSourceFile() && use.call.getStart() > before.getStart()) continue;
+    if (use.receiver !== symbol || use.mount) continue;
+    if (before && use.call.getSourceFile() === before.getSourceFile() && registeredAt(tsm, use.call) > registeredAt(tsm, before)) continue;
     if (use.path !== undefined && !pathUnder(route, use.path)) continue;
     if (use.args.some((arg) => !isRouterArg(tsm, checker, arg) && accepts(arg))) return true;
   }
-  // Mounted: parent.use(prefix?, …middlewares, router)
+  // Mounted: parent.use(prefix?, …middlewares, router), parent.route(prefix, subApp)
   for (const use of index.uses) {
-    const position = use.args.findIndex((arg) => symbolOf(tsm, checker, arg) === symbol);
+    const position = use.args.findIndex((arg) => appSymbol(tsm, checker, arg) === symbol);
     if (position < 0) continue;
-    const mounted = (use.path ?? '') + route;
+    const mounted = joinPath(use.path ?? '', route);
     if (use.args.slice(0, position).some((arg) => accepts(arg))) return true;
     const parent = (skipOuterExpressions(tsm, use.call.expression) as ts.PropertyAccessExpression).expression;
     if (coveredByUse(tsm, checker, index, parent, mounted, use.call, accepts, depth + 1)) return true;
@@ -217,6 +256,10 @@ function isRouterArg(tsm: TypeScriptModule, checker: ts.TypeChecker, arg: ts.Exp
   if (!declaration || !tsm.isVariableDeclaration(declaration) || !declaration.initializer) return false;
   const initializer = skipOuterExpressions(tsm, declaration.initializer);
   return tsm.isCallExpression(initializer) && calleeName(tsm, initializer.expression) === 'Router';
+}
+
+function joinPath(prefix: string, route: string): string {
+  return route === '/' && prefix !== '' ? prefix : prefix + route;
 }
 
 function pathUnder(route: string, prefix: string): boolean {

@@ -145,6 +145,52 @@ export default app;
     expect(found).toEqual(expected);
   });
 
+  // The shape of a real Hono app (documenso): chained sub-apps in their own files, mounted with
+  // `app.route(prefix, subApp)` after a path-scoped limiter on the parent.
+  it('Hono: chained sub-apps mounted with app.route, limited on the parent before the mount', () => {
+    const { found, expected } = run({
+      'src/limits.ts': `import type { MiddlewareHandler } from 'hono';
+export const createRateLimitMiddleware = (limit: number): MiddlewareHandler => async (_c, next) => {
+  if (limit > 0) await next();
+};
+`,
+      'src/ai/detect.ts': `import { Hono } from 'hono';
+export const detectRoute = new Hono().post('/', (c) => c.json({ fields: [] }));
+`,
+      'src/ai/index.ts': `import { Hono } from 'hono';
+import { detectRoute } from './detect';
+export const aiRoute = new Hono()
+  .get('/models', (c) => c.json([]))
+  .route('/detect', detectRoute);
+`,
+      'src/files.ts': `import { Hono } from 'hono';
+export const filesRoute = new Hono()
+  .post('/upload', (c) => c.json({ ok: true }))
+  .delete('/:id', (c) => c.json({ ok: true })) // expect
+  .post('/presign', (c) => c.json({ url: '' })); // expect
+`,
+      'src/account.ts': `import { Hono } from 'hono';
+export const accountRoute = new Hono().post('/close', (c) => c.json({ ok: true })); // expect
+`,
+      'src/server.ts': `import { Hono } from 'hono';
+import { aiRoute } from './ai/index';
+import { filesRoute } from './files';
+import { accountRoute } from './account';
+import { createRateLimitMiddleware } from './limits';
+const aiRateLimit = createRateLimitMiddleware(10);
+const app = new Hono().basePath('/');
+app.use('/api/ai/*', aiRateLimit);
+app.route('/api/ai', aiRoute);
+app.use('/api/files/upload', createRateLimitMiddleware(5));
+app.route('/api/files', filesRoute);
+app.route('/api/account', accountRoute);
+app.use('/api/account/*', aiRateLimit);
+export default app;
+`,
+    });
+    expect(found).toEqual(expected);
+  });
+
   it('NestJS: @Throttle, throttler guards on the class, global guards, @SkipThrottle', () => {
     const local = run({
       'src/bookings.controller.ts': `import { Controller, Delete, Get, Post, UseGuards } from '@nestjs/common';
