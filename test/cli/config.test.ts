@@ -27,4 +27,41 @@ describe('.github/premortem.yml', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/premortem\.yml is not valid YAML/);
   });
+
+  describe('rules and ignore', () => {
+    const code = {
+      'tsconfig.json': strictTsconfig,
+      'src/jobs.ts': `export async function sync(): Promise<void> {}\nexport function start() {\n  sync();\n}\n`,
+      'src/refresh.ts': `declare function refresh(): Promise<string>;\nexport async function forever() {\n  while (true) {\n    try {\n      return await refresh();\n    } catch {\n      continue;\n    }\n  }\n}\n`,
+      'legacy/old.ts': `export async function task(): Promise<void> {}\ntask();\n`,
+      'src/upload.ts': `import pRetry from 'p-retry';\ndeclare function put(): Promise<void>;\nexport const upload = () => pRetry(put, { retries: 5 });\n`,
+    };
+    const report = (yml: string) => {
+      const result = runCli(['check', '--format', 'json'], createProject({ ...code, '.github/premortem.yml': yml }));
+      return { ...result, findings: result.status === 2 ? [] : parseReport(result.stdout).findings.map((f) => `${f.ruleId.replace('premortem/', '')} ${f.severity} ${f.file}:${f.line}`) };
+    };
+
+    it('turn rules off, change their severity, and silence ignored files', () => {
+      const baseline = report('{}\n');
+      expect(baseline.findings).toEqual([
+        'no-floating-promises error legacy/old.ts:2',
+        'no-floating-promises error src/jobs.ts:3',
+        'no-unbounded-retry error src/refresh.ts:3',
+      ]);
+      const configured = report('rules:\n  no-unbounded-retry: off\n  premortem/no-floating-promises: warn\nignore:\n  - legacy/**\n');
+      expect(configured.findings).toEqual(['no-floating-promises warning src/jobs.ts:3']);
+      expect(configured.status).toBe(0);
+    });
+
+    it('pass options checked against the rule schema', () => {
+      const options = report('rules:\n  no-unbounded-retry:\n    options:\n      maxRetries: 3\n  no-floating-promises: off\n');
+      expect(options.findings).toEqual(['no-unbounded-retry error src/refresh.ts:3', 'no-unbounded-retry warning src/upload.ts:3']);
+      const wrong = report('rules:\n  no-unbounded-retry:\n    options:\n      maxRetries: many\n      colour: red\n  no-such-rule: error\n');
+      expect(wrong.status).toBe(2);
+      expect(wrong.stderr).toContain('premortem.yml is invalid:');
+      expect(wrong.stderr).toMatch(/rules\.no-unbounded-retry\.options\.maxRetries: .*expected number/);
+      expect(wrong.stderr).toMatch(/rules\.no-unbounded-retry\.options: .*colour/);
+      expect(wrong.stderr).toMatch(/rules\.no-such-rule: no such rule\. Known rules: premortem\/no-floating-promises/);
+    });
+  });
 });

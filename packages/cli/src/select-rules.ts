@@ -1,8 +1,12 @@
-import { buildPreset, RULE_PREFIX, ruleId, UsageError, type EnabledRule, type PresetName } from '@premortem/core';
+import { applyRuleSettings, buildPreset, RULE_PREFIX, ruleId, UsageError, type EnabledRule, type PremortemConfig, type PresetName } from '@premortem/core';
 import { rules } from '@premortem/rules';
 
-/** The preset's rules, narrowed to `--rule` ids when given. Unknown ids are a usage error. */
-export function selectRules(preset: PresetName, only: readonly string[]): EnabledRule[] {
+/**
+ * The preset's rules with the config's severities and options applied, narrowed to `--rule` ids
+ * when given (an id asked for by name runs even when the preset or the config leaves it out).
+ * Unknown ids are a usage error.
+ */
+export function selectRules(preset: PresetName, only: readonly string[], config: PremortemConfig = {}, configFile?: string): EnabledRule[] {
   const strict = buildPreset(rules, 'strict');
   const chosen = buildPreset(rules, preset);
   const wanted = only.map((id) => (id.startsWith(RULE_PREFIX) ? id : RULE_PREFIX + id));
@@ -12,10 +16,18 @@ export function selectRules(preset: PresetName, only: readonly string[]): Enable
       throw new UsageError(`Unknown rule "${id}". Known rules: ${known}.`);
     }
   }
+  const fromPreset = rules.flatMap((rule) => {
+    const entry = chosen.get(ruleId(rule));
+    return entry ? [{ rule, severity: entry.severity, options: entry.options }] : [];
+  });
+  const configured = applyRuleSettings(fromPreset, rules, config, configFile);
+  if (wanted.length === 0) return configured;
   return rules.flatMap((rule) => {
     const id = ruleId(rule);
-    // An explicitly asked-for rule runs even when the preset leaves it out.
-    const entry = wanted.length > 0 ? (wanted.includes(id) ? (chosen.get(id) ?? strict.get(id)) : undefined) : chosen.get(id);
-    return entry ? [{ rule, severity: entry.severity, options: entry.options }] : [];
+    if (!wanted.includes(id)) return [];
+    const entry = configured.find((e) => e.rule === rule);
+    if (entry) return [entry];
+    const fallback = strict.get(id)!;
+    return [{ rule, severity: fallback.severity, options: fallback.options }];
   });
 }

@@ -22,6 +22,8 @@ export { ruleDocsUrl } from './docs-url.js';
 export { getEnclosingIteration, hasAwaitBefore, type Iteration } from './ast/enclosing-iteration.js';
 export { getProjectFacts, type ProjectFacts } from './engine/project-facts.js';
 export { loadConfig, CONFIG_FILE, type PremortemConfig } from './config/load-config.js';
+export { applyRuleSettings, ruleSettingSchema, type RuleSetting } from './config/rule-settings.js';
+export { ignoredBy } from './config/ignore.js';
 export * from './prisma/schema.js';
 export { readPrismaSchema, type SchemaSource } from './prisma/read-schema.js';
 export { locatePrismaSchema, readSchemaFromConfig, type SchemaLocation } from './prisma/locate-schema.js';

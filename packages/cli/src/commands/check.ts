@@ -1,4 +1,5 @@
-import { formatStylish, Timings, toJsonReport, UsageError, type PresetName } from '@premortem/core';
+import path from 'node:path';
+import { findProjectRoot, formatStylish, ignoredBy, loadConfig, Timings, toJsonReport, UsageError, type PresetName } from '@premortem/core';
 import { ExitCode, type CliIo } from '../io.js';
 import { analyze } from '../analyze.js';
 import { selectRules } from '../select-rules.js';
@@ -23,12 +24,16 @@ export async function runCheck(paths: string[], options: CheckOptions, io: CliIo
     throw new UsageError(`Unknown --preset "${options.preset}". Use one of: ${PRESETS.join(', ')}.`);
   }
   const maxWarnings = parseMaxWarnings(options.maxWarnings);
-  const rules = selectRules(options.preset as PresetName, options.rule);
+  const root = findProjectRoot(path.resolve(io.cwd, paths[0] ?? '.'));
+  const { config, file: configFile } = loadConfig(root);
+  const rules = selectRules(options.preset as PresetName, options.rule, config, configFile);
   const timings = options.timing ? new Timings() : undefined;
-  const result = await analyze(
+  const analyzed = await analyze(
     { paths, project: options.project, rules, collectQueries: options.format === 'json', ...(timings ? { timings } : {}) },
     io,
   );
+  const ignored = ignoredBy(config, root);
+  const result = { ...analyzed, findings: analyzed.findings.filter((finding) => !ignored(finding.file)) };
 
   if (options.format === 'json') {
     const report = toJsonReport(result.findings, result.queries, { files: result.files, durationMs: result.durationMs }, io.cwd);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
+import { ruleSettingSchema } from './rule-settings.js';
 
 /** Where premortem looks for its configuration, relative to the project root. */
 export const CONFIG_FILE = path.join('.github', 'premortem.yml');
@@ -17,6 +18,8 @@ const configSchema = z
       })
       .strict()
       .optional(),
+    rules: z.record(z.string(), ruleSettingSchema).optional().describe('Per rule: off, warn, error, or { severity, options }'),
+    ignore: z.array(z.string()).optional().describe('Globs, relative to the repository root, of files whose findings are not reported'),
   })
   .strict();
 
