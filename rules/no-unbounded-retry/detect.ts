@@ -41,6 +41,7 @@ export function detectConstruct(context: DetectContext, node: ts.Node): RetryCon
 
 /** Google's API client retries failed requests itself (see README.md): an outer retry multiplies them. */
 export const GOOGLE_CLIENT_ATTEMPTS = 4;
+const RETRIED_GOOGLE_METHODS = /^(list|get|instances|update|delete|batchGet)$/;
 
 export interface InnerRetry {
   label: string;
@@ -85,13 +86,19 @@ function computeInnerRetry(context: DetectContext, fn: FunctionLike, depth: numb
   return target ? computeInnerRetry(context, target, depth + 1) : undefined;
 }
 
-/** A call on a `googleapis` client (`calendar.events.list(…)` with `calendar = google.calendar(…)`). */
+/**
+ * A call on a `googleapis` client (`calendar.events.list(…)` with `calendar = google.calendar(…)`)
+ * that the client retries by itself: googleapis turns gaxios retries on, and gaxios retries only
+ * GET, HEAD, PUT, OPTIONS and DELETE, so `list`/`get`/`update`/`delete` but not `insert`/`patch`.
+ */
 export function isGoogleApiCall(context: DetectContext, call: ts.CallExpression): boolean {
   const { ts: tsm, checker } = context;
-  let root: ts.Expression = skipOuterExpressions(tsm, call.expression);
+  const callee = skipOuterExpressions(tsm, call.expression);
+  if (!tsm.isPropertyAccessExpression(callee) || !RETRIED_GOOGLE_METHODS.test(callee.name.text)) return false;
+  let root: ts.Expression = callee;
   while (tsm.isPropertyAccessExpression(root) || tsm.isCallExpression(root)) root = skipOuterExpressions(tsm, root.expression);
   if (!tsm.isIdentifier(root)) return false;
-  if (getImportSource(tsm, checker, root)?.module === 'googleapis') return /\.(list|get|insert|update|patch|delete|watch|query|batchGet|create)$/.test(skipOuterExpressions(tsm, call.expression).getText());
+  if (getImportSource(tsm, checker, root)?.module === 'googleapis') return true;
   const declaration = resolveSymbol(tsm, checker, root)?.valueDeclaration;
   if (!declaration || !tsm.isVariableDeclaration(declaration) || !declaration.initializer) return false;
   let initializer: ts.Expression = skipOuterExpressions(tsm, declaration.initializer);

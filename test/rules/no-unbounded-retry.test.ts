@@ -304,6 +304,17 @@ export async function listEvents(calendarId: string) {
   }
   return undefined;
 }
+// gaxios does not retry POST: an insert in a bounded loop is retried only by the loop.
+export async function addEvent(calendarId: string) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await calendar.events.insert({ calendarId });
+    } catch {
+      await sleep(Math.random() * 1000 * 2 ** attempt);
+    }
+  }
+  return undefined;
+}
 `,
     };
     const { findings, dir } = analyzeProject(definition, files);
