@@ -15,11 +15,11 @@ export interface CliResult {
 }
 
 /** Spawns the built `premortem` binary, as a user's shell would. */
-export function runCli(args: string[], cwd: string): CliResult {
+export function runCli(args: string[], cwd: string, env: Record<string, string> = {}): CliResult {
   const result = spawnSync(process.execPath, [bin, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

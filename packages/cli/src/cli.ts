@@ -26,7 +26,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .description('Analyze TypeScript files and report findings.')
     .argument('[paths...]', 'files or folders to analyze (default: the current folder)')
     .option('-p, --project <tsconfig>', 'use this tsconfig.json instead of discovering them')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json']).default('stylish'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json', 'sarif', 'github', 'markdown']).default('stylish'))
     .option('--rule <id>', 'run only this rule (repeatable), e.g. --rule no-floating-promises', collect, [])
     .addOption(new Option('--preset <name>', 'rule set to run').choices(['recommended', 'strict']).default('recommended'))
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')

@@ -1,5 +1,22 @@
+import { appendFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { findProjectRoot, formatStylish, ignoredBy, loadConfig, Timings, toJsonReport, UsageError, type PresetName } from '@premortem/core';
+import {
+  findProjectRoot,
+  formatGithub,
+  formatMarkdown,
+  formatStylish,
+  ignoredBy,
+  loadConfig,
+  Timings,
+  toJsonReport,
+  toSarif,
+  UsageError,
+  type Finding,
+  type PresetName,
+  type QueryEstimate,
+} from '@premortem/core';
+import { rules as allRules } from '@premortem/rules';
 import { ExitCode, type CliIo } from '../io.js';
 import { analyze } from '../analyze.js';
 import { selectRules } from '../select-rules.js';
@@ -13,7 +30,8 @@ export interface CheckOptions {
   preset: string;
 }
 
-const FORMATS = ['stylish', 'json'] as const;
+export const FORMATS = ['stylish', 'json', 'sarif', 'github', 'markdown'] as const;
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 const PRESETS: readonly PresetName[] = ['recommended', 'strict'];
 
 export async function runCheck(paths: string[], options: CheckOptions, io: CliIo): Promise<number> {
@@ -35,12 +53,9 @@ export async function runCheck(paths: string[], options: CheckOptions, io: CliIo
   const ignored = ignoredBy(config, root);
   const result = { ...analyzed, findings: analyzed.findings.filter((finding) => !ignored(finding.file)) };
 
-  if (options.format === 'json') {
-    const report = toJsonReport(result.findings, result.queries, { files: result.files, durationMs: result.durationMs }, io.cwd);
-    io.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  } else {
-    const text = formatStylish(result.findings, { cwd: io.cwd, color: Boolean(io.stdout.isTTY) && !process.env.NO_COLOR });
-    io.stdout.write(text || `No problems found in ${result.files} file${result.files === 1 ? '' : 's'}.\n`);
+  io.stdout.write(render(options.format, result, root, io));
+  if (options.format === 'github' && process.env.GITHUB_STEP_SUMMARY) {
+    appendFileSync(process.env.GITHUB_STEP_SUMMARY, formatMarkdown(result.findings, { root, files: result.files }) + '\n');
   }
   if (timings) writeTimings(io, timings, result.durationMs);
 
@@ -52,6 +67,23 @@ export async function runCheck(paths: string[], options: CheckOptions, io: CliIo
     return ExitCode.Findings;
   }
   return ExitCode.Clean;
+}
+
+function render(format: string, result: { findings: Finding[]; queries: QueryEstimate[]; files: number; durationMs: number }, root: string, io: CliIo): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(toJsonReport(result.findings, result.queries, { files: result.files, durationMs: result.durationMs }, io.cwd), null, 2) + '\n';
+    case 'sarif':
+      return JSON.stringify(toSarif(result.findings, allRules, { root, version }), null, 2) + '\n';
+    case 'github':
+      return formatGithub(result.findings, root);
+    case 'markdown':
+      return formatMarkdown(result.findings, { root, files: result.files });
+    default: {
+      const text = formatStylish(result.findings, { cwd: io.cwd, color: Boolean(io.stdout.isTTY) && !process.env.NO_COLOR });
+      return text || `No problems found in ${result.files} file${result.files === 1 ? '' : 's'}.\n`;
+    }
+  }
 }
 
 function parseMaxWarnings(value: string | undefined): number | undefined {
