@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { STATS_FILE, UsageError } from '@premortem/core';
+import { BASELINE_FILE, runBaseline, type BaselineOptions } from './commands/baseline.js';
 import { runCheck, type CheckOptions } from './commands/check.js';
 import { runQueries, type QueriesOptions } from './commands/queries.js';
 import { runStats, type StatsOptions } from './commands/stats.js';
@@ -31,8 +32,23 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .addOption(new Option('--preset <name>', 'rule set to run').choices(['recommended', 'strict']).default('recommended'))
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
     .option('--timing', 'print time per phase and per rule to stderr')
+    .option('--baseline <file>', 'fail only on findings not in this baseline (see `premortem baseline`); report entries that no longer occur')
+    .option('--changed-since <ref>', 'analyze everything, report only findings on lines changed since the merge base with <ref>')
     .action(async (paths: string[], options: CheckOptions) => {
       exitCode = await runCheck(paths, options, io);
+    });
+
+  program
+    .command('baseline')
+    .description('Record the current findings, so `check --baseline` fails only on new ones. An existing baseline only shrinks.')
+    .argument('[paths...]', 'files or folders to analyze (default: the current folder)')
+    .option('-p, --project <tsconfig>', 'use this tsconfig.json instead of discovering them')
+    .option('--rule <id>', 'record only this rule (repeatable)', collect, [])
+    .addOption(new Option('--preset <name>', 'rule set to run').choices(['recommended', 'strict']).default('recommended'))
+    .option('-o, --out <file>', `where to write it (default: ${BASELINE_FILE} in the repository root)`)
+    .option('--add-new', 'also accept findings the existing baseline does not hold')
+    .action(async (paths: string[], options: BaselineOptions) => {
+      exitCode = await runBaseline(paths, options, io);
     });
 
   program

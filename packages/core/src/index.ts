@@ -60,3 +60,5 @@ export { RouteHandlerMap, type RouteHandler } from './server/route-handlers.js';
 export { ServerQueryIndex, type ServerCost, type ReachedQuery } from './server/server-cost.js';
 export { resolveCalledFunction, findCallThrough } from './ast/called-function.js';
 export { getProgramRoot, projectPathSegments } from './engine/program-root.js';
+export { changedLinesFromDiff, changedLinesFromPatch, touchedBy, type ChangedLines } from './changes/changed-lines.js';
+export { createBaseline, parseBaseline, compareWithBaseline, type Baseline, type BaselineEntry, type BaselineComparison } from './changes/baseline.js';

@@ -1,25 +1,26 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
-  findProjectRoot,
+  compareWithBaseline,
   formatGithub,
   formatMarkdown,
   formatStylish,
-  ignoredBy,
-  loadConfig,
+  parseBaseline,
   Timings,
+  touchedBy,
   toJsonReport,
   toSarif,
   UsageError,
+  type Baseline,
+  type BaselineComparison,
   type Finding,
-  type PresetName,
   type QueryEstimate,
 } from '@premortem/core';
 import { rules as allRules } from '@premortem/rules';
 import { ExitCode, type CliIo } from '../io.js';
-import { analyze } from '../analyze.js';
-import { selectRules } from '../select-rules.js';
+import { runConfigured } from '../configured-run.js';
+import { changedSince } from '../git.js';
 
 export interface CheckOptions {
   project?: string;
@@ -28,30 +29,39 @@ export interface CheckOptions {
   maxWarnings?: string;
   timing?: boolean;
   preset: string;
+  baseline?: string;
+  changedSince?: string;
 }
 
 export const FORMATS = ['stylish', 'json', 'sarif', 'github', 'markdown'] as const;
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
-const PRESETS: readonly PresetName[] = ['recommended', 'strict'];
 
 export async function runCheck(paths: string[], options: CheckOptions, io: CliIo): Promise<number> {
   if (!(FORMATS as readonly string[]).includes(options.format)) {
     throw new UsageError(`Unknown --format "${options.format}". Use one of: ${FORMATS.join(', ')}.`);
   }
-  if (!(PRESETS as readonly string[]).includes(options.preset)) {
-    throw new UsageError(`Unknown --preset "${options.preset}". Use one of: ${PRESETS.join(', ')}.`);
-  }
   const maxWarnings = parseMaxWarnings(options.maxWarnings);
-  const root = findProjectRoot(path.resolve(io.cwd, paths[0] ?? '.'));
-  const { config, file: configFile } = loadConfig(root);
-  const rules = selectRules(options.preset as PresetName, options.rule, config, configFile);
+  const baseline = options.baseline === undefined ? undefined : readBaseline(path.resolve(io.cwd, options.baseline));
+  // Asked before the analysis: a shallow clone should hear so at once, not after a minute.
+  const changed = options.changedSince === undefined ? undefined : changedSince(options.changedSince, io.cwd);
   const timings = options.timing ? new Timings() : undefined;
-  const analyzed = await analyze(
-    { paths, project: options.project, rules, collectQueries: options.format === 'json', ...(timings ? { timings } : {}) },
+  const { root, result: analyzed } = await runConfigured(
+    { paths, project: options.project, preset: options.preset, rule: options.rule, collectQueries: options.format === 'json', ...(timings ? { timings } : {}) },
     io,
   );
-  const ignored = ignoredBy(config, root);
-  const result = { ...analyzed, findings: analyzed.findings.filter((finding) => !ignored(finding.file)) };
+
+  let findings = analyzed.findings;
+  if (baseline) {
+    const comparison = compareWithBaseline(findings, baseline.content);
+    findings = comparison.fresh;
+    reportBaseline(io, baseline.file, comparison);
+  }
+  if (changed) {
+    const before = findings.length;
+    findings = findings.filter((finding) => touchedBy(finding, changed.changes, root));
+    io.stderr.write(`premortem: note: --changed-since ${options.changedSince}: ${changed.changes.size} changed file(s) since ${changed.base.slice(0, 12)}; ${before - findings.length} finding(s) elsewhere not shown.\n`);
+  }
+  const result = { ...analyzed, findings };
 
   io.stdout.write(render(options.format, result, root, io));
   if (options.format === 'github' && process.env.GITHUB_STEP_SUMMARY) {
@@ -67,6 +77,25 @@ export async function runCheck(paths: string[], options: CheckOptions, io: CliIo
     return ExitCode.Findings;
   }
   return ExitCode.Clean;
+}
+
+function readBaseline(file: string): { file: string; content: Baseline } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`--baseline ${file}: no such file. Write one with \`premortem baseline\`.`);
+  }
+  return { file, content: parseBaseline(text, file) };
+}
+
+function reportBaseline(io: CliIo, file: string, comparison: BaselineComparison): void {
+  const name = path.relative(io.cwd, file) || file;
+  io.stderr.write(`premortem: note: ${comparison.suppressed} finding(s) accepted in ${name} not shown.\n`);
+  if (comparison.stale.length === 0) return;
+  io.stderr.write(`premortem: ${comparison.stale.length} baseline entr${comparison.stale.length === 1 ? 'y no longer occurs' : 'ies no longer occur'} (fixed, or the code moved); run \`premortem baseline\` to drop ${comparison.stale.length === 1 ? 'it' : 'them'}:\n`);
+  for (const entry of comparison.stale.slice(0, 20)) io.stderr.write(`  ${entry.file}:${entry.line}  ${entry.ruleId}\n`);
+  if (comparison.stale.length > 20) io.stderr.write(`  …and ${comparison.stale.length - 20} more\n`);
 }
 
 function render(format: string, result: { findings: Finding[]; queries: QueryEstimate[]; files: number; durationMs: number }, root: string, io: CliIo): string {
