@@ -22,6 +22,8 @@ export interface RetryConstruct {
   attempted?: ts.Node;
   /** Where the defaults it relies on come from, for the message. */
   source?: string;
+  /** Runs work under a retry declared elsewhere (`policy.execute(fn)`): judged where declared, multiplied here. */
+  executes?: boolean;
   /** A finding's severity, when the construct itself says (SWR's unbounded retries back off with jitter). */
   severity?: 'warning';
 }

@@ -12,7 +12,7 @@ import {
 } from '@premortem/core';
 import { clientRetryOption, effectRefetchOnError, queryRetryOption, swrRetry } from './client-options.js';
 import type { RetryConstruct } from './construct.js';
-import { libraryRetry } from './libraries.js';
+import { libraryRetry, policyExecution } from './libraries.js';
 import { isLoop, retryLoop, retryRecursion } from './loops.js';
 
 export interface DetectContext {
@@ -28,6 +28,7 @@ export function detectConstruct(context: DetectContext, node: ts.Node): RetryCon
   if (tsm.isCallExpression(node)) {
     return (
       libraryRetry({ ts: tsm, checker }, node) ??
+      policyExecution({ ts: tsm, checker }, node) ??
       swrRetry(tsm, program, checker, node) ??
       effectRefetchOnError(tsm, checker, node) ??
       retryRecursion(tsm, program, checker, node)

@@ -40,7 +40,7 @@ export const noUnboundedRetry = defineRule<MessageIds, Options>({
     const check = (node: ts.Node) => {
       const construct = detectConstruct(detect, node);
       if (!construct) return;
-      reportConstruct(context, construct);
+      if (!construct.executes) reportConstruct(context, construct);
       if (context.options.checkAmplification) reportAmplification(context, detect, construct);
     };
     return {

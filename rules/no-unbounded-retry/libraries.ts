@@ -102,6 +102,45 @@ export function libraryRetry(context: LibraryContext, call: ts.CallExpression): 
   }
 }
 
+/**
+ * `policy.execute(fn)` on a cockatiel retry policy declared elsewhere (`retry(…)`, or `wrap(…)`
+ * around one): each call runs `fn` up to the policy's attempts, so a retry inside it multiplies.
+ */
+export function policyExecution(context: LibraryContext, call: ts.CallExpression): RetryConstruct | undefined {
+  const { ts: tsm } = context;
+  const callee = skipOuterExpressions(tsm, call.expression);
+  if (!tsm.isPropertyAccessExpression(callee) || callee.name.text !== 'execute' || !call.arguments[0]) return undefined;
+  const policy = retryPolicyOf(context, callee.expression, 0);
+  if (!policy || policy.attempts === undefined) return undefined;
+  return { ...policy, node: call, label: `\`${callee.getText().replace(/\s+/g, '')}\``, attempted: call.arguments[0], executes: true };
+}
+
+function retryPolicyOf(context: LibraryContext, expression: ts.Expression, depth: number): RetryConstruct | undefined {
+  const { ts: tsm, checker } = context;
+  if (depth > 3) return undefined;
+  const value = skipOuterExpressions(tsm, expression);
+  if (tsm.isCallExpression(value)) {
+    const direct = libraryRetry(context, value);
+    if (direct?.source === 'cockatiel') return direct;
+    const callee = skipOuterExpressions(tsm, value.expression);
+    const name = tsm.isIdentifier(callee) ? callee : tsm.isPropertyAccessExpression(callee) ? callee.name : undefined;
+    const root = tsm.isIdentifier(callee) ? callee : tsm.isPropertyAccessExpression(callee) && tsm.isIdentifier(callee.expression) ? callee.expression : undefined;
+    if (name?.text === 'wrap' && root && getImportSource(tsm, checker, root)?.module === 'cockatiel') {
+      for (const argument of value.arguments) {
+        const inner = retryPolicyOf(context, argument, depth + 1);
+        if (inner) return inner;
+      }
+    }
+    return undefined;
+  }
+  const name = tsm.isIdentifier(value) ? value : tsm.isPropertyAccessExpression(value) ? value.name : undefined;
+  const symbol = name ? checker.getSymbolAtLocation(name) : undefined;
+  const resolved = symbol && symbol.flags & tsm.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  const declaration = resolved?.valueDeclaration;
+  if (!declaration || !tsm.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
+  return retryPolicyOf(context, declaration.initializer, depth + 1);
+}
+
 function library(call: ts.CallExpression, source: string, attempts: number | undefined, delay: Delay, jitter: boolean | undefined, attempted?: ts.Expression): RetryConstruct {
   const label = `\`${call.expression.getText().replace(/\s+/g, '')}\``;
   return { node: call, label, source, attempts, delay, jitter, handWritten: false, ...(attempted ? { attempted } : {}) };

@@ -16,9 +16,17 @@ export function isLoop(tsm: TypeScriptModule, node: ts.Node): node is Loop {
  */
 export function retryLoop(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker, loop: Loop): RetryConstruct | undefined {
   const tries = directTries(tsm, loop.statement);
-  const attempt = tries.find((statement) => exitsOnSuccess(tsm, statement.tryBlock, loop) && catchRetries(tsm, statement));
+  const attempt = tries.find(
+    (statement) =>
+      catchRetries(tsm, statement) &&
+      (exitsOnSuccess(tsm, statement.tryBlock, loop) ||
+        // try { res = await fetch() } catch { continue } … if (res.ok) return …: success leaves after the try.
+        (continuesLoop(tsm, statement.catchClause!, loop) && exitsOnSuccess(tsm, loop.statement, loop, statement.catchClause))),
+  );
   if (!attempt) return undefined;
   const counter = counterSymbol(tsm, checker, loop);
+  // `items[i]` in the attempt: the loop walks a collection, each turn a different call.
+  if (counter && indexesWith(tsm, checker, attempt.tryBlock, counter)) return undefined;
   const wait = findWait(tsm, program, checker, loop.statement, counter);
   return {
     node: loop.getFirstToken() ?? loop,
@@ -50,11 +58,11 @@ function directTries(tsm: TypeScriptModule, body: ts.Node): ts.TryStatement[] {
   return found;
 }
 
-function exitsOnSuccess(tsm: TypeScriptModule, block: ts.Block, loop: Loop): boolean {
+function exitsOnSuccess(tsm: TypeScriptModule, block: ts.Node, loop: Loop, except?: ts.Node): boolean {
   const flag = conditionFlag(tsm, loop);
   let exits = false;
   const visit = (node: ts.Node): void => {
-    if (exits || isFunctionLike(tsm, node)) return;
+    if (exits || isFunctionLike(tsm, node) || node === except) return;
     if (tsm.isReturnStatement(node)) exits = true;
     else if (tsm.isBreakStatement(node) && !insideInnerLoop(tsm, node, loop)) exits = true;
     else if (flag && tsm.isBinaryExpression(node) && node.operatorToken.kind === tsm.SyntaxKind.EqualsToken && skipOuterExpressions(tsm, node.left).getText() === flag) exits = true;
@@ -83,6 +91,32 @@ function insideInnerLoop(tsm: TypeScriptModule, node: ts.Node, loop: Loop): bool
     if (isLoop(tsm, current) || tsm.isForOfStatement(current) || tsm.isForInStatement(current) || tsm.isSwitchStatement(current)) return true;
   }
   return false;
+}
+
+/** A `continue` of this loop inside the catch. */
+function continuesLoop(tsm: TypeScriptModule, clause: ts.CatchClause, loop: Loop): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found || isFunctionLike(tsm, node)) return;
+    if (tsm.isContinueStatement(node) && !node.label && !insideInnerLoop(tsm, node, loop)) found = true;
+    else tsm.forEachChild(node, visit);
+  };
+  visit(clause.block);
+  return found;
+}
+
+function indexesWith(tsm: TypeScriptModule, checker: ts.TypeChecker, block: ts.Node, counter: ts.Symbol): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (tsm.isElementAccessExpression(node)) {
+      const index = skipOuterExpressions(tsm, node.argumentExpression);
+      if (tsm.isIdentifier(index) && checker.getSymbolAtLocation(index) === counter) found = true;
+    }
+    tsm.forEachChild(node, visit);
+  };
+  visit(block);
+  return found;
 }
 
 /** The catch lets the loop go on: it does not end in an unconditional `throw`, `return` or `break`. */

@@ -1,7 +1,7 @@
 import type ts from 'typescript';
 import { calleeName, defineRule, findCallThrough, skipOuterExpressions, type RuleContext } from '@premortem/core';
 import { findHandlers, handlerFunctions, property, type HttpHandler } from './handlers.js';
-import { coveredByUse, getMiddlewareIndex, nextMiddlewareFor, type MiddlewareIndex } from './middleware.js';
+import { coveredByFastifyLimit, coveredByUse, getMiddlewareIndex, nestGuardCovers, nextMiddlewareFor, type MiddlewareIndex } from './middleware.js';
 import { findDatabaseRead, isAuthCall, isAuthMiddleware, isLimiterCall, isLimiterMiddleware, type Recognizer } from './recognize.js';
 import { defaultOptions, schema, type Options } from './options.js';
 
@@ -111,7 +111,7 @@ function isLimited(recognizer: Recognizer, index: MiddlewareIndex, handler: Http
       const config = handler.routeOptions ? property(tsm, handler.routeOptions, 'config') : undefined;
       const routeLimit = config && tsm.isObjectLiteralExpression(config) ? property(tsm, config, 'rateLimit') : undefined;
       if (routeLimit) return routeLimit.kind !== tsm.SyntaxKind.FalseKeyword;
-      return index.fastifyGlobalLimits.length > 0 || handler.handlers.slice(0, -1).some((hook) => isLimiterMiddleware(recognizer, hook));
+      return coveredByFastifyLimit(tsm, program, checker, index, handler.receiver) || handler.handlers.slice(0, -1).some((hook) => isLimiterMiddleware(recognizer, hook));
     }
     case 'nest':
       return nestLimited(recognizer, index, handler);
@@ -137,7 +137,7 @@ function isAuthenticated(recognizer: Recognizer, index: MiddlewareIndex, handler
     case 'fastify':
       return handler.handlers.slice(0, -1).some((hook) => isAuthMiddleware(recognizer, hook));
     case 'nest':
-      return nestGuards(recognizer, handler).some((guard) => /auth|jwt|session|role|clerk/i.test(guard)) || index.nestGlobalGuards.some((guard) => /auth|jwt|session|clerk/i.test(guard));
+      return nestGuards(recognizer, handler).some((guard) => /auth|jwt|session|role|clerk/i.test(guard)) || nestGlobal(recognizer, index, handler, /auth|jwt|session|clerk/i);
     case 'next-app':
     case 'next-pages': {
       const middleware = nextMiddlewareFor(index, handler, handler.node.getSourceFile().fileName);
@@ -152,7 +152,14 @@ function nestLimited(recognizer: Recognizer, index: MiddlewareIndex, handler: Ht
   if (names.includes('SkipThrottle')) return false;
   if (names.some((name) => /^Throttle/.test(name))) return true;
   if (nestGuards(recognizer, handler).some((guard) => /throttl/i.test(guard))) return true;
-  return index.nestGlobalGuards.some((guard) => /throttl/i.test(guard));
+  return nestGlobal(recognizer, index, handler, /throttl/i);
+}
+
+function nestGlobal(recognizer: Recognizer, index: MiddlewareIndex, handler: HttpHandler, name: RegExp): boolean {
+  const { ts: tsm, checker } = recognizer;
+  const controller = handler.method?.parent;
+  if (!controller || !tsm.isClassDeclaration(controller)) return false;
+  return index.nestGlobalGuards.some((guard) => name.test(guard.name) && nestGuardCovers(tsm, checker, guard, controller));
 }
 
 function nestDecoratorNames(recognizer: Recognizer, handler: HttpHandler): string[] {

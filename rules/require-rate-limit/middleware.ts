@@ -36,8 +36,16 @@ export interface MiddlewareIndex {
   nextMiddlewares: NextMiddleware[];
   /** `fastify.register(rateLimit)` without `global: false`. */
   fastifyGlobalLimits: ts.CallExpression[];
+  /** Every `fastify.register(plugin, …)`: a plugin's routes sit on the instance that registers it. */
+  fastifyRegisters: ts.CallExpression[];
   /** `{ provide: APP_GUARD, useClass: ThrottlerGuard }` or `app.useGlobalGuards(new ThrottlerGuard(…))`. */
-  nestGlobalGuards: string[];
+  nestGlobalGuards: NestGlobalGuard[];
+}
+
+/** A guard every route of a Nest application passes: the guard's class name and where it is declared. */
+export interface NestGlobalGuard {
+  name: string;
+  node: ts.Node;
 }
 
 export function getMiddlewareIndex(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker): MiddlewareIndex {
@@ -45,7 +53,7 @@ export function getMiddlewareIndex(tsm: TypeScriptModule, program: ts.Program, c
 }
 
 function buildIndex(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker): MiddlewareIndex {
-  const index: MiddlewareIndex = { uses: [], nextMiddlewares: [], fastifyGlobalLimits: [], nestGlobalGuards: [] };
+  const index: MiddlewareIndex = { uses: [], nextMiddlewares: [], fastifyGlobalLimits: [], fastifyRegisters: [], nestGlobalGuards: [] };
   for (const sourceFile of program.getSourceFiles()) {
     if (!isProjectSource(program, sourceFile)) continue;
     const segments = projectPathSegments(program, sourceFile.fileName);
@@ -88,12 +96,13 @@ function collectCall(tsm: TypeScriptModule, checker: ts.TypeChecker, call: ts.Ca
     const options = call.arguments[1] ? skipOuterExpressions(tsm, call.arguments[1]) : undefined;
     const global = options && tsm.isObjectLiteralExpression(options) ? property(tsm, options, 'global') : undefined;
     if (isLimiter && global?.kind !== tsm.SyntaxKind.FalseKeyword) index.fastifyGlobalLimits.push(call);
+    else index.fastifyRegisters.push(call);
   }
   if (method === 'useGlobalGuards') {
     for (const argument of call.arguments) {
       const value = skipOuterExpressions(tsm, argument);
       const name = tsm.isNewExpression(value) ? calleeName(tsm, value.expression) : tsm.isIdentifier(value) ? value.text : undefined;
-      if (name) index.nestGlobalGuards.push(name);
+      if (name) index.nestGlobalGuards.push({ name, node: call });
     }
   }
 }
@@ -101,7 +110,7 @@ function collectCall(tsm: TypeScriptModule, checker: ts.TypeChecker, call: ts.Ca
 function collectGuardProvider(tsm: TypeScriptModule, object: ts.ObjectLiteralExpression, index: MiddlewareIndex): void {
   const provide = property(tsm, object, 'provide');
   const useClass = property(tsm, object, 'useClass');
-  if (provide && useClass && provide.getText() === 'APP_GUARD' && tsm.isIdentifier(useClass)) index.nestGlobalGuards.push(useClass.text);
+  if (provide && useClass && provide.getText() === 'APP_GUARD' && tsm.isIdentifier(useClass)) index.nestGlobalGuards.push({ name: useClass.text, node: object });
 }
 
 /**
@@ -264,4 +273,98 @@ function joinPath(prefix: string, route: string): string {
 
 function pathUnder(route: string, prefix: string): boolean {
   return route === prefix || route.startsWith(prefix.endsWith('/') ? prefix : prefix + '/');
+}
+
+/**
+ * Whether a global `@fastify/rate-limit` covers a Fastify instance: registered on that instance,
+ * or on the one that registers the plugin the instance belongs to (`app.register(routes)` with
+ * `async function routes(fastify) { … }`). Another service's limiter covers nothing here.
+ */
+export function coveredByFastifyLimit(
+  tsm: TypeScriptModule,
+  program: ts.Program,
+  checker: ts.TypeChecker,
+  index: MiddlewareIndex,
+  receiver: ts.Expression | undefined,
+  depth = 0,
+): boolean {
+  if (!receiver || depth > 3) return false;
+  const symbol = appSymbol(tsm, checker, receiver);
+  if (!symbol) return false;
+  const instanceOf = (call: ts.CallExpression) => appSymbol(tsm, checker, (skipOuterExpressions(tsm, call.expression) as ts.PropertyAccessExpression).expression);
+  if (index.fastifyGlobalLimits.some((call) => instanceOf(call) === symbol)) return true;
+  const declaration = symbol.valueDeclaration;
+  if (!declaration || !tsm.isParameter(declaration)) return false;
+  const plugin = declaration.parent;
+  return index.fastifyRegisters.some(
+    (call) =>
+      call.arguments[0] !== undefined &&
+      handlerFunctions(tsm, checker, program, call.arguments[0]).includes(plugin as never) &&
+      coveredByFastifyLimit(tsm, program, checker, index, (skipOuterExpressions(tsm, call.expression) as ts.PropertyAccessExpression).expression, depth + 1),
+  );
+}
+
+/**
+ * Whether a global Nest guard applies to a controller: the controller is declared in the guard's
+ * module or a module it imports (`@Module({ controllers, imports })`), or, when the wiring cannot
+ * be read, lives under the folder of the file that declares the guard. A guard in another
+ * service's module guards nothing here.
+ */
+export function nestGuardCovers(tsm: TypeScriptModule, checker: ts.TypeChecker, guard: NestGlobalGuard, controller: ts.ClassDeclaration): boolean {
+  const file = guard.node.getSourceFile().fileName;
+  if (controller.getSourceFile().fileName.startsWith(path.dirname(file) + '/')) return true;
+  const root = guardModule(tsm, checker, guard.node);
+  if (!root) return false;
+  const seen = new Set<ts.ClassDeclaration>();
+  const queue = [root];
+  while (queue.length > 0 && seen.size < 200) {
+    const module = queue.shift()!;
+    if (seen.has(module)) continue;
+    seen.add(module);
+    const metadata = moduleMetadata(tsm, module);
+    if (!metadata) continue;
+    if (classesIn(tsm, checker, property(tsm, metadata, 'controllers')).includes(controller)) return true;
+    queue.push(...classesIn(tsm, checker, property(tsm, metadata, 'imports')));
+  }
+  return false;
+}
+
+/** The module an `APP_GUARD` provider sits in, or the one `NestFactory.create(AppModule)` boots next to `useGlobalGuards`. */
+function guardModule(tsm: TypeScriptModule, checker: ts.TypeChecker, node: ts.Node): ts.ClassDeclaration | undefined {
+  for (let current: ts.Node | undefined = node; current; current = current.parent) {
+    if (tsm.isClassDeclaration(current)) return current;
+  }
+  let module: ts.ClassDeclaration | undefined;
+  const visit = (child: ts.Node): void => {
+    if (module) return;
+    if (tsm.isCallExpression(child) && calleeName(tsm, child.expression) === 'create' && child.expression.getText().includes('NestFactory') && child.arguments[0]) {
+      module = classesIn(tsm, checker, child.arguments[0])[0];
+    }
+    tsm.forEachChild(child, visit);
+  };
+  visit(node.getSourceFile());
+  return module;
+}
+
+function moduleMetadata(tsm: TypeScriptModule, declaration: ts.ClassDeclaration): ts.ObjectLiteralExpression | undefined {
+  for (const decorator of tsm.getDecorators(declaration) ?? []) {
+    const expression = decorator.expression;
+    if (tsm.isCallExpression(expression) && calleeName(tsm, expression.expression) === 'Module' && expression.arguments[0]) {
+      const value = skipOuterExpressions(tsm, expression.arguments[0]);
+      if (tsm.isObjectLiteralExpression(value)) return value;
+    }
+  }
+  return undefined;
+}
+
+/** Classes named in `[A, B, forwardRef(() => C)]` or a single `A`. */
+function classesIn(tsm: TypeScriptModule, checker: ts.TypeChecker, expression: ts.Expression | undefined): ts.ClassDeclaration[] {
+  if (!expression) return [];
+  const value = skipOuterExpressions(tsm, expression);
+  if (tsm.isArrayLiteralExpression(value)) return value.elements.flatMap((element) => classesIn(tsm, checker, element));
+  if (tsm.isCallExpression(value)) return value.arguments.flatMap((argument) => classesIn(tsm, checker, argument));
+  if (tsm.isArrowFunction(value) && !tsm.isBlock(value.body)) return classesIn(tsm, checker, value.body);
+  if (!tsm.isIdentifier(value)) return [];
+  const declaration = resolveSymbol(tsm, checker, value)?.valueDeclaration;
+  return declaration && tsm.isClassDeclaration(declaration) ? [declaration] : [];
 }

@@ -44,8 +44,22 @@ export function isLimiterCall(recognizer: Recognizer, call: ts.CallExpression | 
   if (!name) return false;
   if (recognizer.extraLimiters.includes(name) || recognizer.extraLimiters.includes(callee.getText().replace(/\s+/g, ''))) return true;
   if (LIMITER_NAME.test(name)) return true;
-  if (tsm.isPropertyAccessExpression(callee) && LIMITER_METHODS.has(name) && /limit|throttl|arcjet|aj$/i.test(callee.expression.getText())) return true;
+  if (tsm.isPropertyAccessExpression(callee) && LIMITER_METHODS.has(name) && (/limit|throttl|arcjet|aj$/i.test(callee.expression.getText()) || isLimiterInstance(recognizer, callee.expression))) return true;
   const root = rootIdentifier(tsm, callee);
+  const source = root ? getImportSource(tsm, checker, root) : undefined;
+  return source !== undefined && LIMITER_MODULES.has(source.module);
+}
+
+/** `userQuota` declared as `new RateLimiterRedis(…)`, `new Ratelimit(…)`: made by a limiter package, whatever its name. */
+function isLimiterInstance(recognizer: Recognizer, expression: ts.Expression): boolean {
+  const { ts: tsm, checker } = recognizer;
+  const value = skipOuterExpressions(tsm, expression);
+  const name = tsm.isIdentifier(value) ? value : tsm.isPropertyAccessExpression(value) ? value.name : undefined;
+  const declaration = name ? resolveSymbol(tsm, checker, name)?.valueDeclaration : undefined;
+  if (!declaration || !(tsm.isVariableDeclaration(declaration) || tsm.isPropertyDeclaration(declaration)) || !declaration.initializer) return false;
+  const initializer = skipOuterExpressions(tsm, declaration.initializer);
+  if (!tsm.isNewExpression(initializer) && !tsm.isCallExpression(initializer)) return false;
+  const root = rootIdentifier(tsm, skipOuterExpressions(tsm, initializer.expression));
   const source = root ? getImportSource(tsm, checker, root) : undefined;
   return source !== undefined && LIMITER_MODULES.has(source.module);
 }

@@ -65,6 +65,18 @@ describe('fixtures/corpus/fetch-rules', () => {
   });
 });
 
+describe('fixtures/corpus/retry-rate-limit', () => {
+  it('the ESLint plugin and the CLI report the same retry and rate-limit findings', async () => {
+    const dir = path.join(repoRoot, 'fixtures/corpus/retry-rate-limit');
+    const cli = parseReport(runCli(['check', '.', '--format', 'json'], dir).stdout)
+      .findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`)
+      .sort();
+    expect(cli.filter((f) => f.endsWith('premortem/no-unbounded-retry')).length).toBeGreaterThan(30);
+    expect(cli.filter((f) => f.endsWith('premortem/require-rate-limit')).length).toBeGreaterThan(30);
+    expect(await lintWithEslint(dir, [])).toEqual(cli);
+  });
+});
+
 /** Lints a folder as a user's eslint.config.js would: typescript-eslint's parser and our preset. */
 async function lintWithEslint(dir: string, ignores: string[]): Promise<string[]> {
   const eslint = new ESLint({

@@ -131,6 +131,42 @@ fastify.route({ method: 'DELETE', url: '/orders/:id', config: { rateLimit: { max
     expect(open.found).toEqual(open.expected);
   });
 
+  it('Fastify: a global limit covers its own instance and the plugins it registers, not another service', () => {
+    const { found, expected } = run({
+      'src/public/server.ts': `import Fastify from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { bookingRoutes } from './bookings';
+export async function buildPublic() {
+  const app = Fastify();
+  await app.register(rateLimit, { max: 60, timeWindow: '1 minute' });
+  app.post('/holds', async () => ({ ok: true }));
+  await app.register(bookingRoutes, { prefix: '/bookings' });
+  return app;
+}
+`,
+      'src/public/bookings.ts': `import type { FastifyInstance } from 'fastify';
+export async function bookingRoutes(fastify: FastifyInstance) {
+  fastify.delete('/:id', async () => ({ ok: true }));
+}
+`,
+      'src/notify/server.ts': `import Fastify from 'fastify';
+import { preferenceRoutes } from './preferences';
+export async function buildNotify() {
+  const fastify = Fastify();
+  fastify.post('/sms', async () => ({ sent: true })); // expect
+  await fastify.register(preferenceRoutes);
+  return fastify;
+}
+`,
+      'src/notify/preferences.ts': `import type { FastifyInstance } from 'fastify';
+export async function preferenceRoutes(fastify: FastifyInstance) {
+  fastify.put('/preferences/:id', async () => ({ ok: true })); // expect
+}
+`,
+    });
+    expect(found).toEqual(expected);
+  });
+
   it('Hono: app.use with a path pattern', () => {
     const { found, expected } = run({
       'src/edge.ts': `import { Hono } from 'hono';
@@ -234,6 +270,64 @@ export class WebhooksController {
 `,
     });
     expect(global.found).toEqual(global.expected);
+
+    // Two services in one repository: billing's global guard covers billing and the library
+    // module its AppModule imports, not the reports service.
+    const services = run({
+      'services/billing/src/app.module.ts': `import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { InvoicesModule } from '../../../libs/invoices/invoices.module';
+@Module({ imports: [InvoicesModule], providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }] })
+export class AppModule {}
+`,
+      'libs/invoices/invoices.module.ts': `import { Module } from '@nestjs/common';
+import { InvoicesController } from './invoices.controller';
+@Module({ controllers: [InvoicesController] })
+export class InvoicesModule {}
+`,
+      'libs/invoices/invoices.controller.ts': `import { Controller, Delete } from '@nestjs/common';
+@Controller('invoices')
+export class InvoicesController {
+  @Delete(':id')
+  remove() { return {}; }
+}
+`,
+      'services/reports/src/reports.controller.ts': `import { Controller, Delete } from '@nestjs/common';
+@Controller('reports')
+export class ReportsController {
+  @Delete(':id') // expect
+  remove() { return {}; }
+}
+`,
+    });
+    expect(services.found).toEqual(services.expected);
+  });
+
+  it('a limiter is known by the package that made it, whatever its name, through helpers in other files', () => {
+    const { found, expected } = run({
+      'src/quota.ts': `import { RateLimiterRedis } from 'rate-limiter-flexible';
+export const userQuota = new RateLimiterRedis({ points: 30, duration: 60 } as never);
+const counters = new Map<string, number>();
+export async function enforceUserQuota(userId: string) {
+  await userQuota.consume(userId);
+}
+export function bump(userId: string) {
+  counters.set(userId, (counters.get(userId) ?? 0) + 1);
+}
+`,
+      'app/api/schedules/route.ts': `import { enforceUserQuota, bump } from '@/quota';
+export async function PUT(req: Request) {
+  await enforceUserQuota(req.headers.get('x-user') ?? '');
+  return new Response('ok');
+}
+export async function PATCH(req: Request) { // expect
+  bump(req.headers.get('x-user') ?? '');
+  return new Response('ok');
+}
+`,
+    });
+    expect(found).toEqual(expected);
   });
 
   it('options: checkPublicReads off, extra limiter and auth names', () => {
