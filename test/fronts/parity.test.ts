@@ -53,26 +53,16 @@ describe('fixtures/corpus/no-floating-promises', () => {
   });
 });
 
-describe('fixtures/corpus/fetch-rules', () => {
-  it('the ESLint plugin in the editor and the CLI report the same mount-path and render findings', async () => {
-    const dir = path.join(repoRoot, 'fixtures/corpus/fetch-rules');
+describe.each([
+  ['fetch-rules', ['no-fetch-on-every-page', 'no-fetch-in-render'], 25],
+  ['retry-rate-limit', ['no-unbounded-retry', 'require-rate-limit'], 30],
+])('fixtures/corpus/%s', (name, rules, minimum) => {
+  it('the ESLint plugin in the editor and the CLI report the same findings', async () => {
+    const dir = path.join(repoRoot, 'fixtures/corpus', name);
     const cli = parseReport(runCli(['check', '.', '--format', 'json'], dir).stdout)
       .findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`)
       .sort();
-    expect(cli.filter((f) => f.endsWith('premortem/no-fetch-on-every-page')).length).toBeGreaterThan(25);
-    expect(cli.filter((f) => f.endsWith('premortem/no-fetch-in-render')).length).toBeGreaterThan(25);
-    expect(await lintWithEslint(dir, [])).toEqual(cli);
-  });
-});
-
-describe('fixtures/corpus/retry-rate-limit', () => {
-  it('the ESLint plugin and the CLI report the same retry and rate-limit findings', async () => {
-    const dir = path.join(repoRoot, 'fixtures/corpus/retry-rate-limit');
-    const cli = parseReport(runCli(['check', '.', '--format', 'json'], dir).stdout)
-      .findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`)
-      .sort();
-    expect(cli.filter((f) => f.endsWith('premortem/no-unbounded-retry')).length).toBeGreaterThan(30);
-    expect(cli.filter((f) => f.endsWith('premortem/require-rate-limit')).length).toBeGreaterThan(30);
+    for (const rule of rules) expect(cli.filter((f) => f.endsWith(`premortem/${rule}`)).length, rule).toBeGreaterThan(minimum);
     expect(await lintWithEslint(dir, [])).toEqual(cli);
   });
 });

@@ -1,7 +1,7 @@
-import path from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import type { Finding } from '../findings.js';
+import { toPosixRelative } from '../engine/project-root.js';
 
 const entrySchema = z.object({
   ruleId: z.string(),
@@ -20,7 +20,7 @@ export type BaselineEntry = z.infer<typeof entrySchema>;
 export function createBaseline(findings: readonly Finding[], root: string): Baseline {
   const entries = findings.map((f) => ({
     ruleId: f.ruleId,
-    file: path.relative(root, f.file).split(path.sep).join('/'),
+    file: toPosixRelative(root, f.file),
     line: f.line,
     fingerprint: f.fingerprint,
     message: f.message,

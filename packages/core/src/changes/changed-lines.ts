@@ -1,6 +1,7 @@
 import path from 'node:path';
 import parseDiff from 'parse-diff';
 import type { Finding } from '../findings.js';
+import { toPosixRelative } from '../engine/project-root.js';
 
 /**
  * Lines a change touched, per file (repository-relative, forward slashes): added or rewritten
@@ -53,7 +54,7 @@ function addPatch(into: ChangedLines, file: string, chunks: parseDiff.Chunk[]): 
  * `<CommandPalette/>` to a layout is what puts the palette's query on every page).
  */
 export function touchedBy(finding: Pick<Finding, 'file' | 'line' | 'endLine' | 'path'>, changes: ChangedLines, root: string): boolean {
-  const relative = (file: string) => path.relative(root, path.resolve(root, file)).split(path.sep).join('/');
+  const relative = (file: string) => toPosixRelative(root, path.resolve(root, file));
   const hits = (file: string, from: number, to: number) => {
     const lines = changes.get(relative(file));
     if (!lines) return false;

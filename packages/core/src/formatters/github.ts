@@ -1,5 +1,5 @@
-import path from 'node:path';
 import type { Finding } from '../findings.js';
+import { toPosixRelative } from '../engine/project-root.js';
 
 /**
  * GitHub Actions workflow commands: one `::error`/`::warning` annotation per finding, shown on
@@ -8,11 +8,11 @@ import type { Finding } from '../findings.js';
 export function formatGithub(findings: readonly Finding[], root: string): string {
   return findings
     .map((f) => {
-      const file = path.relative(root, f.file).split(path.sep).join('/');
+      const file = toPosixRelative(root, f.file);
       const properties = [`file=${file}`, `line=${f.line}`, `endLine=${f.endLine}`, `col=${f.column}`, `endColumn=${f.endColumn}`, `title=${f.ruleId}`]
         .map(escapeProperty)
         .join(',');
-      const steps = (f.path ?? []).map((step) => `\n  ↳ ${step.label} (${path.relative(root, step.file).split(path.sep).join('/')}:${step.line})`).join('');
+      const steps = (f.path ?? []).map((step) => `\n  ↳ ${step.label} (${toPosixRelative(root, step.file)}:${step.line})`).join('');
       return `::${f.severity === 'error' ? 'error' : 'warning'} ${properties}::${escapeData(f.message + steps)}\n`;
     })
     .join('');

@@ -1,7 +1,7 @@
-import path from 'node:path';
 import type { Finding } from '../findings.js';
 import { ruleDocsUrl } from '../docs-url.js';
 import { RULE_PREFIX } from '../rule.js';
+import { toPosixRelative } from '../engine/project-root.js';
 
 export interface MarkdownOptions {
   /** Paths are shown relative to this folder. */
@@ -13,7 +13,7 @@ export interface MarkdownOptions {
 
 /** A Markdown report: a headline, a table of findings with links to the rules' docs, and the chains behind them. */
 export function formatMarkdown(findings: readonly Finding[], options: MarkdownOptions): string {
-  const relative = (file: string) => path.relative(options.root, file).split(path.sep).join('/');
+  const relative = (file: string) => toPosixRelative(options.root, file);
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
   const files = new Set(findings.map((f) => f.file)).size;
