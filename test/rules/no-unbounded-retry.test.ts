@@ -19,6 +19,23 @@ const line = (n: number) => 3 + n;
 ruleTester.run('no-unbounded-retry', rule, {
   valid: [
     {
+      name: 'a counted loop over a collection whose catch continues is not a retry',
+      code: code(`declare const items: string[];
+export async function firstReachable() {
+  for (let i = 0; i < items.length; i++) {
+    let res: Response;
+    try {
+      res = await fetch(items[i]!);
+    } catch {
+      continue;
+    }
+    if (res.ok) return res;
+  }
+  return undefined;
+}
+`),
+    },
+    {
       name: 'bounded loop with exponential backoff and full jitter',
       code: code(`export async function get() {
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -124,6 +141,23 @@ export function useMe() {
     },
   ],
   invalid: [
+    {
+      name: 'a catch that continues while success leaves after the try: a retry with no backoff',
+      code: code(`export async function get(url: string) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let res: Response;
+    try {
+      res = await fetch(url);
+    } catch {
+      continue;
+    }
+    if (res.ok) return res;
+  }
+  throw new Error('unreachable');
+}
+`),
+      errors: [{ messageId: 'noBackoff', line: line(2) }],
+    },
     {
       name: 'while (true) that retries at once',
       code: code(`export async function refresh() {
@@ -324,5 +358,34 @@ export async function addEvent(calendarId: string) {
     ]);
     expect(findings[0]!.message).toContain('up to 3 attempts) and is called inside `pRetry` (up to 6 attempts): up to 18 attempts');
     expect(findings[1]!.message).toContain("Google's API client: up to 4 attempts");
+  });
+
+  it('multiplies work run by a cockatiel policy declared in another file, and stays quiet when that work does not retry', () => {
+    const files = {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, module: 'esnext', moduleResolution: 'bundler', noEmit: true } }),
+      'src/policies.ts': `import { retry, handleAll, ExponentialBackoff } from 'cockatiel';
+export const policy = retry(handleAll, { maxAttempts: 2, backoff: new ExponentialBackoff() });
+`,
+      'src/http.ts': `declare function sleep(ms: number): Promise<void>;
+export async function fetchWithRetry(url: string): Promise<Response> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await fetch(url);
+    } catch {
+      await sleep(Math.random() * 100 * 2 ** attempt);
+    }
+  }
+  throw new Error('unreachable');
+}
+`,
+      'src/use.ts': `import { policy } from './policies';
+import { fetchWithRetry } from './http';
+export const twice = () => policy.execute(() => fetchWithRetry('/a'));
+export const once = () => policy.execute(() => fetch('/b'));
+`,
+    };
+    const { findings, dir } = analyzeProject(definition, files);
+    expect(findings.map((f) => `${path.relative(dir, f.file)}:${f.line}`)).toEqual(['src/use.ts:3']);
+    expect(findings[0]!.message).toContain('is called inside `policy.execute` (up to 3 attempts): up to 9 attempts');
   });
 });
