@@ -4,6 +4,7 @@ import { STATS_FILE, UsageError } from '@premortem/core';
 import { BASELINE_FILE, runBaseline, type BaselineOptions } from './commands/baseline.js';
 import { runCheck, type CheckOptions } from './commands/check.js';
 import { runQueries, type QueriesOptions } from './commands/queries.js';
+import { runReview, type ReviewOptions } from './commands/review.js';
 import { runStats, type StatsOptions } from './commands/stats.js';
 import { ExitCode, type CliIo } from './io.js';
 
@@ -34,6 +35,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--timing', 'print time per phase and per rule to stderr')
     .option('--baseline <file>', 'fail only on findings not in this baseline (see `premortem baseline`); report entries that no longer occur')
     .option('--changed-since <ref>', 'analyze everything, report only findings on lines changed since the merge base with <ref>')
+    .option('--sarif-file <file>', 'also write the findings as SARIF to this file (with any --format)')
     .action(async (paths: string[], options: CheckOptions) => {
       exitCode = await runCheck(paths, options, io);
     });
@@ -49,6 +51,20 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--add-new', 'also accept findings the existing baseline does not hold')
     .action(async (paths: string[], options: BaselineOptions) => {
       exitCode = await runBaseline(paths, options, io);
+    });
+
+  program
+    .command('review')
+    .description('Print the review the pull-request bot would post for the changes since --base: inline comments, summary, check conclusion.')
+    .argument('[paths...]', 'files or folders to analyze (default: the current folder)')
+    .requiredOption('--base <ref>', 'the branch the pull request goes into, e.g. origin/main')
+    .option('-p, --project <tsconfig>', 'use this tsconfig.json instead of discovering them')
+    .option('--rule <id>', 'run only this rule (repeatable)', collect, [])
+    .addOption(new Option('--preset <name>', 'rule set to run').choices(['recommended', 'strict']).default('recommended'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--max-comments <n>', 'inline comments at most; the rest go to the summary', '20')
+    .action(async (paths: string[], options: ReviewOptions) => {
+      exitCode = await runReview(paths, options, io);
     });
 
   program

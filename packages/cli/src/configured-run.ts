@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { findProjectRoot, ignoredBy, loadConfig, UsageError, type PresetName, type RunResult, type Timings } from '@premortem/core';
+import { findProjectRoot, ignoredBy, loadConfig, selectRules, UsageError, type PresetName, type RunResult, type Timings } from '@premortem/core';
+import { rules as allRules } from '@premortem/rules';
 import type { CliIo } from './io.js';
 import { analyze } from './analyze.js';
-import { selectRules } from './select-rules.js';
 
 export interface RunRequest {
   paths: string[];
@@ -25,7 +25,7 @@ export async function runConfigured(request: RunRequest, io: CliIo): Promise<{ r
   }
   const root = findProjectRoot(path.resolve(io.cwd, request.paths[0] ?? '.'));
   const { config, file } = loadConfig(root);
-  const rules = selectRules(request.preset as PresetName, request.rule, config, file);
+  const rules = selectRules(allRules, request.preset as PresetName, request.rule, config, file);
   const result = await analyze(
     { paths: request.paths, project: request.project, rules, collectQueries: request.collectQueries, ...(request.timings ? { timings: request.timings } : {}) },
     io,

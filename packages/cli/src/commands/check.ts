@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
@@ -31,6 +31,7 @@ export interface CheckOptions {
   preset: string;
   baseline?: string;
   changedSince?: string;
+  sarifFile?: string;
 }
 
 export const FORMATS = ['stylish', 'json', 'sarif', 'github', 'markdown'] as const;
@@ -64,6 +65,8 @@ export async function runCheck(paths: string[], options: CheckOptions, io: CliIo
   const result = { ...analyzed, findings };
 
   io.stdout.write(render(options.format, result, root, io));
+  // One analysis, two outputs: annotations on stdout and SARIF for code scanning, as the Action wants.
+  if (options.sarifFile) writeFileSync(path.resolve(io.cwd, options.sarifFile), render('sarif', result, root, io));
   if (options.format === 'github' && process.env.GITHUB_STEP_SUMMARY) {
     appendFileSync(process.env.GITHUB_STEP_SUMMARY, formatMarkdown(result.findings, { root, files: result.files }) + '\n');
   }

@@ -32,7 +32,9 @@ function addPatch(into: ChangedLines, file: string, chunks: parseDiff.Chunk[]): 
   if (existing === 'all') return;
   const lines = existing ?? new Set<number>();
   for (const chunk of chunks) {
-    let next = chunk.newStart; // the new file's line that follows what has been read so far
+    // The new file's line that follows what has been read so far. A hunk that only deletes names
+    // the line before the deletion (`@@ -35 +34,0 @@`), so what follows it is one further.
+    let next = chunk.newLines === 0 ? chunk.newStart + 1 : chunk.newStart;
     for (const change of chunk.changes) {
       if (change.type === 'add') {
         lines.add(change.ln);
@@ -63,4 +65,21 @@ export function touchedBy(finding: Pick<Finding, 'file' | 'line' | 'endLine' | '
     return false;
   };
   return hits(finding.file, finding.line, finding.endLine) || (finding.path ?? []).some((step) => hits(step.file, step.line, step.line));
+}
+
+/**
+ * Lines of the new file a review comment may sit on: GitHub accepts only lines inside the patch's
+ * hunks (added or context), and answers 422 for any other.
+ */
+export function commentableLines(patch: string): Set<number> {
+  const lines = new Set<number>();
+  for (const file of parseDiff(`--- a/f\n+++ b/f\n${patch}`)) {
+    for (const chunk of file.chunks) {
+      for (const change of chunk.changes) {
+        if (change.type === 'add') lines.add(change.ln);
+        else if (change.type === 'normal') lines.add(change.ln2);
+      }
+    }
+  }
+  return lines;
 }

@@ -5,6 +5,8 @@ import type { Finding } from '../findings.js';
 export interface QueryEstimate {
   file: string;
   line: number;
+  /** Where the call ends: a change to its arguments is a change to the query. Not in the JSON report. */
+  endLine?: number;
   model: string;
   operation: string;
   bounded: boolean;
@@ -46,7 +48,7 @@ export function toJsonReport(
       if (f.path) out.path = f.path.map((step) => ({ ...step, file: relative(path.resolve(cwd, step.file)) }));
       return out;
     }),
-    queries: queries.map((q) => ({ ...q, file: relative(path.resolve(cwd, q.file)) })),
+    queries: queries.map(({ endLine: _endLine, ...q }) => ({ ...q, file: relative(path.resolve(cwd, q.file)) })),
     summary: { files: summary.files, durationMs: summary.durationMs },
   };
 }

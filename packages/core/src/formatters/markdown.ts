@@ -2,6 +2,7 @@ import type { Finding } from '../findings.js';
 import { ruleDocsUrl } from '../docs-url.js';
 import { RULE_PREFIX } from '../rule.js';
 import { toPosixRelative } from '../engine/project-root.js';
+import { markdownCell as cell, plural } from './markdown-text.js';
 
 export interface MarkdownOptions {
   /** Paths are shown relative to this folder. */
@@ -33,13 +34,4 @@ export function formatMarkdown(findings: readonly Finding[], options: MarkdownOp
   }
   if (findings.length > limit) lines.push('', `…and ${findings.length - limit} more; run \`premortem check\` to see them all.`);
   return lines.join('\n') + '\n';
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** Table cells break on `|` and newlines; inline HTML would render. */
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\r?\n/g, '<br>');
 }

@@ -27,9 +27,11 @@ export function createQueryCollector(
       const shape = getQueryShape(tsm, schema, site.model, site.args);
       const cost = estimateQuery(schema, stats, site.model, site.operation, shape);
       const { line } = sourceFile.getLineAndCharacterOfPosition(site.callee.getStart(sourceFile));
+      const end = sourceFile.getLineAndCharacterOfPosition(node.getEnd());
       queries.push({
         file: sourceFile.fileName,
         line: line + 1,
+        endLine: end.line + 1,
         model: site.model.name,
         operation: site.operation,
         bounded: cost.bounded,

@@ -1,12 +1,22 @@
-import { applyRuleSettings, buildPreset, RULE_PREFIX, ruleId, UsageError, type EnabledRule, type PremortemConfig, type PresetName } from '@premortem/core';
-import { rules } from '@premortem/rules';
+import { UsageError } from '../errors.js';
+import { buildPreset } from '../presets.js';
+import { RULE_PREFIX, ruleId, type PresetName, type RuleDefinition } from '../rule.js';
+import type { EnabledRule } from '../engine/analyze-file.js';
+import type { PremortemConfig } from './load-config.js';
+import { applyRuleSettings } from './rule-settings.js';
 
 /**
  * The preset's rules with the config's severities and options applied, narrowed to `--rule` ids
  * when given (an id asked for by name runs even when the preset or the config leaves it out).
- * Unknown ids are a usage error.
+ * Unknown ids are a usage error. The CLI and the bot both choose their rules here.
  */
-export function selectRules(preset: PresetName, only: readonly string[], config: PremortemConfig = {}, configFile?: string): EnabledRule[] {
+export function selectRules(
+  rules: readonly RuleDefinition[],
+  preset: PresetName,
+  only: readonly string[],
+  config: PremortemConfig = {},
+  configFile?: string,
+): EnabledRule[] {
   const strict = buildPreset(rules, 'strict');
   const chosen = buildPreset(rules, preset);
   const wanted = only.map((id) => (id.startsWith(RULE_PREFIX) ? id : RULE_PREFIX + id));
