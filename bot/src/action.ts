@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Probot } from 'probot';
+import { createApp } from './app.js';
+import { DEFAULT_REQUEST_POLICY } from './github/request-policy.js';
+import { createOctokitClass } from './octokit.js';
+
+/**
+ * The GitHub Actions entry: the workflow's event goes to the same app, authenticated with the
+ * job's GITHUB_TOKEN, and the head is the checked-out workspace, dependencies installed, so types
+ * are exact. (Probot's own Actions adapter still pins Probot 13; this is the same few steps on 14.)
+ */
+async function main(env: NodeJS.ProcessEnv): Promise<number> {
+  const missing = ['GITHUB_TOKEN', 'GITHUB_EVENT_NAME', 'GITHUB_EVENT_PATH', 'GITHUB_WORKSPACE'].filter((name) => !env[name]);
+  if (missing.length > 0) {
+    process.stderr.write(`premortem: ${missing.join(', ')} not set. Run this inside GitHub Actions, with \`GITHUB_TOKEN: \${{ github.token }}\` in the step's env.\n`);
+    return 2;
+  }
+  const payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH!, 'utf8')) as object;
+  const probot = new Probot({
+    githubToken: env.GITHUB_TOKEN!,
+    Octokit: createOctokitClass(DEFAULT_REQUEST_POLICY),
+    ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
+  });
+  const app = createApp({ workspace: path.resolve(env.GITHUB_WORKSPACE!), workDir: path.join(env.RUNNER_TEMP ?? os.tmpdir(), 'premortem') });
+  await probot.load(app);
+  await probot.receive({ id: env.GITHUB_RUN_ID ?? 'local', name: env.GITHUB_EVENT_NAME as never, payload: payload as never });
+  await app.idle();
+  return 0;
+}
+
+process.exitCode = await main(process.env);

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_ANALYSIS_LIMITS } from './analysis/analyze-snapshot.js';
+import { DEFAULT_REQUEST_POLICY, type RequestPolicy } from './github/request-policy.js';
+import type { ReviewSettings } from './pipeline/context.js';
+import { DEFAULT_SNAPSHOT_LIMITS } from './snapshot/extract-tarball.js';
+
+/** A missing or malformed environment variable: the message names it and says what it wants. */
+export class ConfigurationError extends Error {}
+
+export interface ServerConfig {
+  appId: string;
+  privateKey: string;
+  webhookSecret: string;
+  port: number;
+  host: string;
+  webhookPath: string;
+  /** The REST API's root: github.com's, or a GitHub Enterprise Server's `https://host/api/v3`. */
+  baseUrl: string | undefined;
+  settings: Partial<ReviewSettings>;
+  requestPolicy: RequestPolicy;
+}
+
+/** Reads the server's configuration from the environment; see bot/README.md for each variable. */
+export function serverConfigFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
+  const problems: string[] = [];
+  const required = (name: string, hint: string) => {
+    const value = env[name]?.trim();
+    if (!value) problems.push(`${name} is not set: ${hint}`);
+    return value ?? '';
+  };
+  const appId = required('APP_ID', 'the numeric App ID from the GitHub App settings page.');
+  const webhookSecret = required('WEBHOOK_SECRET', 'the webhook secret set on the GitHub App; webhooks without a valid signature are refused.');
+  let privateKey = env.PRIVATE_KEY?.trim() ?? '';
+  if (!privateKey && env.PRIVATE_KEY_PATH) {
+    try {
+      privateKey = readFileSync(path.resolve(env.PRIVATE_KEY_PATH), 'utf8');
+    } catch {
+      problems.push(`PRIVATE_KEY_PATH: cannot read ${env.PRIVATE_KEY_PATH}.`);
+    }
+  }
+  if (!privateKey && !env.PRIVATE_KEY_PATH) problems.push('PRIVATE_KEY (the .pem contents) or PRIVATE_KEY_PATH (its path) is not set.');
+  if (privateKey && !privateKey.includes('PRIVATE KEY-----')) {
+    // Hosts that cannot hold newlines get the key base64-encoded, as Probot allows.
+    const decoded = Buffer.from(privateKey, 'base64').toString('utf8');
+    if (decoded.includes('PRIVATE KEY-----')) privateKey = decoded;
+    else problems.push('PRIVATE_KEY is not a PEM private key (nor base64 of one).');
+  }
+  if (appId && !/^\d+$/.test(appId)) problems.push(`APP_ID must be a number, got "${appId}".`);
+
+  const number = (name: string, fallback: number, min = 0) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) problems.push(`${name} must be a whole number ≥ ${min}, got "${raw}".`);
+    return value;
+  };
+  const port = number('PORT', 3000, 1);
+  const snapshotLimits = {
+    maxFiles: number('PREMORTEM_MAX_FILES', DEFAULT_SNAPSHOT_LIMITS.maxFiles, 1),
+    maxBytes: number('PREMORTEM_MAX_BYTES', DEFAULT_SNAPSHOT_LIMITS.maxBytes, 1),
+    maxFileBytes: number('PREMORTEM_MAX_FILE_BYTES', DEFAULT_SNAPSHOT_LIMITS.maxFileBytes, 1),
+    timeoutMs: number('PREMORTEM_DOWNLOAD_TIMEOUT_MS', DEFAULT_SNAPSHOT_LIMITS.timeoutMs, 1),
+  };
+  const analysisLimits = {
+    timeoutMs: number('PREMORTEM_ANALYSIS_TIMEOUT_MS', DEFAULT_ANALYSIS_LIMITS.timeoutMs, 1),
+    maxMemoryMb: number('PREMORTEM_ANALYSIS_MEMORY_MB', DEFAULT_ANALYSIS_LIMITS.maxMemoryMb, 256),
+  };
+  const requestPolicy = { ...DEFAULT_REQUEST_POLICY, writeIntervalMs: number('PREMORTEM_WRITE_INTERVAL_MS', DEFAULT_REQUEST_POLICY.writeIntervalMs) };
+  const maxInlineComments = number('PREMORTEM_MAX_INLINE_COMMENTS', 20);
+  if (problems.length > 0) throw new ConfigurationError(`premortem bot: cannot start:\n  ${problems.join('\n  ')}`);
+
+  return {
+    appId,
+    privateKey,
+    webhookSecret,
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    webhookPath: env.WEBHOOK_PATH ?? '/api/github/webhooks',
+    baseUrl: env.GITHUB_API_URL ?? (env.GHE_HOST ? `${env.GHE_PROTOCOL ?? 'https'}://${env.GHE_HOST}/api/v3` : undefined),
+    settings: { snapshotLimits, analysisLimits, maxInlineComments, ...(env.PREMORTEM_WORK_DIR ? { workDir: path.resolve(env.PREMORTEM_WORK_DIR) } : {}) },
+    requestPolicy,
+  };
+}

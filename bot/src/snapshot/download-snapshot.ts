@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { ProbotOctokit } from 'probot';
+import { extractTarball, SnapshotRejected, type SnapshotLimits } from './extract-tarball.js';
+
+/** Files the analysis reads; nothing else from the snapshot is written to disk. */
+const ANALYZED_FILE = /\.(?:[cm]?[jt]sx?|json|prisma|ya?ml)$/i;
+
+export interface Snapshot {
+  root: string;
+  files: number;
+  dispose(): void;
+}
+
+/**
+ * Downloads `ref` of a repository as GitHub's tarball and extracts it safely under `workDir`:
+ * streamed, its compressed size capped like its contents, never executed.
+ */
+export async function downloadSnapshot(
+  octokit: ProbotOctokit,
+  repository: { owner: string; repo: string; ref: string },
+  workDir: string,
+  limits: SnapshotLimits,
+  signal: AbortSignal,
+): Promise<Snapshot> {
+  const folder = mkdtempSync(path.join(workDir, `${repository.ref.slice(0, 12)}-`));
+  const dispose = () => rmSync(folder, { recursive: true, force: true });
+  try {
+    const response = await octokit.request('GET /repos/{owner}/{repo}/tarball/{ref}', {
+      ...repository,
+      request: { parseSuccessResponseBody: false, signal },
+    });
+    const body = Readable.fromWeb(response.data as WebReadableStream<Uint8Array>).pipe(capBytes(limits.maxBytes));
+    const extracted = await extractTarball(body, folder, { limits, signal, include: (file: string) => ANALYZED_FILE.test(file) });
+    return { root: extracted.root, files: extracted.files, dispose };
+  } catch (error) {
+    dispose();
+    throw error;
+  }
+}
+
+/** A gzip bomb is stopped by the extractor's limits; an oversized download is stopped here. */
+function capBytes(maxBytes: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (seen > maxBytes) callback(new SnapshotRejected('too-large', `The repository's archive is larger than ${Math.round(maxBytes / 1e6)} MB, the most premortem downloads.`));
+      else callback(null, chunk);
+    },
+  });
+}
