@@ -13,6 +13,7 @@ export const noFetchOnEveryPage = defineRule<MessageIds, Options>({
     recommended: 'recommended',
     severity: 'error',
     requiresTypeChecking: true,
+    pathsCrossFiles: true,
     hasSuggestions: false,
     messages: {
       expensive:

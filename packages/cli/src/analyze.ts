@@ -8,6 +8,8 @@ export interface AnalyzeRequest {
   rules: EnabledRule[];
   collectQueries: boolean;
   timings?: Timings;
+  /** Files that get every rule; the rest only cross-file ones (see `RunInput.focus`). */
+  focus?: (fileName: string) => boolean;
 }
 
 /** One analysis run as every command does it: progress on a TTY, notes on stderr. */
@@ -23,6 +25,7 @@ export async function analyze(request: AnalyzeRequest, io: CliIo): Promise<RunRe
     rules: request.rules,
     ...(request.timings ? { timings: request.timings } : {}),
     collectQueries: request.collectQueries,
+    ...(request.focus ? { focus: request.focus } : {}),
     onProgress: (done, total) => progress.update(done, total),
   });
   progress.clear();

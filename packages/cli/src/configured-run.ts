@@ -11,6 +11,7 @@ export interface RunRequest {
   rule: string[];
   collectQueries: boolean;
   timings?: Timings;
+  focus?: (fileName: string) => boolean;
 }
 
 const PRESETS: readonly PresetName[] = ['recommended', 'strict'];
@@ -27,7 +28,14 @@ export async function runConfigured(request: RunRequest, io: CliIo): Promise<{ r
   const { config, file } = loadConfig(root);
   const rules = selectRules(allRules, request.preset as PresetName, request.rule, config, file);
   const result = await analyze(
-    { paths: request.paths, project: request.project, rules, collectQueries: request.collectQueries, ...(request.timings ? { timings: request.timings } : {}) },
+    {
+      paths: request.paths,
+      project: request.project,
+      rules,
+      collectQueries: request.collectQueries,
+      ...(request.timings ? { timings: request.timings } : {}),
+      ...(request.focus ? { focus: request.focus } : {}),
+    },
     io,
   );
   const ignored = ignoredBy(config, root);

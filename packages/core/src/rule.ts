@@ -36,6 +36,13 @@ export interface RuleMeta<MessageIds extends string, Options extends object> {
   presetOptions?: Partial<Record<PresetName, Partial<Options>>>;
   severity: Severity;
   requiresTypeChecking: boolean;
+  /**
+   * Its findings can sit in one file and be explained by a path through others (a mount chain
+   * from the app shell). `check --changed-since` runs such a rule on unchanged files too, since a
+   * change elsewhere on the path makes their findings relevant; every other rule runs only on the
+   * changed files.
+   */
+  pathsCrossFiles?: boolean;
   hasSuggestions: boolean;
   messages: Record<MessageIds, string>;
   schema: OptionsSchema;

@@ -46,8 +46,18 @@ export async function runCheck(paths: string[], options: CheckOptions, io: CliIo
   // Asked before the analysis: a shallow clone should hear so at once, not after a minute.
   const changed = options.changedSince === undefined ? undefined : changedSince(options.changedSince, io.cwd);
   const timings = options.timing ? new Timings() : undefined;
+  // Only the changed files need every rule; findings elsewhere would be filtered out below.
+  const focusFiles = changed ? new Set([...changed.changes.keys()].map((file) => path.resolve(changed.root, file))) : undefined;
   const { root, result: analyzed } = await runConfigured(
-    { paths, project: options.project, preset: options.preset, rule: options.rule, collectQueries: options.format === 'json', ...(timings ? { timings } : {}) },
+    {
+      paths,
+      project: options.project,
+      preset: options.preset,
+      rule: options.rule,
+      collectQueries: options.format === 'json',
+      ...(timings ? { timings } : {}),
+      ...(focusFiles ? { focus: (fileName: string) => focusFiles.has(path.resolve(fileName)) } : {}),
+    },
     io,
   );
 

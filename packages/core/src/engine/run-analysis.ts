@@ -22,6 +22,12 @@ export interface RunInput {
   onProgress?: (done: number, total: number) => void;
   /** Also list every Prisma query site with its cost estimate. */
   collectQueries?: boolean;
+  /**
+   * When set, only these files get every rule (`check --changed-since`: the changed files). The
+   * others get only the rules whose findings carry paths across files (`meta.pathsCrossFiles`),
+   * and are skipped when there is none. Programs are still built whole, so types are exact.
+   */
+  focus?: (fileName: string) => boolean;
 }
 
 export interface RunResult {
@@ -48,17 +54,21 @@ export function runAnalysis(input: RunInput): RunResult {
   const notes = [...plan.notes];
   let done = 0;
   let generated = 0;
+  const crossFileRules = input.rules.filter((enabled) => enabled.rule.meta.pathsCrossFiles);
 
   for (const project of plan.projects) {
     const build = () => createProgramForPlan(tsm, project);
     const program = timings ? timings.measure('create program', build) : build();
     const checker = program.getTypeChecker();
     for (const fileName of project.filesToAnalyze) {
+      const rules = !input.focus || input.focus(fileName) ? input.rules : crossFileRules;
       const sourceFile = program.getSourceFile(fileName);
       if (!sourceFile) {
         notes.push(`${toPosixRelative(input.cwd, fileName)} is not part of its program and was skipped.`);
       } else if (isGeneratedFile(sourceFile)) {
         generated++;
+      } else if (rules.length === 0 && !input.collectQueries) {
+        // Out of focus, and no rule runs there: nothing it could report would be shown.
       } else {
         const onRuleError = (rule: { name: string }, error: unknown, node: { getStart(): number }) => {
           const { line } = sourceFile.getLineAndCharacterOfPosition(node.getStart());
@@ -74,7 +84,7 @@ export function runAnalysis(input: RunInput): RunResult {
             program,
             checker,
             sourceFile,
-            rules: input.rules,
+            rules,
             relativePath,
             onRuleError,
             ...(timings ? { timings } : {}),
