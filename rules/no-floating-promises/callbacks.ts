@@ -63,7 +63,59 @@ function returnsPromise(facts: TypeFacts, fn: ts.Expression): boolean {
   const { ts: tsm, checker } = facts;
   // An async literal always returns a promise; no need to ask the checker.
   if ((tsm.isArrowFunction(fn) || tsm.isFunctionExpression(fn)) && hasAsyncModifier(tsm, fn)) return true;
+  // Nor to learn that `rows.map((row) => <li>…</li>)` returns markup: its type would need the
+  // type of `rows`, which can be a whole tRPC or Prisma inference.
+  if ((tsm.isArrowFunction(fn) || tsm.isFunctionExpression(fn)) && !fn.asteriskToken && returnsPlainValues(tsm, fn)) return false;
   return returnsThenable(tsm, checker, checker.getTypeAtLocation(fn));
+}
+
+/**
+ * True when every value the function returns is, by its syntax alone, not a promise: no
+ * `return` with a value, or only markup, literals, arithmetic and object or array literals.
+ */
+function returnsPlainValues(tsm: TypeScriptModule, fn: ts.ArrowFunction | ts.FunctionExpression): boolean {
+  if (!tsm.isBlock(fn.body)) return isPlainValue(tsm, fn.body);
+  let plain = true;
+  const visit = (node: ts.Node): void => {
+    if (!plain || tsm.isFunctionLike(node) || tsm.isClassLike(node)) return;
+    if (tsm.isReturnStatement(node) && node.expression && !isPlainValue(tsm, node.expression)) plain = false;
+    else tsm.forEachChild(node, visit);
+  };
+  tsm.forEachChild(fn.body, visit);
+  return plain;
+}
+
+function isPlainValue(tsm: TypeScriptModule, expression: ts.Expression): boolean {
+  const node = skipOuterExpressions(tsm, expression);
+  const k = tsm.SyntaxKind;
+  switch (node.kind) {
+    case k.JsxElement:
+    case k.JsxSelfClosingElement:
+    case k.JsxFragment:
+    case k.StringLiteral:
+    case k.NumericLiteral:
+    case k.BigIntLiteral:
+    case k.NoSubstitutionTemplateLiteral:
+    case k.TemplateExpression:
+    case k.TrueKeyword:
+    case k.FalseKeyword:
+    case k.NullKeyword:
+    case k.ArrayLiteralExpression:
+    case k.PrefixUnaryExpression:
+    case k.TypeOfExpression:
+    case k.VoidExpression:
+      return true;
+    case k.ObjectLiteralExpression:
+      // `{ then() {} }` is a thenable.
+      return !(node as ts.ObjectLiteralExpression).properties.some((p) => p.name !== undefined && tsm.isIdentifier(p.name) && p.name.text === 'then');
+    case k.BinaryExpression: {
+      const operator = (node as ts.BinaryExpression).operatorToken.kind;
+      // `a ?? b`, `a || b`, `a && b`, `a = b` and `a, b` pass an operand through; comparisons and arithmetic do not.
+      return ![k.QuestionQuestionToken, k.BarBarToken, k.AmpersandAmpersandToken, k.CommaToken].includes(operator) && !(operator >= k.FirstAssignment && operator <= k.LastAssignment);
+    }
+    default:
+      return false;
+  }
 }
 
 function hasAsyncModifier(tsm: TypeScriptModule, fn: ts.ArrowFunction | ts.FunctionExpression): boolean {

@@ -1,5 +1,6 @@
 import type ts from 'typescript';
 import type { TypeScriptModule } from '../rule.js';
+import { getProjectDeclaredNames } from './declared-names.js';
 import { functionOf, isFunctionLike, type FunctionLike } from './functions.js';
 import { skipOuterExpressions } from './skip-outer-expressions.js';
 import { isProjectSource, resolveSourceDeclaration } from './symbols.js';
@@ -13,6 +14,7 @@ export function resolveCalledFunction(tsm: TypeScriptModule, program: ts.Program
   const callee = skipOuterExpressions(tsm, call.expression);
   const nameNode = tsm.isPropertyAccessExpression(callee) ? callee.name : callee;
   if (!tsm.isIdentifier(nameNode)) return undefined;
+  if (nameNode !== callee && !getProjectDeclaredNames(tsm, program).has(nameNode.text)) return undefined;
   const declaration = resolveSourceDeclaration(tsm, program, checker, nameNode);
   const fn = declaration ? functionOf(tsm, declaration) : undefined;
   if (fn) return fn;

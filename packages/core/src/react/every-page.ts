@@ -2,7 +2,7 @@ import path from 'node:path';
 import type ts from 'typescript';
 import type { FunctionLike } from '../ast/functions.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
-import { resolveSourceDeclaration } from '../ast/symbols.js';
+import { isProjectSource, resolveSourceDeclaration, resolveSymbol } from '../ast/symbols.js';
 import type { ProjectFacts } from '../engine/project-facts.js';
 import { perProgram } from '../engine/program-cache.js';
 import type { PathStep, TypeScriptModule } from '../rule.js';
@@ -149,6 +149,7 @@ export class EveryPageIndex {
     const tsm = this.tsm;
     const nameNode = tsm.isPropertyAccessExpression(tag) ? tag.name : tag;
     if (!tsm.isIdentifier(nameNode) || !/^[A-Z]/.test(nameNode.text)) return undefined;
+    if (tsm.isPropertyAccessExpression(tag) && this.#isLibraryValue(tag.expression)) return undefined;
     const declaration = resolveSourceDeclaration(tsm, this.program, this.#checker, nameNode);
     if (!declaration) return undefined;
     if (tsm.isVariableDeclaration(declaration) && declaration.initializer) {
@@ -156,6 +157,25 @@ export class EveryPageIndex {
       if (tsm.isCallExpression(initializer) && LAZY.has(calleeName(tsm, initializer.expression) ?? '')) return undefined;
     }
     return functionOf(tsm, declaration);
+  }
+
+  /**
+   * `<trpc.Provider>`, `<Context.Provider>`, `<Dialog.Root>`: a member of a library namespace, or
+   * of what a library factory returned, is the library's component. Answered from the receiver's
+   * declaration, without asking the checker for the member (that would compute the receiver's
+   * type, e.g. the whole tRPC router's, just to learn the tag is not ours).
+   */
+  #isLibraryValue(receiver: ts.Expression): boolean {
+    const tsm = this.tsm;
+    if (!tsm.isIdentifier(receiver)) return false;
+    const declaration = resolveSymbol(tsm, this.#checker, receiver)?.declarations?.[0];
+    if (!declaration) return false;
+    if (!isProjectSource(this.program, declaration.getSourceFile())) return true;
+    if (!tsm.isVariableDeclaration(declaration) || !declaration.initializer) return false;
+    const initializer = skipOuterExpressions(tsm, declaration.initializer);
+    if (!tsm.isCallExpression(initializer) || !tsm.isIdentifier(initializer.expression)) return false;
+    const factory = resolveSymbol(tsm, this.#checker, initializer.expression)?.declarations?.[0];
+    return factory !== undefined && !isProjectSource(this.program, factory.getSourceFile());
   }
 
   /** The first request an effect makes on mount, outside any condition. */
