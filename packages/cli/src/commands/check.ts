@@ -137,7 +137,9 @@ function parseMaxWarnings(value: string | undefined): number | undefined {
 function writeTimings(io: CliIo, timings: Timings, totalMs: number): void {
   const rows = timings.entries();
   const width = Math.max(...rows.map(([label]) => label.length), 'total'.length);
-  io.stderr.write('\nTime spent (ms; type checking is charged to the first rule that asks for a type):\n');
+  const accounted = rows.reduce((sum, [, ms]) => sum + ms, 0);
+  io.stderr.write('\nTime spent (ms, each row exclusive of the rows nested in it; a type is computed once, when first asked for, and charged to that asker):\n');
   for (const [label, ms] of rows) io.stderr.write(`  ${label.padEnd(width)}  ${ms.toFixed(1).padStart(9)}\n`);
+  io.stderr.write(`  ${'other (engine, notes, sorting)'.padEnd(width)}  ${Math.max(0, totalMs - accounted).toFixed(1).padStart(9)}\n`);
   io.stderr.write(`  ${'total'.padEnd(width)}  ${totalMs.toFixed(1).padStart(9)}\n`);
 }

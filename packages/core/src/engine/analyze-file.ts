@@ -49,17 +49,17 @@ export function walkFile(input: WalkInput, onReport: (rule: RuleDefinition, repo
   const handlers: Handler[][] = [];
   const project = getProjectFacts(tsm, input.program);
   for (const enabled of input.rules) {
+    const label = ruleId(enabled.rule);
     const context: RuleContext<string, object> = {
       ts: tsm,
       program: input.program,
-      checker: input.checker,
+      checker: input.timings ? input.timings.timeChecker(input.checker, `${label} › type checker`) : input.checker,
       sourceFile,
       options: enabled.options,
       project,
       report: (report) => onReport(enabled.rule, report),
     };
-    const visitor = enabled.rule.create(context);
-    const label = ruleId(enabled.rule);
+    const visitor = input.timings ? input.timings.measure(label, () => enabled.rule.create(context)) : enabled.rule.create(context);
     const guard = input.onRuleError ? guardRule(enabled.rule, input.onRuleError) : undefined;
     for (const [kind, handler] of Object.entries(visitor)) {
       if (!handler) continue;
@@ -70,7 +70,7 @@ export function walkFile(input: WalkInput, onReport: (rule: RuleDefinition, repo
   }
   for (const visitor of input.visitors ?? []) {
     for (const [kind, handler] of Object.entries(visitor)) {
-      if (handler) (handlers[Number(kind)] ??= []).push(handler);
+      if (handler) (handlers[Number(kind)] ??= []).push(input.timings ? input.timings.wrap('query estimates', handler) : handler);
     }
   }
   const visit = (node: ts.Node): void => {

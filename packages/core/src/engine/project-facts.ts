@@ -6,6 +6,7 @@ import { loadPrismaSchema } from '../prisma/schema-loader.js';
 import type { PrismaSchema } from '../prisma/schema.js';
 import { readStatsFile, STATS_FILE, TableStatistics } from '../prisma/table-statistics.js';
 import type { TypeScriptModule } from '../rule.js';
+import { timeProjectIndex } from './program-cache.js';
 import { getProgramRoot } from './program-root.js';
 import { findProjectRoot } from './project-root.js';
 
@@ -43,7 +44,9 @@ function createProjectFacts(tsm: TypeScriptModule, program: ts.Program): Project
     return () => (value ??= { v: compute() }).v;
   };
   const config = once(() => loadConfig(repositoryRoot).config);
-  const prismaSchema = once(() => loadPrismaSchema(tsm, rootDir) ?? (repositoryRoot !== rootDir ? loadPrismaSchema(tsm, repositoryRoot) : undefined));
+  const prismaSchema = once(() =>
+    timeProjectIndex('prisma schema', () => loadPrismaSchema(tsm, rootDir) ?? (repositoryRoot !== rootDir ? loadPrismaSchema(tsm, repositoryRoot) : undefined)),
+  );
   const tableStatistics = once(() => {
     const configured = config().prisma;
     const candidates = configured?.stats

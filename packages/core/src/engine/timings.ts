@@ -1,28 +1,56 @@
 import { performance } from 'node:perf_hooks';
+import type ts from 'typescript';
 
-/** Wall time per phase and per rule, for `--timing`. Only allocated when asked for. */
+/**
+ * Wall time per phase and per rule, for `--timing`. Only allocated when asked for. Times are
+ * exclusive: a measurement nested in another (a rule's type queries inside its handler, a rule
+ * inside the walk) is charged to its own label only, so the rows add up to the run.
+ */
 export class Timings {
   private readonly totals = new Map<string, number>();
+  private readonly open: { nestedMs: number }[] = [];
 
   add(label: string, ms: number): void {
     this.totals.set(label, (this.totals.get(label) ?? 0) + ms);
   }
 
   measure<T>(label: string, work: () => T): T {
+    const frame = { nestedMs: 0 };
+    this.open.push(frame);
     const start = performance.now();
     try {
       return work();
     } finally {
-      this.add(label, performance.now() - start);
+      const elapsed = performance.now() - start;
+      this.open.pop();
+      this.add(label, elapsed - frame.nestedMs);
+      const parent = this.open.at(-1);
+      if (parent) parent.nestedMs += elapsed;
     }
   }
 
   wrap<A extends unknown[]>(label: string, handler: (...args: A) => void): (...args: A) => void {
-    return (...args) => {
-      const start = performance.now();
-      handler(...args);
-      this.add(label, performance.now() - start);
-    };
+    return (...args) => this.measure(label, () => handler(...args));
+  }
+
+  /**
+   * The same checker, with every call timed under `label`. Types are computed lazily and cached,
+   * so a type is charged to the first caller that needs it.
+   */
+  timeChecker(checker: ts.TypeChecker, label: string): ts.TypeChecker {
+    const timed = new Map<PropertyKey, unknown>();
+    return new Proxy(checker, {
+      get: (target, key) => {
+        const value: unknown = Reflect.get(target, key);
+        if (typeof value !== 'function') return value;
+        let wrapper = timed.get(key);
+        if (!wrapper) {
+          wrapper = (...args: unknown[]): unknown => this.measure(label, () => (value as (...a: unknown[]) => unknown).apply(target, args));
+          timed.set(key, wrapper);
+        }
+        return wrapper;
+      },
+    });
   }
 
   entries(): [string, number][] {
