@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { Probot, Server } from 'probot';
 import { createApp, type PremortemApp } from './app.js';
 import { createOctokitClass } from './octokit.js';
@@ -11,9 +12,11 @@ export interface RunningBot {
 }
 
 /** Probot's HTTP server with the app loaded: webhooks on `webhookPath`, verified with the secret. */
-export async function startServer(config: ServerConfig, logLevel: 'info' | 'warn' | 'error' | 'silent' = 'info'): Promise<RunningBot> {
+export async function startServer(config: ServerConfig, logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent' = 'info'): Promise<RunningBot> {
   const app = createApp(config.settings);
+  const log = pino({ level: logLevel, name: 'premortem-bot' });
   const server = new Server({
+    log,
     port: config.port,
     host: config.host,
     webhookPath: config.webhookPath,
@@ -22,7 +25,7 @@ export async function startServer(config: ServerConfig, logLevel: 'info' | 'warn
       appId: config.appId,
       privateKey: config.privateKey,
       secret: config.webhookSecret,
-      logLevel: logLevel === 'silent' ? 'fatal' : logLevel,
+      log,
       Octokit: createOctokitClass(config.requestPolicy),
       ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
     }),
