@@ -59,7 +59,8 @@ describe('check --format', () => {
 
   it('github: one escaped workflow command per finding, and a job summary when the runner asks for one', () => {
     const summary = path.join(scratch, 'summary.md');
-    const result: CliResult = runCli(['check', '--format', 'github'], app, { GITHUB_STEP_SUMMARY: summary });
+    const sarifFile = path.join(scratch, 'also.sarif');
+    const result: CliResult = runCli(['check', '--format', 'github', '--sarif-file', sarifFile], app, { GITHUB_STEP_SUMMARY: summary });
     expect(result.status).toBe(1);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(json.findings.length);
@@ -71,6 +72,10 @@ describe('check --format', () => {
     const files = new Set(json.findings.map((f) => f.file)).size;
     expect(errors).toBeGreaterThan(10);
     expect(readFileSync(summary, 'utf8').split('\n')[0]).toBe(`### Premortem: ${errors} errors, ${json.findings.length - errors} warnings in ${files} files`);
+    // The same run also wrote SARIF (--sarif-file): one analysis for annotations and code scanning.
+    const alsoSarif = JSON.parse(readFileSync(sarifFile, 'utf8')) as Log;
+    expect(sarifValidator()(alsoSarif)).toBe(true);
+    expect(alsoSarif.runs[0]!.results).toHaveLength(json.findings.length);
   });
 
   it('markdown: a table with one row per finding', () => {
