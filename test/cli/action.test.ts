@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/cli.js';
+
+interface Step {
+  name: string;
+  id?: string;
+  if?: string;
+  shell?: string;
+  run?: string;
+  uses?: string;
+  env?: Record<string, string>;
+  with?: Record<string, string>;
+}
+interface ActionFile {
+  inputs: Record<string, { default: string }>;
+  runs: { using: string; steps: Step[] };
+}
+
+const action = parse(readFileSync(path.join(repoRoot, 'action.yml'), 'utf8')) as ActionFile;
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'premortem-action-yml-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+// The action's check step is a bash script; it is run here as the runner would run it.
+describe('action.yml', () => {
+  it('declares every input its steps read', () => {
+    const used = new Set([...JSON.stringify(action.runs.steps).matchAll(/inputs\.([a-z-]+)/g)].map((match) => match[1]));
+    expect([...used].filter((name) => !(name! in action.inputs))).toEqual([]);
+    expect(action.runs.using).toBe('composite');
+    expect(action.runs.steps.find((step) => step.uses?.startsWith('github/codeql-action/upload-sarif'))?.with?.sarif_file).toBe('${{ inputs.sarif-file }}');
+  });
+
+  it('check mode annotates, writes SARIF from the same run and reports the exit code', () => {
+    const step = action.runs.steps.find((candidate) => candidate.id === 'check')!;
+    const output = path.join(scratch, 'output');
+    const sarif = path.join(scratch, 'premortem.sarif');
+    writeFileSync(output, '');
+    const result = spawnSync('bash', ['-e', '-c', step.run!], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, NO_COLOR: '1', GITHUB_ACTION_PATH: repoRoot, GITHUB_OUTPUT: output, PATHS: 'fixtures/calendar-app', CHANGED_SINCE: '', BASELINE: '', SARIF_FILE: sarif },
+    });
+    expect(result.status).toBe(0); // the step records the code; a later step fails the job
+    expect(readFileSync(output, 'utf8')).toBe('exit-code=1\n');
+    expect(result.stdout).toMatch(/^::error file=fixtures\/calendar-app\/app\/api\/bookings\/\[uid\]\/route\.ts,line=7,/m);
+    expect(existsSync(sarif)).toBe(true);
+    expect((JSON.parse(readFileSync(sarif, 'utf8')) as { version: string }).version).toBe('2.1.0');
+  });
+});
