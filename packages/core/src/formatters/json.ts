@@ -48,7 +48,17 @@ export function toJsonReport(
       if (f.path) out.path = f.path.map((step) => ({ ...step, file: relative(path.resolve(cwd, step.file)) }));
       return out;
     }),
-    queries: queries.map(({ endLine: _endLine, ...q }) => ({ ...q, file: relative(path.resolve(cwd, q.file)) })),
+    // Field by field: the report's shape is a contract, not whatever the engine carries.
+    queries: queries.map((q) => ({
+      file: relative(path.resolve(cwd, q.file)),
+      line: q.line,
+      model: q.model,
+      operation: q.operation,
+      bounded: q.bounded,
+      index: q.index,
+      estimatedRows: q.estimatedRows,
+      costClass: q.costClass,
+    })),
     summary: { files: summary.files, durationMs: summary.durationMs },
   };
 }
