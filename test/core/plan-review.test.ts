@@ -61,6 +61,18 @@ describe('planReview', () => {
     expect(plan.summary).toContain('step1["#lt;CommandPalette#gt;<br/>app/layout.tsx:17"]');
   });
 
+  it('anchors only on lines GitHub accepts: inside the hunks', () => {
+    const plan = planReview({
+      root,
+      findings: [finding('src/a.ts', 5, { endLine: 8 }), finding('src/huge.ts', 3)],
+      changes: changes({ 'src/a.ts': [5, 7], 'src/huge.ts': 'all' }),
+      // Line 5 is a changed line GitHub does not show (say, outside a truncated hunk); huge.ts has no patch at all.
+      commentable: new Map([['src/a.ts', new Set([6, 7, 8])]]),
+    });
+    expect(plan.inline.map((c) => `${c.path}:${c.line}`)).toEqual(['src/a.ts:7']);
+    expect(plan.summary.match(/_\(summary only\)_/g)).toHaveLength(1);
+  });
+
   it('caps inline comments, skips findings commented on before, and keeps both in the summary', () => {
     const findings = [1, 2, 3, 4].map((line) => finding('src/a.ts', line, { severity: 'warning' }));
     const plan = planReview({ root, findings, changes: changes({ 'src/a.ts': 'all' }), maxInlineComments: 2, alreadyCommented: new Set(['fp-src/a.ts-1']) });

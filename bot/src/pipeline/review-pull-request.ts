@@ -46,11 +46,12 @@ export async function reviewPullRequest(context: ReviewContext, force = false): 
       ...(base ? { base: { root: base.root, queries: base.analysis.queries } } : {}),
       headSha: target.headSha,
       maxInlineComments: context.settings.maxInlineComments,
+      commentable: pull.commentable,
       alreadyCommented: earlier.commented,
       blobUrl: (file, line) => `${target.htmlUrl}/blob/${target.headSha}/${file.split('/').map(encodeURIComponent).join('/')}#L${line}`,
       footer: `premortem ${context.settings.version} · ${head.analysis.files} files analyzed in ${(head.analysis.durationMs / 1000).toFixed(1)} s · no code from the repository was run`,
     });
-    const inline = plan.inline.filter((comment) => pull.commentable.get(comment.path)?.has(comment.line));
+    const inline = plan.inline;
 
     // 5. Say it: one review, one summary comment, the check's conclusion.
     if (inline.length > 0 && !earlier.reviewedHead) await postReview(context, inline, 'The summary comment has the details and the query costs.');

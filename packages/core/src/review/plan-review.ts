@@ -24,6 +24,11 @@ export interface ReviewInput {
   maxInlineComments?: number;
   /** Where a file and line can be seen, e.g. on github.com at the head commit. */
   blobUrl?: (file: string, line: number) => string;
+  /**
+   * Per file, the lines a review comment may sit on (inside the diff's hunks); GitHub refuses any
+   * other. Without it, every changed line may carry a comment.
+   */
+  commentable?: ReadonlyMap<string, ReadonlySet<number>>;
   /** Fingerprints already commented on in an earlier review of this pull request. */
   alreadyCommented?: ReadonlySet<string>;
   /** A line under the summary: version, files analyzed, time. */
@@ -81,7 +86,7 @@ export function planReview(input: ReviewInput): ReviewPlan {
   for (const finding of findings) {
     if (inline.length >= max) break;
     if (input.alreadyCommented?.has(finding.fingerprint)) continue;
-    const anchor = inlineAnchor(finding, input.changes, relative, changedQuery(finding));
+    const anchor = inlineAnchor(finding, input.changes, relative, changedQuery(finding), input.commentable);
     if (anchor) inline.push({ ...anchor, fingerprint: finding.fingerprint, body: renderInlineBody(finding, anchor, relative) });
   }
 
@@ -120,6 +125,7 @@ function inlineAnchor(
   changes: ChangedLines,
   relative: (file: string) => string,
   query: QueryChange | undefined,
+  commentable: ReadonlyMap<string, ReadonlySet<number>> | undefined,
 ): { path: string; line: number } | undefined {
   const candidates: Array<{ file: string; from: number; to: number }> = [
     { file: finding.file, from: finding.line, to: Math.max(finding.line, finding.endLine, query?.endLine ?? 0) },
@@ -129,8 +135,8 @@ function inlineAnchor(
     const file = relative(candidate.file);
     const lines = changes.get(file);
     if (lines === undefined) continue;
-    if (lines === 'all') return { path: file, line: candidate.from };
-    for (let line = candidate.from; line <= candidate.to; line++) if (lines.has(line)) return { path: file, line };
+    const allowed = (line: number) => (lines === 'all' || lines.has(line)) && (!commentable || commentable.get(file)?.has(line) === true);
+    for (let line = candidate.from; line <= candidate.to; line++) if (allowed(line)) return { path: file, line };
   }
   return undefined;
 }
