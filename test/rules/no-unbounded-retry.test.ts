@@ -91,6 +91,21 @@ export async function consume() {
 }`),
     },
     {
+      name: 'for (;;) whose catch gives up once the attempts or the backoff run out',
+      code: code(`declare function delayFor(error: unknown, attempt: number): number | undefined;
+export async function get(retries: number) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const delay = delayFor(error, attempt);
+      if (delay === undefined || attempt >= retries) throw error;
+      await sleep(delay * (0.5 + Math.random()));
+    }
+  }
+}`),
+    },
+    {
       name: 'p-retry with a few retries (library backoff)',
       code: code(`import pRetry from 'p-retry';
 export const run = () => pRetry(call, { retries: 3, randomize: true });`),
@@ -170,6 +185,20 @@ export function useMe() {
   }
 }`),
       errors: [{ messageId: 'unbounded', line: line(2), column: 3 }],
+    },
+    {
+      name: 'for (;;) whose catch gives up only on some errors: no bound on the attempts',
+      code: code(`declare function isPermanent(error: unknown): boolean;
+export async function get() {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (isPermanent(error) || error === null) throw error;
+    }
+  }
+}`),
+      errors: [{ messageId: 'unbounded', line: line(3), column: 3 }],
     },
     {
       name: 'counted loop with a constant wait',
