@@ -6,16 +6,50 @@ import type { ProjectPlan } from './plan-projects.js';
  * One Program for one planned project. Imports of referenced projects resolve to their sources,
  * as in the editor, so unbuilt monorepos type-check the same way in CI.
  */
-export function createProgramForPlan(tsm: TypeScriptModule, plan: ProjectPlan): ts.Program {
+export function createProgramForPlan(tsm: TypeScriptModule, plan: ProjectPlan, shared?: SharedSourceFiles): ts.Program {
   const options: ts.CompilerOptions = { ...plan.options, noEmit: true };
   const host = tsm.createCompilerHost(options, true) as ts.CompilerHost & {
     useSourceOfProjectReferenceRedirect?: () => boolean;
   };
   host.useSourceOfProjectReferenceRedirect = () => true;
-  return tsm.createProgram({
+  if (shared) shared.attach(host, options);
+  const program = tsm.createProgram({
     rootNames: plan.rootNames,
     options,
     host,
     ...(plan.projectReferences ? { projectReferences: plan.projectReferences } : {}),
   });
+  shared?.keepOnly(program);
+  return program;
+}
+
+/**
+ * Parsed (and, once a checker has run, bound) source files handed from one Program of a run to
+ * the next, as the language service's document registry does between projects: the tsconfigs of
+ * a monorepo parse the same `lib.*.d.ts`, `@types` and shared packages. Only the files the latest
+ * Program uses are kept, so memory stays what one Program needs.
+ */
+export class SharedSourceFiles {
+  #files = new Map<string, ts.SourceFile>();
+
+  attach(host: ts.CompilerHost, options: ts.CompilerOptions): void {
+    const parse = host.getSourceFile.bind(host);
+    host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreateNewSourceFile) => {
+      if (shouldCreateNewSourceFile) return parse(fileName, languageVersionOrOptions, onError, true);
+      const settings = typeof languageVersionOrOptions === 'object' ? languageVersionOrOptions : { languageVersion: languageVersionOrOptions };
+      // Everything that changes how a file parses: target, module format, JSDoc mode, and the
+      // options that decide whether a file is a module (moduleDetection, jsx).
+      const key = [settings.languageVersion, settings.impliedNodeFormat, settings.jsDocParsingMode, options.moduleDetection, options.jsx, fileName].join('|');
+      const known = this.#files.get(key);
+      if (known) return known;
+      const parsed = parse(fileName, languageVersionOrOptions, onError, false);
+      if (parsed) this.#files.set(key, parsed);
+      return parsed;
+    };
+  }
+
+  keepOnly(program: ts.Program): void {
+    const used = new Set(program.getSourceFiles());
+    for (const [key, file] of this.#files) if (!used.has(file)) this.#files.delete(key);
+  }
 }

@@ -7,7 +7,7 @@ import { compareFindings } from '../findings.js';
 import type { TypeScriptModule } from '../rule.js';
 import { isGeneratedFile } from '../ast/generated.js';
 import { analyzeFile, type EnabledRule } from './analyze-file.js';
-import { createProgramForPlan } from './create-program.js';
+import { createProgramForPlan, SharedSourceFiles } from './create-program.js';
 import { planProjects } from './plan-projects.js';
 import { findProjectRoot, toPosixRelative } from './project-root.js';
 import type { Timings } from './timings.js';
@@ -57,9 +57,11 @@ export function runAnalysis(input: RunInput): RunResult {
   let generated = 0;
   const crossFileRules = input.rules.filter((enabled) => enabled.rule.meta.pathsCrossFiles);
   timeProgramIndexes(timings);
+  // Monorepos: Programs are built one at a time, the parsed files they have in common handed on.
+  const shared = plan.projects.length > 1 ? new SharedSourceFiles() : undefined;
 
   for (const project of plan.projects) {
-    const build = () => createProgramForPlan(tsm, project);
+    const build = () => createProgramForPlan(tsm, project, shared);
     const program = timings ? timings.measure('create program', build) : build();
     // Creating the checker binds every file: a phase of its own, before any rule asks a type.
     const checker = timings ? timings.measure('bind (checker set-up)', () => program.getTypeChecker()) : program.getTypeChecker();
