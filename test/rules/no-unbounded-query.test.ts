@@ -28,6 +28,10 @@ ruleTester.run('no-unbounded-query', rule, {
     { name: 'a model listed as small', code: typed(`prisma.team.findMany();`), options: [{ smallModels: ['Team'] }] },
     { name: 'arguments built elsewhere prove nothing', code: typed(`declare const args: object;\nprisma.booking.findMany(args);`) },
     { name: 'a spread may carry take', code: typed(`declare const page: { take: number };\nprisma.booking.findMany({ ...page, where: { userId } });`) },
+    {
+      name: 'a conditional spread that may add take (twin of the cursor-only spread)',
+      code: typed(`declare const limit: number | undefined;\nprisma.booking.findMany({ where: { userId }, ...(limit ? { take: limit } : {}) });`),
+    },
     { name: 'a to-one include', code: typed(`prisma.booking.findMany({ take: 10, include: { user: true } });`) },
     { name: 'a to-many include with take', code: typed(`prisma.user.findUnique({ where: { id: 1 }, include: { bookings: { take: 5, orderBy: { startTime: 'desc' } } } });`) },
     { name: '_count reads no related rows', code: typed(`prisma.user.findMany({ take: 10, select: { _count: { select: { bookings: true } } } });`) },
@@ -72,6 +76,22 @@ ruleTester.run('no-unbounded-query', rule, {
           column: 1,
           data: { callee: 'prisma.booking.findMany', model: 'Booking', costClass: 'reads all Booking rows', rows: '10,000', sizes: ' from default table sizes; `premortem stats` measures them' },
           suggestions: [{ messageId: 'suggestTake', data: { take: '100' }, output: typed(`prisma.booking.findMany({ take: 100 });`) }],
+        },
+      ],
+    },
+    {
+      name: 'cursor paging spread in conditionally, with no take anywhere (tRPC infinite-query style)',
+      code: typed(`declare const cursor: number | undefined;\nprisma.booking.findMany({ where: { userId }, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}), ...(cursor !== undefined && { orderBy: { id: 'asc' } }) });`),
+      errors: [
+        {
+          messageId: 'unbounded',
+          line: line(2),
+          suggestions: [
+            {
+              messageId: 'suggestTake',
+              output: typed(`declare const cursor: number | undefined;\nprisma.booking.findMany({ take: 100, where: { userId }, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}), ...(cursor !== undefined && { orderBy: { id: 'asc' } }) });`),
+            },
+          ],
         },
       ],
     },

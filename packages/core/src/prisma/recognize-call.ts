@@ -137,8 +137,24 @@ function resolveArgs(
   if (!argument) return { args: undefined, argsKnown: true };
   const value = resolveLocalObject(tsm, argument);
   if (!value) return { args: undefined, argsKnown: false };
-  const hasSpread = value.properties.some((p) => tsm.isSpreadAssignment(p));
-  return { args: value, argsKnown: !hasSpread };
+  const spreadsKnown = value.properties.every((p) => !tsm.isSpreadAssignment(p) || cannotAddTake(tsm, p.expression));
+  return { args: value, argsKnown: spreadsKnown };
+}
+
+/**
+ * A spread whose every possible value is an object literal without `take`, such as the cursor
+ * paging of `...(cursor ? { cursor: { id: cursor }, skip: 1 } : {})`: it cannot bound the query.
+ * Anything else (a variable, a call) might, so it proves nothing.
+ */
+function cannotAddTake(tsm: TypeScriptModule, expression: ts.Expression): boolean {
+  const value = skipOuterExpressions(tsm, expression);
+  if (tsm.isObjectLiteralExpression(value)) {
+    return value.properties.every((p) => !tsm.isSpreadAssignment(p) && !(p.name && tsm.isIdentifier(p.name) && p.name.text === 'take') && !(p.name && tsm.isStringLiteral(p.name) && p.name.text === 'take') && !(p.name && tsm.isComputedPropertyName(p.name)));
+  }
+  if (tsm.isConditionalExpression(value)) return cannotAddTake(tsm, value.whenTrue) && cannotAddTake(tsm, value.whenFalse);
+  // `cond && { … }`: when falsy, spreading it adds nothing.
+  if (tsm.isBinaryExpression(value) && value.operatorToken.kind === tsm.SyntaxKind.AmpersandAmpersandToken) return cannotAddTake(tsm, value.right);
+  return false;
 }
 
 export function resolveLocalObject(tsm: TypeScriptModule, expression: ts.Expression): ts.ObjectLiteralExpression | undefined {
