@@ -1,19 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { changedLinesFromDiff, touchedBy, type Baseline } from '@premortem/core';
 import { createProject, parseReport, runCli, strictTsconfig } from '../support/cli.js';
+import { git } from '../support/git.js';
 
 // Real git repositories made in the test, driven through the real binary.
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
 const floating = (name: string) => `export async function ${name}(): Promise<void> {}\nexport function start${name}() {\n  ${name}();\n}\n`;
 
 function repository(files: Record<string, string>): string {

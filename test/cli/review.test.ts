@@ -1,19 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewPlan } from '@premortem/core';
 import { runCli } from '../support/cli.js';
+import { git } from '../support/git.js';
 import { applyState, writeCalendarApp } from '../support/calendar-pull-request.js';
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
 
 // The KBar pull request on a real git repository: main holds the base, the branch the change.
 describe('premortem review --base', () => {

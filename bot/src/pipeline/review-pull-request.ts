@@ -51,14 +51,13 @@ export async function reviewPullRequest(context: ReviewContext, force = false): 
       blobUrl: (file, line) => `${target.htmlUrl}/blob/${target.headSha}/${file.split('/').map(encodeURIComponent).join('/')}#L${line}`,
       footer: `premortem ${context.settings.version} · ${head.analysis.files} files analyzed in ${(head.analysis.durationMs / 1000).toFixed(1)} s · no code from the repository was run`,
     });
-    const inline = plan.inline;
 
     // 5. Say it: one review, one summary comment, the check's conclusion.
-    if (inline.length > 0 && !earlier.reviewedHead) await postReview(context, inline, 'The summary comment has the details and the query costs.');
+    if (plan.inline.length > 0 && !earlier.reviewedHead) await postReview(context, plan.inline, 'The summary comment has the details and the query costs.');
     signal.throwIfAborted();
     const summary = await upsertSummaryComment(context, plan.summary, plan.findings.length > 0 || plan.queries.length > 0);
     await completeCheckRun(context, check.id, { conclusion: plan.conclusion, title: plan.title, summary: plan.summary, annotations: plan.annotations });
-    log.info(`${name}: ${plan.conclusion}; ${plan.findings.length} finding(s), ${inline.length} inline, summary ${summary}`);
+    log.info(`${name}: ${plan.conclusion}; ${plan.findings.length} finding(s), ${plan.inline.length} inline, summary ${summary}`);
   } catch (error) {
     await concludeAfterError(context, check.id, error);
   } finally {

@@ -2,6 +2,7 @@ import type ts from 'typescript';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import type { TypeScriptModule } from '../rule.js';
 import { resolveLocalConst, resolveLocalObject } from './recognize-call.js';
+import { propertyName } from '../ast/property-name.js';
 import type { PrismaModel, PrismaSchema } from './schema.js';
 
 export type FilterKind = 'equals' | 'in' | 'range' | 'pattern' | 'not' | 'other';
@@ -76,11 +77,6 @@ export function getPropertyValue(tsm: TypeScriptModule, object: ts.ObjectLiteral
     if (tsm.isPropertyAssignment(property) && propertyName(tsm, property.name) === name) return property.initializer;
     if (tsm.isShorthandPropertyAssignment(property) && property.name.text === name) return property.name;
   }
-  return undefined;
-}
-
-function propertyName(tsm: TypeScriptModule, name: ts.PropertyName): string | undefined {
-  if (tsm.isIdentifier(name) || tsm.isStringLiteral(name) || tsm.isNumericLiteral(name)) return name.text;
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import { propertyName } from '../ast/property-name.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import type { TypeScriptModule } from '../rule.js';
 import type { PrismaModel, PrismaSchema } from './schema.js';
@@ -149,7 +150,8 @@ function resolveArgs(
 function cannotAddTake(tsm: TypeScriptModule, expression: ts.Expression): boolean {
   const value = skipOuterExpressions(tsm, expression);
   if (tsm.isObjectLiteralExpression(value)) {
-    return value.properties.every((p) => !tsm.isSpreadAssignment(p) && !(p.name && tsm.isIdentifier(p.name) && p.name.text === 'take') && !(p.name && tsm.isStringLiteral(p.name) && p.name.text === 'take') && !(p.name && tsm.isComputedPropertyName(p.name)));
+    // Every property named, none of them `take` (a nested spread or a computed name might be).
+    return value.properties.every((p) => !tsm.isSpreadAssignment(p) && p.name !== undefined && (propertyName(tsm, p.name) ?? 'take') !== 'take');
   }
   if (tsm.isConditionalExpression(value)) return cannotAddTake(tsm, value.whenTrue) && cannotAddTake(tsm, value.whenFalse);
   // `cond && { … }`: when falsy, spreading it adds nothing.

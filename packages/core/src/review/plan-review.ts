@@ -103,7 +103,17 @@ export function planReview(input: ReviewInput): ReviewPlan {
     queries,
     conclusion,
     title,
-    summary: renderSummary({ title, findings, inlined, queries, relative, ...pick(input, 'headSha', 'blobUrl', 'footer', 'alreadyCommented') }),
+    summary: renderSummary({
+      title,
+      findings,
+      inlined,
+      queries,
+      relative,
+      headSha: input.headSha,
+      blobUrl: input.blobUrl,
+      footer: input.footer,
+      alreadyCommented: input.alreadyCommented,
+    }),
     annotations: findings.map((finding) => ({
       path: relative(finding.file),
       start_line: finding.line,
@@ -139,11 +149,4 @@ function inlineAnchor(
     for (let line = candidate.from; line <= candidate.to; line++) if (allowed(line)) return { path: file, line };
   }
   return undefined;
-}
-
-
-function pick<T extends object, K extends keyof T>(object: T, ...keys: K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const key of keys) if (object[key] !== undefined) out[key] = object[key];
-  return out;
 }

@@ -2,7 +2,7 @@ import type { Finding } from '../findings.js';
 import type { PathStep } from '../rule.js';
 import { RULE_PREFIX } from '../rule.js';
 import { ruleDocsUrl } from '../docs-url.js';
-import { markdownCell, plural } from '../formatters/markdown-text.js';
+import { markdownCell } from '../formatters/markdown-text.js';
 import { mountPathDiagram } from './mount-path-diagram.js';
 import type { QueryChange } from './query-changes.js';
 
@@ -75,7 +75,8 @@ export function renderSummary(input: SummaryInput): string {
 }
 
 function estimate(query: { estimatedRows: number; costClass: string }): string {
-  return `~${plural(query.estimatedRows, 'row').replace(/^(\d+)/, (n) => Number(n).toLocaleString('en-US'))} (${markdownCell(query.costClass)})`;
+  const rows = query.estimatedRows;
+  return `~${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'} (${markdownCell(query.costClass)})`;
 }
 
 function severityIcon(finding: Finding): string {
