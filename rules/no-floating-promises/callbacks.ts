@@ -1,9 +1,12 @@
 import type ts from 'typescript';
 import {
-  isThenableType,
+  functionOf,
+  getApparentTypeOf,
+  resolveSymbol,
   isVoidReturningFunctionType,
   returnsThenable,
   skipOuterExpressions,
+  unionParts,
   type TypeScriptModule,
 } from '@premortem/core';
 import type { TypeFacts } from './classify.js';
@@ -13,6 +16,11 @@ const TIMER_FUNCTIONS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'q
 /** EventEmitter registration methods; the listener is the second argument. */
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
+const TRPC_RESOLVER_METHODS = new Set(['query', 'mutation', 'subscription']);
+/** Array methods, by name on any receiver, that use what their callback returns (`forEach` does not). */
+const RESULT_USING_METHODS = new Set([
+  'map', 'flatMap', 'filter', 'find', 'findIndex', 'findLast', 'findLastIndex', 'some', 'every', 'reduce', 'reduceRight', 'sort', 'toSorted',
+]);
 
 /**
  * True when `argument` is a promise-returning function handed to a callee that ignores its
@@ -26,47 +34,150 @@ export function isMisusedCallback(
 ): boolean {
   const { ts: tsm, checker } = facts;
   const fn = skipOuterExpressions(tsm, argument);
-  if (!isFunctionValue(tsm, fn)) return false;
-  if (!returnsPromise(facts, fn)) return false;
+  if (!mayBeFunctionValue(facts, fn) && !isNamedCallbackPosition(tsm, call, index)) return false;
   if ((tsm.isArrowFunction(fn) || tsm.isFunctionExpression(fn)) && cannotReject(tsm, fn)) return false;
-
-  if (isPromiseMethodCall(facts, call)) return false;
+  if (isPromiseMethodCall(tsm, call)) return false;
+  // Cheapest first: the function's syntax, then the callee's signatures, and only then the
+  // function's type, which may need the whole call's inference.
+  const literalReturns = returnsPromiseBySyntax(tsm, fn);
+  if (literalReturns === false) return false;
+  if (declaredToUseResult(facts, call, index)) return false;
+  if (literalReturns === undefined && !returnsThenable(tsm, checker, checker.getTypeAtLocation(fn))) return false;
 
   const contextual = checker.getContextualType(argument);
   if (contextual && isVoidReturningFunctionType(tsm, checker, contextual)) return true;
   return isKnownVoidCallbackPosition(facts, call, index, contextual);
 }
 
-/** `p.then/catch/finally(cb)`: the promise itself awaits what `cb` returns, despite `() => void` in lib.d.ts. */
-function isPromiseMethodCall(facts: TypeFacts, call: ts.CallExpression | ts.NewExpression): boolean {
+/**
+ * True when the callee's own signatures, before the call is resolved, show that it uses what the
+ * callback at `index` returns: `rows.map(fn)`, `useState(() => init)`, tRPC's
+ * `.query(resolver)`. Resolving the call instead would infer the callback's whole body (a tRPC
+ * resolver, a Prisma query) first. Parameters that may be `() => void` are left to the
+ * contextual type.
+ */
+function declaredToUseResult(facts: TypeFacts, call: ts.CallExpression | ts.NewExpression, index: number): boolean {
   const { ts: tsm, checker } = facts;
+  if (isNamedCallbackPosition(tsm, call, index)) return false;
   const callee = skipOuterExpressions(tsm, call.expression);
-  if (!tsm.isPropertyAccessExpression(callee) || !PROMISE_METHODS.has(callee.name.text)) return false;
-  return isThenableType(tsm, checker, checker.getTypeAtLocation(callee.expression));
+  if (tsm.isPropertyAccessExpression(callee) && RESULT_USING_METHODS.has(callee.name.text)) return true;
+  if (isTrpcResolverCall(tsm, callee)) return true;
+  if (!tsm.isCallExpression(call) || !(tsm.isIdentifier(callee) || tsm.isPropertyAccessExpression(callee))) return false;
+  const signatures = checker.getTypeAtLocation(callee).getCallSignatures();
+  return signatures.length > 0 && signatures.every((signature) => {
+    const parameters = signature.getDeclaration()?.parameters;
+    if (!parameters) return false;
+    // A rest parameter takes it: not worth the guess. No parameter at all: this overload does not apply.
+    if (parameters[parameters.length - 1]?.dotDotDotToken && index >= parameters.length - 1) return false;
+    const parameter = signature.parameters[index];
+    if (!parameter) return true;
+    const type = checker.getTypeOfSymbol(parameter);
+    // `any`: as with the contextual type, only timers and listeners known by name count.
+    if (type.flags & tsm.TypeFlags.Any) return true;
+    // A type parameter (`useState<S>(init: S | (() => S))`) takes the argument's own type, unless
+    // its constraint is a void callback.
+    return !unionParts(type).some((part) => isVoidReturningFunctionType(tsm, checker, getApparentTypeOf(tsm, checker, part)));
+  });
 }
 
-function isFunctionValue(tsm: TypeScriptModule, node: ts.Expression): boolean {
-  return (
-    tsm.isArrowFunction(node) ||
-    tsm.isFunctionExpression(node) ||
-    tsm.isIdentifier(node) ||
-    tsm.isPropertyAccessExpression(node) ||
-    (tsm.isCallExpression(node) && isBindCall(tsm, node))
-  );
+/**
+ * `publicProcedure.input(schema).query(resolver)`: tRPC answers with what the resolver returns.
+ * Known by name, as the router index knows procedures; a step named `procedure` or `…Procedure`
+ * keeps `client.query(sql, callback)` out.
+ */
+function isTrpcResolverCall(tsm: TypeScriptModule, callee: ts.Expression): boolean {
+  if (!tsm.isPropertyAccessExpression(callee) || !TRPC_RESOLVER_METHODS.has(callee.name.text)) return false;
+  for (let step: ts.Expression = callee.expression; ; ) {
+    step = skipOuterExpressions(tsm, step);
+    if (tsm.isCallExpression(step)) step = step.expression;
+    else if (tsm.isPropertyAccessExpression(step)) {
+      if (/^(?:procedure|\w*Procedure)$/.test(step.name.text)) return true;
+      step = step.expression;
+    } else return tsm.isIdentifier(step) && /^(?:procedure|\w*Procedure)$/.test(step.text);
+  }
+}
+
+/**
+ * `p.then/catch/finally(cb)`: the promise itself awaits what `cb` returns, despite `() => void`
+ * in lib.d.ts. Known by name: the receiver's type can be a long inferred chain, and other APIs
+ * with these method names are rare.
+ */
+function isPromiseMethodCall(tsm: TypeScriptModule, call: ts.CallExpression | ts.NewExpression): boolean {
+  const callee = skipOuterExpressions(tsm, call.expression);
+  return tsm.isPropertyAccessExpression(callee) && PROMISE_METHODS.has(callee.name.text);
+}
+
+/**
+ * Whether `node` can be a function, judged without its type where that is cheap: literals and
+ * `.bind()` are; a name is when its declaration holds a function, is typed by hand or comes from
+ * a library. A parameter typed by its context or a variable set from an arbitrary call is not
+ * asked about, outside timers and listeners: its type would need the enclosing call's inference
+ * (`rows.map((row) => f(row))` over tRPC data), and handing such a value on is rare elsewhere.
+ */
+function mayBeFunctionValue(facts: TypeFacts, node: ts.Expression): boolean {
+  const { ts: tsm, checker } = facts;
+  if (tsm.isArrowFunction(node) || tsm.isFunctionExpression(node)) return true;
+  if (tsm.isCallExpression(node)) return isBindCall(tsm, node);
+  let nameNode: ts.Node;
+  if (tsm.isIdentifier(node)) nameNode = node;
+  else if (tsm.isPropertyAccessExpression(node) && hasCheapReceiver(facts, node.expression)) nameNode = node.name;
+  else return false;
+  const symbol = resolveSymbol(tsm, checker, nameNode);
+  return symbol !== undefined && declaresFunctionValue(tsm, symbol);
+}
+
+/** A timer's or a listener's callback, known by name: there any value is worth a type query. */
+function isNamedCallbackPosition(tsm: TypeScriptModule, call: ts.CallExpression | ts.NewExpression, index: number): boolean {
+  const callee = skipOuterExpressions(tsm, call.expression);
+  if (tsm.isIdentifier(callee)) return index === 0 && TIMER_FUNCTIONS.has(callee.text);
+  if (!tsm.isPropertyAccessExpression(callee)) return false;
+  const name = callee.name.text;
+  if (index === 0) return name === 'nextTick' || TIMER_FUNCTIONS.has(name);
+  return index === 1 && (LISTENER_METHODS.has(name) || name === 'addEventListener');
+}
+
+/** `this.save`, `api.save` for an import, a namespace, a class or an enum: no inference behind the receiver. */
+function hasCheapReceiver(facts: TypeFacts, receiver: ts.Expression): boolean {
+  const { ts: tsm, checker } = facts;
+  if (receiver.kind === tsm.SyntaxKind.ThisKeyword) return true;
+  if (!tsm.isIdentifier(receiver)) return false;
+  const symbol = checker.getSymbolAtLocation(receiver);
+  if (!symbol) return false;
+  const cheap = tsm.SymbolFlags.Alias | tsm.SymbolFlags.Module | tsm.SymbolFlags.Class | tsm.SymbolFlags.Enum | tsm.SymbolFlags.Function;
+  return (symbol.flags & cheap) !== 0 || (symbol.declarations ?? []).some((d) => d.getSourceFile().isDeclarationFile);
+}
+
+function declaresFunctionValue(tsm: TypeScriptModule, symbol: ts.Symbol): boolean {
+  if (symbol.flags & (tsm.SymbolFlags.Function | tsm.SymbolFlags.Method)) return true;
+  return (symbol.declarations ?? []).some((declaration) => {
+    if (declaration.getSourceFile().isDeclarationFile) return true;
+    if (functionOf(tsm, declaration)) return true;
+    if (tsm.isPropertySignature(declaration)) return declaration.type !== undefined;
+    if (!(tsm.isVariableDeclaration(declaration) || tsm.isParameter(declaration) || tsm.isPropertyDeclaration(declaration))) return false;
+    if (declaration.type) return true;
+    const initializer = declaration.initializer && skipOuterExpressions(tsm, declaration.initializer);
+    // `promisify(fn)`, `debounce(fn)`, `fn.bind(x)`: calls that make a function from one.
+    return initializer !== undefined && tsm.isCallExpression(initializer) && (isBindCall(tsm, initializer) || initializer.arguments.some((a) => isFunctionArgument(tsm, a)));
+  });
+}
+
+function isFunctionArgument(tsm: TypeScriptModule, argument: ts.Expression): boolean {
+  const value = skipOuterExpressions(tsm, argument);
+  return tsm.isArrowFunction(value) || tsm.isFunctionExpression(value) || tsm.isIdentifier(value) || tsm.isPropertyAccessExpression(value);
 }
 
 function isBindCall(tsm: TypeScriptModule, call: ts.CallExpression): boolean {
   return tsm.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'bind';
 }
 
-function returnsPromise(facts: TypeFacts, fn: ts.Expression): boolean {
-  const { ts: tsm, checker } = facts;
-  // An async literal always returns a promise; no need to ask the checker.
-  if ((tsm.isArrowFunction(fn) || tsm.isFunctionExpression(fn)) && hasAsyncModifier(tsm, fn)) return true;
-  // Nor to learn that `rows.map((row) => <li>…</li>)` returns markup: its type would need the
-  // type of `rows`, which can be a whole tRPC or Prisma inference.
-  if ((tsm.isArrowFunction(fn) || tsm.isFunctionExpression(fn)) && !fn.asteriskToken && returnsPlainValues(tsm, fn)) return false;
-  return returnsThenable(tsm, checker, checker.getTypeAtLocation(fn));
+/** What a function literal's syntax says: async returns a promise, plain values do not; else undefined. */
+function returnsPromiseBySyntax(tsm: TypeScriptModule, fn: ts.Expression): boolean | undefined {
+  if (!tsm.isArrowFunction(fn) && !tsm.isFunctionExpression(fn)) return undefined;
+  if (hasAsyncModifier(tsm, fn)) return true;
+  // `rows.map((row) => <li>…</li>)` returns markup: its type would need the type of `rows`, which
+  // can be a whole tRPC or Prisma inference.
+  if (!fn.asteriskToken && returnsPlainValues(tsm, fn)) return false;
+  return undefined;
 }
 
 /**

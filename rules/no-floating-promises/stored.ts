@@ -19,20 +19,22 @@ export function findNeverHandledVariable(facts: TypeFacts, declaration: ts.Varia
   if (!tsm.isVariableStatement(statement)) return undefined;
   if (statement.modifiers?.some((m) => m.kind === tsm.SyntaxKind.ExportKeyword)) return undefined;
   if (tsm.isSourceFile(statement.parent) && isAmbientOrDeclarationFile(statement.parent)) return undefined;
-  if (!isThenableType(tsm, checker, checker.getTypeAtLocation(name))) return undefined;
-  if (!classifyDropped(facts, initializer)) return undefined;
 
   const symbol = checker.getSymbolAtLocation(name);
   if (!symbol) return undefined;
   const isVar = (list.flags & (tsm.NodeFlags.Let | tsm.NodeFlags.Const | tsm.NodeFlags.Using)) === 0;
   const scope = isVar ? functionScopeOf(tsm, statement) : statement.parent;
-  const consumed = someReference(tsm, scope, name.text, (reference) => {
+  // The reads come first and need no types: nearly every stored call is read, and the type of a
+  // call can be a whole tRPC router's inference.
+  const settled = someReference(tsm, scope, name.text, (reference) => {
     if (reference === name) return false;
     if (tsm.isShorthandPropertyAssignment(reference.parent)) return true;
     if (checker.getSymbolAtLocation(reference) !== symbol) return false;
-    return isConsumingUse(tsm, reference);
+    return isConsumingUse(tsm, reference) || readsOtherMember(tsm, reference);
   });
-  return consumed ? undefined : name;
+  if (settled) return undefined;
+  if (!isThenableType(tsm, checker, checker.getTypeAtLocation(name))) return undefined;
+  return classifyDropped(facts, initializer) ? name : undefined;
 }
 
 /**
@@ -41,8 +43,13 @@ export function findNeverHandledVariable(facts: TypeFacts, declaration: ts.Varia
  */
 export function findNeverHandledFields(facts: TypeFacts, classNode: ts.ClassLikeDeclaration): ts.Node[] {
   const tsm = facts.ts;
-  const candidates = new Map<string, ts.Node[]>();
+  const candidates = new Map<string, { node: ts.Node; value: ts.Expression }[]>();
   const privateNames = new Set<string>();
+  const add = (field: string, node: ts.Node, value: ts.Expression): void => {
+    const list = candidates.get(field) ?? [];
+    list.push({ node, value });
+    candidates.set(field, list);
+  };
   for (const member of classNode.members) {
     if (!tsm.isPropertyDeclaration(member)) continue;
     const isPrivate =
@@ -50,9 +57,7 @@ export function findNeverHandledFields(facts: TypeFacts, classNode: ts.ClassLike
       (member.modifiers?.some((m) => m.kind === tsm.SyntaxKind.PrivateKeyword) ?? false);
     if (!isPrivate || !(tsm.isIdentifier(member.name) || tsm.isPrivateIdentifier(member.name))) continue;
     privateNames.add(member.name.text);
-    if (member.initializer && isUnhandledPromiseValue(facts, member.initializer)) {
-      candidates.set(member.name.text, [member.name]);
-    }
+    if (member.initializer && producesPromise(tsm, member.initializer)) add(member.name.text, member.name, member.initializer);
   }
   if (privateNames.size === 0) return [];
 
@@ -61,23 +66,18 @@ export function findNeverHandledFields(facts: TypeFacts, classNode: ts.ClassLike
     if (tsm.isPropertyAccessExpression(node) && privateNames.has(node.name.text)) {
       const assigned = assignmentTarget(tsm, node);
       if (assigned) {
-        if (node.expression.kind === tsm.SyntaxKind.ThisKeyword && isUnhandledPromiseValue(facts, assigned.right)) {
-          const list = candidates.get(node.name.text) ?? [];
-          list.push(node);
-          candidates.set(node.name.text, list);
-        }
-      } else if (isConsumingUse(tsm, node)) {
+        if (node.expression.kind === tsm.SyntaxKind.ThisKeyword && producesPromise(tsm, assigned.right)) add(node.name.text, node, assigned.right);
+      } else if (isConsumingUse(tsm, node) || readsOtherMember(tsm, node)) {
         reads.add(node.name.text);
       }
     }
     tsm.forEachChild(node, visit);
   };
   for (const member of classNode.members) visit(member);
-  return [...candidates].filter(([field]) => !reads.has(field)).flatMap(([, nodes]) => nodes);
-}
-
-function isUnhandledPromiseValue(facts: TypeFacts, value: ts.Expression): boolean {
-  return producesPromise(facts.ts, value) && classifyDropped(facts, value) !== undefined;
+  // Types last, and only for fields nothing reads.
+  return [...candidates]
+    .filter(([field]) => !reads.has(field))
+    .flatMap(([, stores]) => stores.filter((store) => classifyDropped(facts, store.value) !== undefined).map((store) => store.node));
 }
 
 /** Calls and `new`: a fresh promise. Aliases of existing promises are someone else's. */
@@ -130,11 +130,22 @@ function isConsumingUse(tsm: TypeScriptModule, reference: ts.Expression): boolea
   return true;
 }
 
+/**
+ * `x.data`, `x.length`: a read of a member a promise does not have. In code that compiles, the
+ * value is then not a promise, or a thenable used for its other members (a query builder).
+ */
+function readsOtherMember(tsm: TypeScriptModule, reference: ts.Expression): boolean {
+  let node: ts.Node = reference;
+  while (tsm.isParenthesizedExpression(node.parent) || tsm.isNonNullExpression(node.parent)) node = node.parent;
+  const parent = node.parent;
+  return tsm.isPropertyAccessExpression(parent) && parent.expression === node && !PROMISE_METHODS.has(parent.name.text);
+}
+
 function someReference(tsm: TypeScriptModule, scope: ts.Node, name: string, test: (id: ts.Identifier) => boolean): boolean {
   let found = false;
   const visit = (node: ts.Node): void => {
     if (found) return;
-    if (tsm.isIdentifier(node) && node.text === name && test(node)) {
+    if (tsm.isIdentifier(node) && node.text === name && !isMemberName(tsm, node) && test(node)) {
       found = true;
       return;
     }
@@ -142,6 +153,20 @@ function someReference(tsm: TypeScriptModule, scope: ts.Node, name: string, test
   };
   visit(scope);
   return found;
+}
+
+/**
+ * `x.create`, `{ create: … }`, `<A create>`: a name that is not a reference to a variable. Asking
+ * for its symbol would need the type of `x`.
+ */
+function isMemberName(tsm: TypeScriptModule, identifier: ts.Identifier): boolean {
+  const parent = identifier.parent;
+  return (
+    (tsm.isPropertyAccessExpression(parent) && parent.name === identifier) ||
+    (tsm.isQualifiedName(parent) && parent.right === identifier) ||
+    ((tsm.isPropertyAssignment(parent) || tsm.isMethodDeclaration(parent) || tsm.isPropertyDeclaration(parent)) && parent.name === identifier) ||
+    tsm.isJsxAttribute(parent)
+  );
 }
 
 function functionScopeOf(tsm: TypeScriptModule, node: ts.Node): ts.Node {

@@ -90,6 +90,22 @@ ruleTester.run('no-floating-promises', rule, {
     },
     { name: 'private field that is awaited', code: `${prelude} class S { private ready = save(); async go() { await this.ready; } }` },
     { name: 'public field may be awaited elsewhere', code: `${prelude} class S { ready = save(); }` },
+    {
+      name: 'a stored query builder used for its other members is not a dropped promise',
+      code: `interface QueryBuilder { where(c: object): QueryBuilder; then<R1, R2 = never>(onFulfilled?: (v: number) => R1, onRejected?: (e: unknown) => R2): Promise<R1 | R2> }\ndeclare function knex(table: string): QueryBuilder;\nfunction f() { const query = knex('bookings'); return query.where({ id: 1 }); }`,
+    },
+    {
+      name: 'a variable named like a property it was built from is not read by that property',
+      code: `${prelude} declare const api: { create: { run(): Promise<void> } }; function f() { const create = api.create.run(); return create; }`,
+    },
+    {
+      name: 'a generic parameter hands the callback its own type back (useState-like)',
+      code: `${prelude} declare function useState<S>(initial: S | (() => S)): [S]; export const [pending] = useState(async () => { await save(); return 1; });`,
+    },
+    {
+      name: 'a tRPC resolver: the procedure answers with what it returns',
+      code: `${prelude} declare const publicProcedure: { input<I>(schema: I): { query<O>(resolver: (o: { input: I }) => O): { output: O } } };\npublicProcedure.input({ id: 1 }).query(async ({ input }) => { await save(); return input; });`,
+    },
     { name: 'callbacks not checked when turned off', code: `${prelude} [1].forEach(async () => { await save(); });`, options: [{ checkCallbacks: false }] },
     { name: 'stored promises not checked when turned off', code: `${prelude} function f() { const p = save(); }`, options: [{ checkStoredPromises: false }] },
   ],
@@ -348,6 +364,21 @@ ruleTester.run('no-floating-promises', rule, {
       code: `${prelude}export const B = () => <button onClick={async () => { await save(); }}>Save</button>;`,
       options: [{ checkJsxAttributes: true }],
       errors: [{ messageId: 'misusedCallback', line: 4, column: 41, data: { callee: 'onClick' } }],
+    },
+    {
+      name: 'an async function declaration handed to forEach by name',
+      code: `${prelude}async function handle(n: number) { await save(); }\n[1, 2].forEach(handle);`,
+      errors: [{ messageId: 'misusedCallback', line: 5, column: 16, data: { callee: '[1, 2].forEach' } }],
+    },
+    {
+      name: 'a destructured refetch handed to setInterval',
+      code: `declare function useQuery(): { refetch: () => Promise<void> };\nconst { refetch } = useQuery();\nsetInterval(refetch, 15_000);`,
+      errors: [{ messageId: 'misusedCallback', line: 3, column: 13, data: { callee: 'setInterval' } }],
+    },
+    {
+      name: 'an async callback to a callback-style query() that ignores it (no procedure in the chain)',
+      code: `${prelude}declare const client: { query(sql: string, done: (error: Error | null, rows: unknown[]) => void): void };\nclient.query('select 1', async (error, rows) => { await save(); });`,
+      errors: [{ messageId: 'misusedCallback', line: 5, column: 26, data: { callee: 'client.query' } }],
     },
     {
       name: 'promise stored in a local and never used',

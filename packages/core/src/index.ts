@@ -19,7 +19,7 @@ export { getEnclosingSymbolPath } from './ast/enclosing-symbol.js';
 export { getDirectives, isClientModule } from './ast/directives.js';
 export { getRange, type SourceRange } from './ast/locations.js';
 export { isGeneratedFile } from './ast/generated.js';
-export { unionParts } from './types/union-parts.js';
+export { unionParts, getApparentTypeOf } from './types/union-parts.js';
 export { isThenableType, isThenableArrayType, returnsThenable, isVoidReturningFunctionType } from './types/thenable.js';
 export { ruleDocsUrl } from './docs-url.js';
 export { getEnclosingIteration, hasAwaitBefore, type Iteration } from './ast/enclosing-iteration.js';
