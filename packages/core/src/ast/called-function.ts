@@ -15,12 +15,18 @@ export function resolveCalledFunction(tsm: TypeScriptModule, program: ts.Program
   const nameNode = tsm.isPropertyAccessExpression(callee) ? callee.name : callee;
   if (!tsm.isIdentifier(nameNode)) return undefined;
   if (nameNode !== callee && !getProjectDeclaredNames(tsm, program).has(nameNode.text)) return undefined;
+  // `[a, b].join()`, `` `…`.trim() ``: built-in methods, and the literal's type can be costly to infer.
+  if (tsm.isPropertyAccessExpression(callee) && isBuiltInLiteral(tsm, skipOuterExpressions(tsm, callee.expression))) return undefined;
   const declaration = resolveSourceDeclaration(tsm, program, checker, nameNode);
   const fn = declaration ? functionOf(tsm, declaration) : undefined;
   if (fn) return fn;
   const signature = checker.getTypeAtLocation(callee).getCallSignatures()[0]?.getDeclaration();
   if (signature && isFunctionLike(tsm, signature) && isProjectSource(program, signature.getSourceFile())) return signature;
   return undefined;
+}
+
+function isBuiltInLiteral(tsm: TypeScriptModule, node: ts.Expression): boolean {
+  return tsm.isArrayLiteralExpression(node) || tsm.isStringLiteralLike(node) || tsm.isTemplateExpression(node) || tsm.isNumericLiteral(node) || tsm.isRegularExpressionLiteral(node);
 }
 
 /**

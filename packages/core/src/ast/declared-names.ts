@@ -1,6 +1,7 @@
 import type ts from 'typescript';
 import { perProgram } from '../engine/program-cache.js';
 import type { TypeScriptModule } from '../rule.js';
+import { isGeneratedFile } from './generated.js';
 import { isProjectSource } from './symbols.js';
 
 /**
@@ -8,7 +9,8 @@ import { isProjectSource } from './symbols.js';
  * methods, signatures, classes, import and export specifiers), collected by one syntactic pass per
  * Program. `x.name()` can only run a project function when some project declaration is called
  * `name`: asking the checker first would compute the type of `x` (a tRPC proxy, a query result)
- * only to land in a library.
+ * only to land in a library. Generated files (a Prisma client declares `join`, `findMany`) count
+ * as a library here: their methods are not followed.
  */
 export function getProjectDeclaredNames(tsm: TypeScriptModule, program: ts.Program): ReadonlySet<string> {
   return perProgram(program, 'project-declared-names', () => {
@@ -31,7 +33,7 @@ export function getProjectDeclaredNames(tsm: TypeScriptModule, program: ts.Progr
       tsm.forEachChild(node, visit);
     };
     for (const sourceFile of program.getSourceFiles()) {
-      if (isProjectSource(program, sourceFile)) visit(sourceFile);
+      if (isProjectSource(program, sourceFile) && !isGeneratedFile(sourceFile)) visit(sourceFile);
     }
     return names;
   });

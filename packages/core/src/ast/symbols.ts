@@ -13,8 +13,17 @@ export interface ImportSource {
  * resolved module, so it works in a checkout with no `node_modules`.
  */
 export function getImportSource(tsm: TypeScriptModule, checker: ts.TypeChecker, identifier: ts.Identifier): ImportSource | undefined {
+  // Most names are not imports, and most imports are never redeclared in their file: the file's
+  // own declarations answer without resolving the name.
+  const imports = fileImports(tsm, identifier.getSourceFile());
+  const imported = imports.byName.get(identifier.text);
+  if (!imported) return undefined;
+  if (!imports.redeclared.has(identifier.text) && isPlainReference(tsm, identifier)) return imported;
   const declaration = checker.getSymbolAtLocation(identifier)?.declarations?.[0];
-  if (!declaration) return undefined;
+  return declaration ? importSourceOf(tsm, declaration) : undefined;
+}
+
+function importSourceOf(tsm: TypeScriptModule, declaration: ts.Declaration): ImportSource | undefined {
   if (tsm.isImportSpecifier(declaration)) {
     const module = moduleOf(tsm, declaration.parent.parent.parent);
     return module === undefined ? undefined : { module, imported: (declaration.propertyName ?? declaration.name).text };
@@ -28,6 +37,72 @@ export function getImportSource(tsm: TypeScriptModule, checker: ts.TypeChecker, 
     return module === undefined ? undefined : { module, imported: '*' };
   }
   return undefined;
+}
+
+interface FileImports {
+  byName: ReadonlyMap<string, ImportSource>;
+  /** Imported names that something else in the file also declares: a scope may shadow them. */
+  redeclared: ReadonlySet<string>;
+}
+
+const importsByFile = new WeakMap<ts.SourceFile, FileImports>();
+
+function fileImports(tsm: TypeScriptModule, sourceFile: ts.SourceFile): FileImports {
+  const cached = importsByFile.get(sourceFile);
+  if (cached) return cached;
+  const byName = new Map<string, ImportSource>();
+  for (const statement of sourceFile.statements) {
+    const clause = tsm.isImportDeclaration(statement) ? statement.importClause : undefined;
+    if (!clause) continue;
+    const bindings = clause.namedBindings;
+    const declarations: ts.Declaration[] = [
+      ...(clause.name ? [clause] : []),
+      ...(bindings ? (tsm.isNamespaceImport(bindings) ? [bindings] : bindings.elements) : []),
+    ];
+    for (const declaration of declarations) {
+      const source = importSourceOf(tsm, declaration);
+      const name = (declaration as ts.ImportClause | ts.ImportSpecifier | ts.NamespaceImport).name;
+      if (source && name) byName.set(name.text, source);
+    }
+  }
+  const redeclared = new Set<string>();
+  if (byName.size > 0) {
+    const visit = (node: ts.Node): void => {
+      const name = (node as ts.NamedDeclaration).name;
+      if (name && tsm.isIdentifier(name) && byName.has(name.text) && declaresScopeName(tsm, node)) redeclared.add(name.text);
+      tsm.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+  }
+  const imports = { byName, redeclared };
+  importsByFile.set(sourceFile, imports);
+  return imports;
+}
+
+/** Declarations that bind a name in a scope (not imports, not members of objects or classes). */
+function declaresScopeName(tsm: TypeScriptModule, node: ts.Node): boolean {
+  return (
+    tsm.isVariableDeclaration(node) ||
+    tsm.isParameter(node) ||
+    tsm.isBindingElement(node) ||
+    tsm.isFunctionDeclaration(node) ||
+    tsm.isFunctionExpression(node) ||
+    tsm.isClassDeclaration(node) ||
+    tsm.isClassExpression(node) ||
+    tsm.isEnumDeclaration(node) ||
+    tsm.isModuleDeclaration(node) ||
+    tsm.isImportEqualsDeclaration(node)
+  );
+}
+
+/** `name(…)`, `name.x`, `new name`, `<Name>`: positions where a name can only be a reference. */
+function isPlainReference(tsm: TypeScriptModule, identifier: ts.Identifier): boolean {
+  const parent = identifier.parent;
+  return (
+    ((tsm.isCallExpression(parent) || tsm.isNewExpression(parent) || tsm.isPropertyAccessExpression(parent)) && parent.expression === identifier) ||
+    (tsm.isTaggedTemplateExpression(parent) && parent.tag === identifier) ||
+    ((tsm.isJsxOpeningElement(parent) || tsm.isJsxSelfClosingElement(parent)) && parent.tagName === identifier)
+  );
 }
 
 function moduleOf(tsm: TypeScriptModule, declaration: ts.ImportDeclaration | ts.JSDocImportTag): string | undefined {
