@@ -1,6 +1,6 @@
-import { ESLintUtils, type JSONSchema, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { isGeneratedFile, resolveOptions, ruleDocsUrl, walkFile, type RuleDefinition } from '@premortem/core';
-import { getTypeScriptFor } from './resolve-typescript.js';
+import { ESLintUtils, type JSONSchema, type TSESLint } from '@typescript-eslint/utils';
+import { isGeneratedFile, resolveOptions, ruleDocsUrl, type RuleDefinition } from '@premortem/core';
+import { joinSharedWalk, runSharedWalk } from './shared-walk.js';
 
 export interface PremortemDocs {
   description: string;
@@ -8,22 +8,22 @@ export interface PremortemDocs {
   requiresTypeChecking: boolean;
 }
 
-const createRule = ESLintUtils.RuleCreator<PremortemDocs>(ruleDocsUrl);
-
 /**
  * Adapts a detector to ESLint. The detector is the same one the CLI runs, over the Program
- * typescript-eslint built; only the report is translated.
+ * typescript-eslint built, in one walk shared with the file's other premortem rules; only the
+ * report is translated. Built without typescript-eslint's RuleCreator: its deep merge of the
+ * defaults ran for every rule on every file, and our options are flat.
  */
-export function toEslintRule(definition: RuleDefinition): TSESLint.RuleModule<string, [object]> {
+export function toEslintRule(definition: RuleDefinition): TSESLint.RuleModule<string, [object], PremortemDocs> {
   const { meta } = definition;
-  return createRule<[object], string>({
-    name: definition.name,
+  return {
     meta: {
       type: meta.type,
       docs: {
         description: meta.description,
         recommended: meta.recommended,
         requiresTypeChecking: meta.requiresTypeChecking,
+        url: ruleDocsUrl(definition.name),
       },
       messages: meta.messages,
       // Our schema type is a strict subset of draft-04; ESLint's type is a wider union.
@@ -31,45 +31,40 @@ export function toEslintRule(definition: RuleDefinition): TSESLint.RuleModule<st
       ...(meta.hasSuggestions ? { hasSuggestions: true } : {}),
     },
     defaultOptions: [meta.defaultOptions],
-    create(context, [userOptions]) {
+    create(context) {
+      const userOptions = context.options[0];
       // Throws typescript-eslint's own explanation when the config has no type information.
       const services = ESLintUtils.getParserServices(context);
-      const options = resolveOptions(meta, undefined, userOptions);
+      const sourceFile = services.esTreeNodeToTSNodeMap.get(context.sourceCode.ast);
+      if (isGeneratedFile(sourceFile)) return {};
+      const sourceCode = context.sourceCode;
+      joinSharedWalk(context, {
+        definition,
+        options: resolveOptions(meta, undefined, userOptions),
+        deliver: (report) => {
+          const start = report.node.getStart(sourceFile);
+          context.report({
+            loc: { start: sourceCode.getLocFromIndex(start), end: sourceCode.getLocFromIndex(report.node.getEnd()) },
+            messageId: report.messageId,
+            ...(report.data ? { data: report.data } : {}),
+            ...(report.suggest?.length
+              ? {
+                  suggest: report.suggest.map((suggestion) => ({
+                    messageId: suggestion.messageId,
+                    ...(suggestion.data ? { data: suggestion.data } : {}),
+                    fix: (fixer: TSESLint.RuleFixer) =>
+                      suggestion.edits.map((edit) => fixer.replaceTextRange([edit.start, edit.end], edit.text)),
+                  })),
+                }
+              : {}),
+          });
+        },
+      });
       return {
-        Program(node: TSESTree.Program) {
-          const sourceFile = services.esTreeNodeToTSNodeMap.get(node);
-          if (isGeneratedFile(sourceFile)) return;
-          const program = services.program;
-          walkFile(
-            {
-              ts: getTypeScriptFor(sourceFile),
-              program,
-              checker: program.getTypeChecker(),
-              sourceFile,
-              rules: [{ rule: definition, options }],
-            },
-            (_rule, report) => {
-              const start = report.node.getStart(sourceFile);
-              const sourceCode = context.sourceCode;
-              context.report({
-                loc: { start: sourceCode.getLocFromIndex(start), end: sourceCode.getLocFromIndex(report.node.getEnd()) },
-                messageId: report.messageId,
-                ...(report.data ? { data: report.data } : {}),
-                ...(report.suggest?.length
-                  ? {
-                      suggest: report.suggest.map((suggestion) => ({
-                        messageId: suggestion.messageId,
-                        ...(suggestion.data ? { data: suggestion.data } : {}),
-                        fix: (fixer: TSESLint.RuleFixer) =>
-                          suggestion.edits.map((edit) => fixer.replaceTextRange([edit.start, edit.end], edit.text)),
-                      })),
-                    }
-                  : {}),
-              });
-            },
-          );
+        Program() {
+          runSharedWalk(context, definition, services.program, sourceFile);
         },
       };
     },
-  });
+  };
 }

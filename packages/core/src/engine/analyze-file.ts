@@ -59,7 +59,9 @@ export function walkFile(input: WalkInput, onReport: (rule: RuleDefinition, repo
       project,
       report: (report) => onReport(enabled.rule, report),
     };
-    const visitor = input.timings ? input.timings.measure(label, () => enabled.rule.create(context)) : enabled.rule.create(context);
+    const create = (): Visitor => (input.timings ? input.timings.measure(label, () => enabled.rule.create(context)) : enabled.rule.create(context));
+    const visitor = input.onRuleError ? createGuarded(enabled.rule, create, input.onRuleError, sourceFile) : create();
+    if (!visitor) continue;
     const guard = input.onRuleError ? guardRule(enabled.rule, input.onRuleError) : undefined;
     for (const [kind, handler] of Object.entries(visitor)) {
       if (!handler) continue;
@@ -79,6 +81,21 @@ export function walkFile(input: WalkInput, onReport: (rule: RuleDefinition, repo
     tsm.forEachChild(node, visit);
   };
   visit(sourceFile);
+}
+
+function createGuarded(
+  rule: RuleDefinition,
+  create: () => Visitor,
+  onRuleError: NonNullable<WalkInput['onRuleError']>,
+  sourceFile: ts.SourceFile,
+): Visitor | undefined {
+  try {
+    return create();
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    onRuleError(rule, error, sourceFile);
+    return undefined;
+  }
 }
 
 function guardRule(
