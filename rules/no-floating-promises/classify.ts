@@ -1,5 +1,5 @@
 import type ts from 'typescript';
-import { isThenableArrayType, isThenableType, skipOuterExpressions, type TypeScriptModule } from '@premortem/core';
+import { isThenableArrayType, isThenableType, skipOuterExpressions, unionParts, type TypeScriptModule } from '@premortem/core';
 
 export type FloatingKind = 'floating' | 'floatingThen' | 'floatingFinally' | 'floatingArray';
 
@@ -48,6 +48,7 @@ export function classifyDropped(facts: TypeFacts, node: ts.Expression): Floating
     }
   }
 
+  if (tsm.isCallExpression(expression) && calleeNeverReturnsThenable(facts, expression)) return undefined;
   const type = checker.getTypeAtLocation(expression);
   if (isThenableType(tsm, checker, type)) return 'floating';
   if (isThenableArrayType(tsm, checker, type)) return 'floatingArray';
@@ -72,4 +73,32 @@ function isRejectionHandler(tsm: TypeScriptModule, argument: ts.Expression | und
   if (tsm.isIdentifier(value) && value.text === 'undefined') return false;
   if (tsm.isVoidExpression(value)) return false;
   return true;
+}
+
+/**
+ * True when no signature of the callee can return a thenable, read from the callee's type alone.
+ * The call's own type would first resolve it, checking every argument (a route handler's whole
+ * body, a component's effect); generic results (`T`) are left to that resolution.
+ */
+function calleeNeverReturnsThenable(facts: TypeFacts, call: ts.CallExpression): boolean {
+  const { ts: tsm, checker } = facts;
+  const signatures = checker.getTypeAtLocation(call.expression).getCallSignatures();
+  if (signatures.length === 0) return false;
+  return signatures.every((signature) => {
+    const result = signature.getReturnType();
+    if (mayBeInstantiated(tsm, checker, result)) return false;
+    return !isThenableType(tsm, checker, result) && !isThenableArrayType(tsm, checker, result);
+  });
+}
+
+/** A result that depends on the call's type arguments: `T`, `T[]`, `Awaited<T>`, `T extends … ? …`. */
+function mayBeInstantiated(tsm: TypeScriptModule, checker: ts.TypeChecker, type: ts.Type): boolean {
+  const open = tsm.TypeFlags.TypeParameter | tsm.TypeFlags.IndexedAccess | tsm.TypeFlags.Conditional | tsm.TypeFlags.Substitution;
+  return unionParts(type).some((part) => {
+    if (part.flags & open) return true;
+    if (checker.isArrayType(part) || checker.isTupleType(part)) {
+      return checker.getTypeArguments(part as ts.TypeReference).some((element) => mayBeInstantiated(tsm, checker, element));
+    }
+    return false;
+  });
 }
