@@ -123,7 +123,7 @@ function mayBeFunctionValue(facts: TypeFacts, node: ts.Expression): boolean {
   else if (tsm.isPropertyAccessExpression(node) && hasCheapReceiver(facts, node.expression)) nameNode = node.name;
   else return false;
   const symbol = resolveSymbol(tsm, checker, nameNode);
-  return symbol !== undefined && declaresFunctionValue(tsm, symbol);
+  return symbol !== undefined && declaresFunctionValue(facts, symbol);
 }
 
 /** A timer's or a listener's callback, known by name: there any value is worth a type query. */
@@ -147,7 +147,8 @@ function hasCheapReceiver(facts: TypeFacts, receiver: ts.Expression): boolean {
   return (symbol.flags & cheap) !== 0 || (symbol.declarations ?? []).some((d) => d.getSourceFile().isDeclarationFile);
 }
 
-function declaresFunctionValue(tsm: TypeScriptModule, symbol: ts.Symbol): boolean {
+function declaresFunctionValue(facts: TypeFacts, symbol: ts.Symbol): boolean {
+  const tsm = facts.ts;
   if (symbol.flags & (tsm.SymbolFlags.Function | tsm.SymbolFlags.Method)) return true;
   return (symbol.declarations ?? []).some((declaration) => {
     if (declaration.getSourceFile().isDeclarationFile) return true;
@@ -156,14 +157,18 @@ function declaresFunctionValue(tsm: TypeScriptModule, symbol: ts.Symbol): boolea
     if (!(tsm.isVariableDeclaration(declaration) || tsm.isParameter(declaration) || tsm.isPropertyDeclaration(declaration))) return false;
     if (declaration.type) return true;
     const initializer = declaration.initializer && skipOuterExpressions(tsm, declaration.initializer);
-    // `promisify(fn)`, `debounce(fn)`, `fn.bind(x)`: calls that make a function from one.
-    return initializer !== undefined && tsm.isCallExpression(initializer) && (isBindCall(tsm, initializer) || initializer.arguments.some((a) => isFunctionArgument(tsm, a)));
+    // `promisify(save)`, `useCallback(async () => …)`, `fn.bind(x)`: calls that make a function from one.
+    return initializer !== undefined && tsm.isCallExpression(initializer) && (isBindCall(tsm, initializer) || initializer.arguments.some((a) => isFunctionArgument(facts, a)));
   });
 }
 
-function isFunctionArgument(tsm: TypeScriptModule, argument: ts.Expression): boolean {
+/** A function literal, or a name declared as a function: `useList(teamId)` does not make a function. */
+function isFunctionArgument(facts: TypeFacts, argument: ts.Expression): boolean {
+  const { ts: tsm, checker } = facts;
   const value = skipOuterExpressions(tsm, argument);
-  return tsm.isArrowFunction(value) || tsm.isFunctionExpression(value) || tsm.isIdentifier(value) || tsm.isPropertyAccessExpression(value);
+  if (tsm.isArrowFunction(value) || tsm.isFunctionExpression(value)) return true;
+  const symbol = tsm.isIdentifier(value) ? resolveSymbol(tsm, checker, value) : undefined;
+  return symbol !== undefined && (symbol.flags & (tsm.SymbolFlags.Function | tsm.SymbolFlags.Method)) !== 0;
 }
 
 function isBindCall(tsm: TypeScriptModule, call: ts.CallExpression): boolean {

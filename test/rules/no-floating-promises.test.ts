@@ -371,6 +371,11 @@ ruleTester.run('no-floating-promises', rule, {
       errors: [{ messageId: 'misusedCallback', line: 5, column: 16, data: { callee: '[1, 2].forEach' } }],
     },
     {
+      name: 'a promisified function handed to forEach',
+      code: `import { promisify } from 'node:util';\ndeclare function insert(id: number, done: (error: Error | null) => void): void;\nconst insertAsync = promisify(insert);\n[1, 2].forEach(insertAsync);`,
+      errors: [{ messageId: 'misusedCallback', line: 4, column: 16, data: { callee: '[1, 2].forEach' } }],
+    },
+    {
       name: 'a destructured refetch handed to setInterval',
       code: `declare function useQuery(): { refetch: () => Promise<void> };\nconst { refetch } = useQuery();\nsetInterval(refetch, 15_000);`,
       errors: [{ messageId: 'misusedCallback', line: 3, column: 13, data: { callee: 'setInterval' } }],
