@@ -17,6 +17,8 @@ const TIMER_FUNCTIONS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'q
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 const TRPC_RESOLVER_METHODS = new Set(['query', 'mutation', 'subscription']);
+/** tRPC's procedure builders by convention: `t.procedure`, `publicProcedure`, `protectedProcedure`. */
+const PROCEDURE_NAME = /^(?:procedure|\w*Procedure)$/;
 /** Array methods, by name on any receiver, that use what their callback returns (`forEach` does not). */
 const RESULT_USING_METHODS = new Set([
   'map', 'flatMap', 'filter', 'find', 'findIndex', 'findLast', 'findLastIndex', 'some', 'every', 'reduce', 'reduceRight', 'sort', 'toSorted',
@@ -91,9 +93,9 @@ function isTrpcResolverCall(tsm: TypeScriptModule, callee: ts.Expression): boole
     step = skipOuterExpressions(tsm, step);
     if (tsm.isCallExpression(step)) step = step.expression;
     else if (tsm.isPropertyAccessExpression(step)) {
-      if (/^(?:procedure|\w*Procedure)$/.test(step.name.text)) return true;
+      if (PROCEDURE_NAME.test(step.name.text)) return true;
       step = step.expression;
-    } else return tsm.isIdentifier(step) && /^(?:procedure|\w*Procedure)$/.test(step.text);
+    } else return tsm.isIdentifier(step) && PROCEDURE_NAME.test(step.text);
   }
 }
 

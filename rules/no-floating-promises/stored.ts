@@ -2,8 +2,6 @@ import type ts from 'typescript';
 import { isThenableType, skipOuterExpressions, type TypeScriptModule } from '@premortem/core';
 import { classifyDropped, type TypeFacts } from './classify.js';
 
-const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
-
 /**
  * A `const`/`let` holding a fresh promise that no reference ever consumes (awaits, returns,
  * passes on, stores, chains). Returns the name node to report, or undefined.
@@ -30,7 +28,7 @@ export function findNeverHandledVariable(facts: TypeFacts, declaration: ts.Varia
     if (reference === name) return false;
     if (tsm.isShorthandPropertyAssignment(reference.parent)) return true;
     if (checker.getSymbolAtLocation(reference) !== symbol) return false;
-    return isConsumingUse(tsm, reference) || readsOtherMember(tsm, reference);
+    return settlesStoredValue(tsm, reference);
   });
   if (settled) return undefined;
   if (!isThenableType(tsm, checker, checker.getTypeAtLocation(name))) return undefined;
@@ -67,7 +65,7 @@ export function findNeverHandledFields(facts: TypeFacts, classNode: ts.ClassLike
       const assigned = assignmentTarget(tsm, node);
       if (assigned) {
         if (node.expression.kind === tsm.SyntaxKind.ThisKeyword && producesPromise(tsm, assigned.right)) add(node.name.text, node, assigned.right);
-      } else if (isConsumingUse(tsm, node) || readsOtherMember(tsm, node)) {
+      } else if (settlesStoredValue(tsm, node)) {
         reads.add(node.name.text);
       }
     }
@@ -99,17 +97,19 @@ function assignmentTarget(tsm: TypeScriptModule, node: ts.Expression): ts.Binary
 }
 
 /**
- * Whether this read could await, return, pass on, store or chain the promise. Only reads that
- * plainly cannot (truthiness tests, comparisons, `typeof`, other properties, being overwritten)
- * count as not consuming it.
+ * Whether this read settles the stored value: it could await, return, pass on, store or chain the
+ * promise, or it reads a member a promise does not have (`x.data`: in code that compiles, the
+ * value is not a plain promise, or a thenable used for its other members, a query builder). Only
+ * reads that plainly do neither (truthiness tests, comparisons, `typeof`, being overwritten) leave
+ * it unhandled.
  */
-function isConsumingUse(tsm: TypeScriptModule, reference: ts.Expression): boolean {
+function settlesStoredValue(tsm: TypeScriptModule, reference: ts.Expression): boolean {
   let node: ts.Node = reference;
   while (tsm.isParenthesizedExpression(node.parent) || tsm.isNonNullExpression(node.parent) || tsm.isAsExpression(node.parent)) {
     node = node.parent;
   }
   const parent = node.parent;
-  if (tsm.isPropertyAccessExpression(parent) && parent.expression === node) return PROMISE_METHODS.has(parent.name.text);
+  if (tsm.isPropertyAccessExpression(parent) && parent.expression === node) return true;
   if (tsm.isTypeOfExpression(parent)) return false;
   if (tsm.isPrefixUnaryExpression(parent) && parent.operator === tsm.SyntaxKind.ExclamationToken) return false;
   if ((tsm.isIfStatement(parent) || tsm.isWhileStatement(parent)) && parent.expression === node) return false;
@@ -128,17 +128,6 @@ function isConsumingUse(tsm: TypeScriptModule, reference: ts.Expression): boolea
   }
   if (tsm.isExpressionStatement(parent)) return false;
   return true;
-}
-
-/**
- * `x.data`, `x.length`: a read of a member a promise does not have. In code that compiles, the
- * value is then not a promise, or a thenable used for its other members (a query builder).
- */
-function readsOtherMember(tsm: TypeScriptModule, reference: ts.Expression): boolean {
-  let node: ts.Node = reference;
-  while (tsm.isParenthesizedExpression(node.parent) || tsm.isNonNullExpression(node.parent)) node = node.parent;
-  const parent = node.parent;
-  return tsm.isPropertyAccessExpression(parent) && parent.expression === node && !PROMISE_METHODS.has(parent.name.text);
 }
 
 function someReference(tsm: TypeScriptModule, scope: ts.Node, name: string, test: (id: ts.Identifier) => boolean): boolean {

@@ -237,11 +237,10 @@ function exitGuard(tsm: TypeScriptModule, checker: ts.TypeChecker, body: ts.Node
   const visit = (node: ts.Node): void => {
     if (result !== null || isFunctionLike(tsm, node)) return;
     if (tsm.isIfStatement(node) && leaves(tsm, node.thenStatement)) {
-      const test = leavingComparison(tsm, node.expression);
-      const comparison = test && comparisonOf(tsm, test);
-      if (test && comparison) {
-        const limit = comparison.limit ?? boundOf(tsm, checker, test);
-        result = limit === undefined ? undefined : limit + (comparison.inclusive ? 0 : 1);
+      const guard = leavingComparison(tsm, node.expression);
+      if (guard) {
+        const limit = guard.comparison.limit ?? boundOf(tsm, checker, guard.test);
+        result = limit === undefined ? undefined : limit + (guard.comparison.inclusive ? 0 : 1);
         return;
       }
     }
@@ -252,12 +251,13 @@ function exitGuard(tsm: TypeScriptModule, checker: ts.TypeChecker, body: ts.Node
 }
 
 /** `if (giveUp || attempt >= max) throw …`: any disjunct that holds leaves, so a comparison among them bounds the loop. */
-function leavingComparison(tsm: TypeScriptModule, expression: ts.Expression): ts.Expression | undefined {
+function leavingComparison(tsm: TypeScriptModule, expression: ts.Expression): { test: ts.Expression; comparison: Comparison } | undefined {
   const value = skipOuterExpressions(tsm, expression);
   if (tsm.isBinaryExpression(value) && value.operatorToken.kind === tsm.SyntaxKind.BarBarToken) {
     return leavingComparison(tsm, value.left) ?? leavingComparison(tsm, value.right);
   }
-  return comparisonOf(tsm, value) ? value : undefined;
+  const comparison = comparisonOf(tsm, value);
+  return comparison ? { test: value, comparison } : undefined;
 }
 
 function leaves(tsm: TypeScriptModule, statement: ts.Statement): boolean {
