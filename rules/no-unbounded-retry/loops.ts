@@ -302,6 +302,8 @@ function statusCodes(tsm: TypeScriptModule, condition: ts.Expression): number[] 
 export function retryRecursion(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker, call: ts.CallExpression): RetryConstruct | undefined {
   const callee = skipOuterExpressions(tsm, call.expression);
   if (!tsm.isIdentifier(callee)) return undefined;
+  // Most calls sit in no catch block at all: settled before the callee is resolved.
+  if (!failureHandler(tsm, call, undefined)) return undefined;
   const target = resolveSymbol(tsm, checker, callee)?.valueDeclaration;
   const fn = target ? functionOfDeclaration(tsm, target) : undefined;
   if (!fn || !contains(fn, call)) return undefined;
@@ -334,8 +336,8 @@ function contains(outer: ts.Node, inner: ts.Node): boolean {
   return inner.pos >= outer.pos && inner.end <= outer.end && inner.getSourceFile() === outer.getSourceFile();
 }
 
-/** The catch block or `.catch(handler)` the recursive call sits in, inside `fn`. */
-function failureHandler(tsm: TypeScriptModule, call: ts.Node, fn: FunctionLike): ts.Node | undefined {
+/** The catch block or `.catch(handler)` the recursive call sits in, inside `fn` (anywhere when undefined). */
+function failureHandler(tsm: TypeScriptModule, call: ts.Node, fn: FunctionLike | undefined): ts.Node | undefined {
   for (let current = call.parent; current && current !== fn; current = current.parent) {
     if (tsm.isCatchClause(current)) return current.block;
     if (isFunctionLike(tsm, current) && tsm.isCallExpression(current.parent)) {

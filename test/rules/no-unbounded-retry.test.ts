@@ -144,6 +144,23 @@ export const policy = retry(handleAll, { maxAttempts: 3, backoff: new Exponentia
 }`),
     },
     {
+      name: 'plain recursion outside any catch is a tree walk, not a retry',
+      code: code(`interface Node { children: Node[] }
+export function count(node: Node): number {
+  let total = 1;
+  for (const child of node.children) total += count(child);
+  return total;
+}
+export async function load(id: string): Promise<void> {
+  try {
+    await fetch('/api/' + id);
+  } catch {
+    console.error('failed', id);
+  }
+  return load(id + '/next');
+}`),
+    },
+    {
       name: 'SWR with errorRetryCount',
       code: code(`import useSWR from 'swr';
 export function useMe() {

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import { isFunctionLike } from '../ast/functions.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import { getImportSource, resolveSymbol } from '../ast/symbols.js';
 import type { TypeScriptModule } from '../rule.js';
@@ -115,8 +116,11 @@ function httpClientOf(recognizer: FetchRecognizer, expression: ts.Expression, de
       return HTTP_CLIENTS.get(source.module);
     }
     const declaration = resolveSymbol(tsm, checker, expression)?.valueDeclaration;
+    // A function the code declares is not a client instance: no need to ask for its type.
+    if (declaration && isFunctionLike(tsm, declaration)) return undefined;
     if (declaration && tsm.isVariableDeclaration(declaration) && declaration.initializer) {
       const initializer = skipOuterExpressions(tsm, declaration.initializer);
+      if (isFunctionLike(tsm, initializer)) return undefined;
       if (tsm.isCallExpression(initializer)) {
         const factory = skipOuterExpressions(tsm, initializer.expression);
         if (tsm.isPropertyAccessExpression(factory) && ['create', 'extend'].includes(factory.name.text)) {
