@@ -4,5 +4,6 @@ export { serverConfigFromEnv, ConfigurationError, type ServerConfig } from './se
 export { requestPolicyPlugin, retryDelay, DEFAULT_REQUEST_POLICY, type RequestPolicy } from './github/request-policy.js';
 export { ReviewQueue, Superseded, type ReviewJob } from './queue.js';
 export { createOctokitClass } from './octokit.js';
+export { analyzeSnapshot, AnalysisFailed, DEFAULT_ANALYSIS_LIMITS } from './analysis/analyze-snapshot.js';
 export { completeCheckRun, startCheckRun } from './pipeline/check-run.js';
 export type { ReviewContext, ReviewSettings, ReviewTarget } from './pipeline/context.js';

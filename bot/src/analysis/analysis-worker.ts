@@ -1,12 +1,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import ts from 'typescript';
-import { ignoredBy, loadConfig, runAnalysis, selectRules, UsageError } from '@premortem/core';
+import path from 'node:path';
+import { confineReads, ignoredBy, loadConfig, runAnalysis, selectRules, UsageError } from '@premortem/core';
 import { rules } from '@premortem/rules';
 import type { AnalysisRequest, WorkerReply } from './analyze-snapshot.js';
 
 // Runs in a worker thread: the analysis is synchronous and CPU-bound, and the bot's HTTP server
 // must keep answering webhooks meanwhile. Only data crosses back: findings and query estimates.
 function analyze(request: AnalysisRequest): WorkerReply {
+  // The snapshot is the pull request's: its tsconfig or config must not make us read our own files.
+  confineReads([request.root, path.dirname(ts.getDefaultLibFilePath({}))]);
   try {
     const { config, file } = loadConfig(request.root);
     const enabled = request.withRules ? selectRules(rules, 'recommended', [], config, file) : [];

@@ -7,6 +7,7 @@ export { analyzeFile, walkFile, type EnabledRule, type AnalyzeFileInput, type Wa
 export { runAnalysis, type RunInput, type RunResult } from './engine/run-analysis.js';
 export { planProjects, defaultCompilerOptions, type Plan, type ProjectPlan } from './engine/plan-projects.js';
 export { findProjectRoot, toPosixRelative } from './engine/project-root.js';
+export { confineReads, mayRead } from './engine/read-boundary.js';
 export { Timings } from './engine/timings.js';
 export { toJsonReport, type JsonReport, type QueryEstimate } from './formatters/json.js';
 export { formatStylish } from './formatters/stylish.js';

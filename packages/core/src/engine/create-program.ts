@@ -1,6 +1,8 @@
+import path from 'node:path';
 import type ts from 'typescript';
 import type { TypeScriptModule } from '../rule.js';
 import type { ProjectPlan } from './plan-projects.js';
+import { mayRead, readsConfined } from './read-boundary.js';
 
 /**
  * One Program for one planned project. Imports of referenced projects resolve to their sources,
@@ -12,6 +14,9 @@ export function createProgramForPlan(tsm: TypeScriptModule, plan: ProjectPlan, s
     useSourceOfProjectReferenceRedirect?: () => boolean;
   };
   host.useSourceOfProjectReferenceRedirect = () => true;
+  // Without a tsconfig the Program's folder is the project's (its schema, its config), not the process's.
+  if (!plan.tsconfigPath) host.getCurrentDirectory = () => plan.rootDir;
+  confineHost(tsm, host, options);
   if (shared) shared.attach(host, options);
   const program = tsm.createProgram({
     rootNames: plan.rootNames,
@@ -21,6 +26,22 @@ export function createProgramForPlan(tsm: TypeScriptModule, plan: ProjectPlan, s
   });
   shared?.keepOnly(program);
   return program;
+}
+
+/**
+ * Keeps the compiler inside the read boundary (see read-boundary.ts), TypeScript's own lib files
+ * aside: sources, module resolution and `types` see nothing outside it. A no-op when unset.
+ */
+function confineHost(tsm: TypeScriptModule, host: ts.CompilerHost, options: ts.CompilerOptions): void {
+  if (!readsConfined()) return;
+  const libFolder = path.dirname(tsm.getDefaultLibFilePath(options));
+  const allowed = (file: string): boolean => mayRead(file) || file.startsWith(libFolder + path.sep) || file === libFolder;
+  const { fileExists, readFile, directoryExists, getDirectories, realpath } = host;
+  host.fileExists = (file) => allowed(file) && fileExists.call(host, file);
+  host.readFile = (file) => (allowed(file) ? readFile.call(host, file) : undefined);
+  if (directoryExists) host.directoryExists = (folder) => allowed(folder) && directoryExists.call(host, folder);
+  if (getDirectories) host.getDirectories = (folder) => (allowed(folder) ? getDirectories.call(host, folder) : []);
+  if (realpath) host.realpath = (file) => (allowed(file) ? realpath.call(host, file) : file);
 }
 
 /**

@@ -4,11 +4,14 @@ import type ts from 'typescript';
 import { globSync } from 'tinyglobby';
 import { UsageError } from '../errors.js';
 import type { TypeScriptModule } from '../rule.js';
+import { mayRead } from './read-boundary.js';
 
 /** One Program to build: its roots and options, and which of its files to report on. */
 export interface ProjectPlan {
   /** Absolute tsconfig path, or undefined for the default-options project. */
   tsconfigPath: string | undefined;
+  /** The folder the project belongs to: the tsconfig's, or where the run was asked to look. */
+  rootDir: string;
   rootNames: string[];
   options: ts.CompilerOptions;
   projectReferences: readonly ts.ProjectReference[] | undefined;
@@ -71,7 +74,7 @@ export function planProjects(input: PlanInput): Plan {
   } else {
     for (const target of targets) {
       const dir = isDirectory(target) ? target : path.dirname(target);
-      const nearest = tsm.findConfigFile(dir, (file) => tsm.sys.fileExists(file), 'tsconfig.json');
+      const nearest = tsm.findConfigFile(dir, (file) => mayRead(file) && tsm.sys.fileExists(file), 'tsconfig.json');
       if (nearest) load(path.resolve(nearest));
       if (isDirectory(target)) {
         for (const found of globSync('**/tsconfig.json', { cwd: target, ignore: IGNORED_DIRS, absolute: true })) {
@@ -96,6 +99,7 @@ export function planProjects(input: PlanInput): Plan {
     const parsed = configs.get(configPath)!;
     projects.push({
       tsconfigPath: configPath,
+      rootDir: path.dirname(configPath),
       rootNames: parsed.fileNames,
       options: parsed.options,
       projectReferences: parsed.projectReferences,
@@ -107,6 +111,7 @@ export function planProjects(input: PlanInput): Plan {
     notes.push(`${unassigned.length} file(s) analyzed with default compiler options: ${where}.`);
     projects.push({
       tsconfigPath: undefined,
+      rootDir: path.resolve(cwd),
       rootNames: unassigned,
       options: defaultCompilerOptions(tsm),
       projectReferences: undefined,
@@ -141,23 +146,37 @@ function loadConfigTree(
   notes: string[],
 ): void {
   if (configs.has(configPath)) return;
-  const read = tsm.readConfigFile(configPath, (file) => tsm.sys.readFile(file));
+  const host = confinedConfigHost(tsm);
+  const read = tsm.readConfigFile(configPath, (file) => host.readFile(file));
   if (read.error) {
     const detail = tsm.flattenDiagnosticMessageText(read.error.messageText, '\n');
     throw new UsageError(`Cannot read ${configPath}: ${detail}. Fix the file or pass another one with --project.`);
   }
-  const parsed = tsm.parseJsonConfigFileContent(read.config, tsm.sys, path.dirname(configPath), undefined, configPath);
+  const parsed = tsm.parseJsonConfigFileContent(read.config, host, path.dirname(configPath), undefined, configPath);
   // 18003: "No inputs were found" is normal for solution-style configs.
   for (const error of parsed.errors.filter((e) => e.code !== 18003)) {
     notes.push(`${path.relative(process.cwd(), configPath)}: ${tsm.flattenDiagnosticMessageText(error.messageText, '\n')}`);
   }
-  parsed.fileNames = parsed.fileNames.map((f) => path.resolve(f));
+  parsed.fileNames = parsed.fileNames.map((f) => path.resolve(f)).filter((f) => mayRead(f));
   configs.set(configPath, parsed);
   for (const reference of parsed.projectReferences ?? []) {
     const referenced = tsm.resolveProjectReferencePath(reference);
-    if (existsSync(referenced)) loadConfigTree(tsm, path.resolve(referenced), configs, notes);
+    if (!mayRead(referenced)) notes.push(`${path.relative(process.cwd(), configPath)}: referenced project ${referenced} is outside the repository and was not read.`);
+    else if (existsSync(referenced)) loadConfigTree(tsm, path.resolve(referenced), configs, notes);
     else notes.push(`${path.relative(process.cwd(), configPath)}: referenced project ${referenced} does not exist.`);
   }
+}
+
+/** `ts.sys` for reading tsconfigs, blind outside the read boundary (`extends`, `include`, `files`). */
+function confinedConfigHost(tsm: TypeScriptModule): ts.ParseConfigHost {
+  const { sys } = tsm;
+  return {
+    useCaseSensitiveFileNames: sys.useCaseSensitiveFileNames,
+    readDirectory: (root, extensions, excludes, includes, depth) =>
+      mayRead(root) ? sys.readDirectory(root, extensions, excludes, includes, depth).filter((file) => mayRead(file)) : [],
+    fileExists: (file) => mayRead(file) && sys.fileExists(file),
+    readFile: (file) => (mayRead(file) ? sys.readFile(file) : undefined),
+  };
 }
 
 /** The most specific tsconfig for each file: the one whose folder is deepest. */

@@ -9,6 +9,8 @@ import type { TypeScriptModule } from '../rule.js';
 import { timeProjectIndex } from './program-cache.js';
 import { getProgramRoot } from './program-root.js';
 import { findProjectRoot } from './project-root.js';
+import { mayRead } from './read-boundary.js';
+import { UsageError } from '../errors.js';
 
 /**
  * Facts about the whole project that rules share: computed once per Program, on first use, and
@@ -49,6 +51,9 @@ function createProjectFacts(tsm: TypeScriptModule, program: ts.Program): Project
   );
   const tableStatistics = once(() => {
     const configured = config().prisma;
+    if (configured?.stats && !mayRead(path.resolve(repositoryRoot, configured.stats))) {
+      throw new UsageError(`prisma.stats in the premortem config is ${configured.stats}, outside the repository; give a path inside it.`);
+    }
     const candidates = configured?.stats
       ? [path.resolve(repositoryRoot, configured.stats)]
       : [path.join(rootDir, STATS_FILE), path.join(repositoryRoot, STATS_FILE)];

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
+import { mayRead } from '../engine/read-boundary.js';
 import type { TypeScriptModule } from '../rule.js';
 import { findPrismaConfigFile, readConfigSchema } from './config-schema.js';
 
@@ -48,6 +49,10 @@ function fromConfigFile(tsm: TypeScriptModule, rootDir: string, diagnostics: str
     diagnostics.push(`${via} ${schema.reason}; looked for the schema where Prisma looks by default instead`);
     return undefined;
   }
+  if (!mayRead(schema.path)) {
+    diagnostics.push(`${via} sets \`schema\` to ${schema.path}, outside the repository, which was not read`);
+    return undefined;
+  }
   const files = expand(schema.path);
   if (files) return { files, via };
   diagnostics.push(`${via} sets \`schema\` to ${schema.path}, which holds no .prisma file`);
@@ -67,6 +72,10 @@ function fromPackageJson(rootDir: string, diagnostics: string[]): Found | undefi
   const via = 'package.json prisma.schema';
   if (typeof schema !== 'string') {
     diagnostics.push(`${via} is not a string and was ignored`);
+    return undefined;
+  }
+  if (!mayRead(path.resolve(rootDir, schema))) {
+    diagnostics.push(`${via} is ${schema}, outside the repository, which was not read`);
     return undefined;
   }
   const files = expand(path.resolve(rootDir, schema));

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { mayRead } from '../engine/read-boundary.js';
 import type { TypeScriptModule } from '../rule.js';
 import { locatePrismaSchema } from './locate-schema.js';
 import { readPrismaSchema, type SchemaSource } from './read-schema.js';
@@ -36,6 +37,7 @@ export function loadPrismaSchema(tsm: TypeScriptModule, rootDir: string): Prisma
 
 /** The file's text, or why it was not read. */
 function readSource(file: string): SchemaSource | string {
+  if (!mayRead(file)) return `${file} is outside the repository and was not read`;
   try {
     const size = statSync(file).size;
     if (size > MAX_SCHEMA_FILE_BYTES) return `${file} is ${(size / 1024 / 1024).toFixed(1)} MB, over the 5 MB limit, and was not read`;
