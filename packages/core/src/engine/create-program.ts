@@ -10,9 +10,13 @@ import { mayRead, readsConfined } from './read-boundary.js';
  */
 export function createProgramForPlan(tsm: TypeScriptModule, plan: ProjectPlan, shared?: SharedSourceFiles): ts.Program {
   const options: ts.CompilerOptions = { ...plan.options, noEmit: true };
-  const host = tsm.createCompilerHost(options, true) as ts.CompilerHost & {
+  // No parent pointers at parse time: the checker is always made before any rule runs, and binding
+  // sets them anyway. JSDoc in TypeScript files is parsed only where types need it, as tsc does;
+  // no rule reads it.
+  const host = tsm.createCompilerHost(options, false) as ts.CompilerHost & {
     useSourceOfProjectReferenceRedirect?: () => boolean;
   };
+  host.jsDocParsingMode = tsm.JSDocParsingMode.ParseForTypeErrors;
   host.useSourceOfProjectReferenceRedirect = () => true;
   // Without a tsconfig the Program's folder is the project's (its schema, its config), not the process's.
   if (!plan.tsconfigPath) host.getCurrentDirectory = () => plan.rootDir;
