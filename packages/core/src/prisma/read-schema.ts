@@ -1,4 +1,11 @@
-import { getSchema, type Attribute, type BlockAttribute, type Field, type Model, type View } from '@mrleebo/prisma-ast';
+import { createRequire } from 'node:module';
+import type { Attribute, BlockAttribute, Field, Model, View } from '@mrleebo/prisma-ast';
+
+// Loaded on the first schema: building its parser costs ~300 ms, which projects without Prisma
+// (and `premortem --version`) should not pay.
+const require = createRequire(import.meta.url);
+let getSchema: typeof import('@mrleebo/prisma-ast').getSchema | undefined;
+const parseSchema = (text: string) => (getSchema ??= (require('@mrleebo/prisma-ast') as typeof import('@mrleebo/prisma-ast')).getSchema)(text);
 import { getFieldNames, getNamedArgument, getPositionalArgument, getStringLiteral } from './attribute-arguments.js';
 import { delegateName, type PrismaField, type PrismaIndex, type PrismaModel, type PrismaSchema } from './schema.js';
 
@@ -51,7 +58,7 @@ function collectDeclarations(sources: readonly SchemaSource[], diagnostics: stri
   for (const source of sources) {
     let blocks;
     try {
-      blocks = getSchema(source.text).list;
+      blocks = parseSchema(source.text).list;
     } catch (error) {
       diagnostics.push(`${source.path}${describeParseError(error)}; its models and enums are ignored`);
       continue;
