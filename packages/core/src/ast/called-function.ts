@@ -1,6 +1,6 @@
 import type ts from 'typescript';
 import type { TypeScriptModule } from '../rule.js';
-import { getProjectDeclaredNames } from './declared-names.js';
+import { getProjectMemberNames } from './member-names.js';
 import { functionOf, isFunctionLike, type FunctionLike } from './functions.js';
 import { skipOuterExpressions } from './skip-outer-expressions.js';
 import { isProjectSource, resolveSourceDeclaration } from './symbols.js';
@@ -14,7 +14,7 @@ export function resolveCalledFunction(tsm: TypeScriptModule, program: ts.Program
   const callee = skipOuterExpressions(tsm, call.expression);
   const nameNode = tsm.isPropertyAccessExpression(callee) ? callee.name : callee;
   if (!tsm.isIdentifier(nameNode)) return undefined;
-  if (nameNode !== callee && !getProjectDeclaredNames(tsm, program).has(nameNode.text)) return undefined;
+  if (nameNode !== callee && !getProjectMemberNames(tsm, program).has(nameNode.text)) return undefined;
   // `[a, b].join()`, `` `…`.trim() ``: built-in methods, and the literal's type can be costly to infer.
   if (tsm.isPropertyAccessExpression(callee) && isBuiltInLiteral(tsm, skipOuterExpressions(tsm, callee.expression))) return undefined;
   const declaration = resolveSourceDeclaration(tsm, program, checker, nameNode);

@@ -40,12 +40,16 @@ function confineHost(tsm: TypeScriptModule, host: ts.CompilerHost, options: ts.C
   if (!readsConfined()) return;
   const libFolder = path.dirname(tsm.getDefaultLibFilePath(options));
   const allowed = (file: string): boolean => mayRead(file) || file.startsWith(libFolder + path.sep) || file === libFolder;
-  const { fileExists, readFile, directoryExists, getDirectories, realpath } = host;
-  host.fileExists = (file) => allowed(file) && fileExists.call(host, file);
-  host.readFile = (file) => (allowed(file) ? readFile.call(host, file) : undefined);
-  if (directoryExists) host.directoryExists = (folder) => allowed(folder) && directoryExists.call(host, folder);
-  if (getDirectories) host.getDirectories = (folder) => (allowed(folder) ? getDirectories.call(host, folder) : []);
-  if (realpath) host.realpath = (file) => (allowed(file) ? realpath.call(host, file) : file);
+  const fileExists = host.fileExists.bind(host);
+  const readFile = host.readFile.bind(host);
+  const directoryExists = host.directoryExists?.bind(host);
+  const getDirectories = host.getDirectories?.bind(host);
+  const realpath = host.realpath?.bind(host);
+  host.fileExists = (file) => allowed(file) && fileExists(file);
+  host.readFile = (file) => (allowed(file) ? readFile(file) : undefined);
+  if (directoryExists) host.directoryExists = (folder) => allowed(folder) && directoryExists(folder);
+  if (getDirectories) host.getDirectories = (folder) => (allowed(folder) ? getDirectories(folder) : []);
+  if (realpath) host.realpath = (file) => (allowed(file) ? realpath(file) : file);
 }
 
 /**
