@@ -40,9 +40,10 @@ export function getProjectMemberNames(tsm: TypeScriptModule, program: ts.Program
       else if (moduleLevel && tsm.isVariableStatement(node)) {
         for (const declaration of node.declarationList.declarations) addBindingNames(declaration.name);
       }
-      const inner = tsm.isSourceFile(node) || tsm.isModuleBlock(node);
-      tsm.forEachChild(node, (child) => visit(child, inner));
+      tsm.forEachChild(node, tsm.isSourceFile(node) || tsm.isModuleBlock(node) ? visitModuleLevel : visitNested);
     };
+    const visitModuleLevel = (node: ts.Node): void => visit(node, true);
+    const visitNested = (node: ts.Node): void => visit(node, false);
     for (const sourceFile of program.getSourceFiles()) {
       if (isProjectSource(program, sourceFile) && !isGeneratedFile(sourceFile)) visit(sourceFile, false);
     }
