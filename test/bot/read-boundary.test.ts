@@ -52,7 +52,9 @@ describe('the review bot reads nothing outside the snapshot', () => {
     const result = await analyze(snapshot('outside', '../shared'));
     expect(result.queries).toEqual([]);
     expect(result.findings.filter((f) => f.ruleId === 'premortem/no-floating-promises')).toEqual([]);
-    expect(result.notes.join('\n')).toMatch(/tsconfig\.json: Cannot read file '.*\/outside\/shared\/tsconfig\.base\.json'/);
+    const notes = result.notes.join('\n');
+    expect(notes).toMatch(/tsconfig\.json: Cannot read file '.*\/outside\/shared\/tsconfig\.base\.json'/);
+    expect(notes).toContain('Prisma schema: package.json prisma.schema is ../shared/schema.prisma, outside the repository, which was not read');
   }, 60_000);
 
   it('looks for the schema of a snapshot without tsconfig in the snapshot, not in the server folder', async () => {

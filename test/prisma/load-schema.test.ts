@@ -2,14 +2,22 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { loadPrismaSchema, MAX_SCHEMA_FILE_BYTES } from '../../packages/core/src/prisma/schema-loader.js';
+import { loadPrismaSchema, MAX_SCHEMA_FILE_BYTES, prismaSchemaSearchNotes } from '../../packages/core/src/prisma/schema-loader.js';
 import { relativeTo, tempProject, tinySchema } from './temp-project.js';
 
 const fixtureDir = path.resolve(import.meta.dirname, '../../fixtures/calendar-app');
 
 describe('loadPrismaSchema', () => {
   it('returns undefined for a project without a schema', () => {
-    expect(loadPrismaSchema(ts, tempProject({ 'src/index.ts': '' }))).toBeUndefined();
+    const dir = tempProject({ 'src/index.ts': '' });
+    expect(loadPrismaSchema(ts, dir)).toBeUndefined();
+    expect(prismaSchemaSearchNotes(dir)).toEqual([]);
+  });
+
+  it('says why no schema was found when package.json points nowhere', () => {
+    const dir = tempProject({ 'package.json': JSON.stringify({ prisma: { schema: 'prisma/shema.prisma' } }), 'src/index.ts': '' });
+    expect(loadPrismaSchema(ts, dir)).toBeUndefined();
+    expect(prismaSchemaSearchNotes(dir)).toEqual(['package.json prisma.schema is prisma/shema.prisma, which holds no .prisma file']);
   });
 
   it('reads every file of a multi-file schema, with relations across files', () => {

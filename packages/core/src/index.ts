@@ -31,7 +31,7 @@ export { ignoredBy } from './config/ignore.js';
 export * from './prisma/schema.js';
 export { readPrismaSchema, type SchemaSource } from './prisma/read-schema.js';
 export { locatePrismaSchema, readSchemaFromConfig, type SchemaLocation } from './prisma/locate-schema.js';
-export { loadPrismaSchema } from './prisma/schema-loader.js';
+export { loadPrismaSchema, prismaSchemaSearchNotes } from './prisma/schema-loader.js';
 export { getPrismaCallSite, resolveLocalObject, resolveLocalConst, type PrismaCallSite, type PrismaCallFacts } from './prisma/recognize-call.js';
 export { getQueryShape, getPropertyValue, type QueryShape, type FieldFilter, type RelationRead, type Bound } from './prisma/query-shape.js';
 export { estimateQuery, childrenPerParent, DEFAULT_CHILDREN_PER_PARENT, type QueryCost } from './prisma/estimate-query.js';

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { findProjectRoot, loadPrismaSchema, STATS_FILE, UsageError, type PrismaSchema, type StatsFile } from '@premortem/core';
+import { findProjectRoot, loadPrismaSchema, prismaSchemaSearchNotes, STATS_FILE, UsageError, type PrismaSchema, type StatsFile } from '@premortem/core';
 import { ExitCode, type CliIo } from '../io.js';
 import { readDatabaseStatistics, type DatabaseStatistics } from '../stats/read-database-statistics.js';
 
@@ -20,7 +20,10 @@ export async function runStats(options: StatsOptions, io: CliIo): Promise<number
   const root = findProjectRoot(io.cwd);
   const { default: ts } = await import('typescript');
   const schema = loadPrismaSchema(ts, io.cwd) ?? loadPrismaSchema(ts, root);
-  if (!schema) throw new UsageError(`No Prisma schema found under ${io.cwd}. Run premortem stats from the project that has schema.prisma.`);
+  if (!schema) {
+    const why = [...new Set([...prismaSchemaSearchNotes(io.cwd), ...prismaSchemaSearchNotes(root)])];
+    throw new UsageError(`No Prisma schema found under ${io.cwd}${why.length ? ` (${why.join('; ')})` : ''}. Run premortem stats from the project that has schema.prisma.`);
+  }
 
   const statistics = await readDatabaseStatistics(url, { statementTimeoutMs: timeoutMs });
   for (const note of statistics.notes) io.stderr.write(`premortem: note: ${note}\n`);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type ts from 'typescript';
 import { loadConfig, type PremortemConfig } from '../config/load-config.js';
-import { loadPrismaSchema } from '../prisma/schema-loader.js';
+import { loadPrismaSchema, prismaSchemaSearchNotes } from '../prisma/schema-loader.js';
 import type { PrismaSchema } from '../prisma/schema.js';
 import { readStatsFile, STATS_FILE, TableStatistics } from '../prisma/table-statistics.js';
 import type { TypeScriptModule } from '../rule.js';
@@ -24,6 +24,8 @@ export interface ProjectFacts {
   config(): PremortemConfig;
   /** The parsed Prisma schema, or undefined when the project has none. */
   prismaSchema(): PrismaSchema | undefined;
+  /** What to tell the user about the schema: its problems, or why none was found. */
+  prismaSchemaNotes(): readonly string[];
   tableStatistics(): TableStatistics;
 }
 
@@ -60,5 +62,10 @@ function createProjectFacts(tsm: TypeScriptModule, program: ts.Program): Project
     const file = candidates.find((candidate) => existsSync(candidate));
     return new TableStatistics(file ? readStatsFile(file) : undefined, configured?.rows ?? {});
   });
-  return { rootDir, repositoryRoot, config, prismaSchema, tableStatistics };
+  // The schema's own problems, and why a folder searched before it (or instead) had none.
+  const prismaSchemaNotes = (): readonly string[] => {
+    const searched = repositoryRoot !== rootDir ? [rootDir, repositoryRoot] : [rootDir];
+    return [...new Set([...(prismaSchema()?.diagnostics ?? []), ...searched.flatMap((folder) => prismaSchemaSearchNotes(folder))])];
+  };
+  return { rootDir, repositoryRoot, config, prismaSchema, prismaSchemaNotes, tableStatistics };
 }

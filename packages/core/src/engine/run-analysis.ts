@@ -101,7 +101,7 @@ export function runAnalysis(input: RunInput): RunResult {
       }
       input.onProgress?.(++done, total);
     }
-    for (const problem of getProjectFacts(tsm, program).prismaSchema()?.diagnostics ?? []) {
+    for (const problem of getProjectFacts(tsm, program).prismaSchemaNotes()) {
       if (!notes.includes(`Prisma schema: ${problem}`)) notes.push(`Prisma schema: ${problem}`);
     }
   }

@@ -30,13 +30,22 @@ const MONOREPO_DEPTH = 8;
  * these, the shallowest schema below `rootDir`.
  */
 export function locatePrismaSchema(tsm: TypeScriptModule, rootDir: string): SchemaLocation | undefined {
+  const { found, diagnostics } = searchPrismaSchema(tsm, rootDir);
+  return found ? { ...found, diagnostics } : undefined;
+}
+
+/**
+ * The same search, also when it finds nothing: then `diagnostics` says which sources pointed
+ * nowhere (a `prisma.schema` with a typo), so that the user hears why no Prisma rule had a schema.
+ */
+export function searchPrismaSchema(tsm: TypeScriptModule, rootDir: string): { found: Found | undefined; diagnostics: string[] } {
   const diagnostics: string[] = [];
   const found =
     fromConfigFile(tsm, rootDir, diagnostics) ??
     fromPackageJson(rootDir, diagnostics) ??
     fromConventionalPaths(rootDir) ??
     fromShallowestBelow(rootDir, diagnostics);
-  return found ? { ...found, diagnostics } : undefined;
+  return { found, diagnostics };
 }
 
 function fromConfigFile(tsm: TypeScriptModule, rootDir: string, diagnostics: string[]): Found | undefined {

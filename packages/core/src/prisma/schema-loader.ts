@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { mayRead } from '../engine/read-boundary.js';
 import type { TypeScriptModule } from '../rule.js';
-import { locatePrismaSchema } from './locate-schema.js';
+import { searchPrismaSchema } from './locate-schema.js';
 import { readPrismaSchema, type SchemaSource } from './read-schema.js';
 import type { PrismaSchema } from './schema.js';
 
@@ -10,6 +10,7 @@ import type { PrismaSchema } from './schema.js';
 export const MAX_SCHEMA_FILE_BYTES = 5 * 1024 * 1024;
 
 const loaded = new Map<string, PrismaSchema | undefined>();
+const notFound = new Map<string, string[]>();
 
 /**
  * The project's Prisma schema, found and read once per folder per process; undefined when there
@@ -19,8 +20,9 @@ const loaded = new Map<string, PrismaSchema | undefined>();
 export function loadPrismaSchema(tsm: TypeScriptModule, rootDir: string): PrismaSchema | undefined {
   const key = path.resolve(rootDir);
   if (loaded.has(key)) return loaded.get(key);
-  const location = locatePrismaSchema(tsm, key);
+  const { found: location, diagnostics } = searchPrismaSchema(tsm, key);
   let schema: PrismaSchema | undefined;
+  if (!location && diagnostics.length > 0) notFound.set(key, diagnostics);
   if (location) {
     const problems: string[] = [];
     const sources = location.files.flatMap((file) => {
@@ -29,7 +31,7 @@ export function loadPrismaSchema(tsm: TypeScriptModule, rootDir: string): Prisma
       return typeof source === 'string' ? [] : [source];
     });
     schema = readPrismaSchema(sources);
-    schema.diagnostics.unshift(...location.diagnostics, ...problems);
+    schema.diagnostics.unshift(...diagnostics, ...problems);
   }
   loaded.set(key, schema);
   return schema;
@@ -45,4 +47,9 @@ function readSource(file: string): SchemaSource | string {
   } catch (error) {
     return `${file} could not be read (${error instanceof Error ? error.message : String(error)})`;
   }
+}
+
+/** Why a folder that `loadPrismaSchema` searched has no schema, when a source pointed nowhere; else empty. */
+export function prismaSchemaSearchNotes(rootDir: string): readonly string[] {
+  return notFound.get(path.resolve(rootDir)) ?? [];
 }
