@@ -2,6 +2,7 @@ import type ts from 'typescript';
 import { perProgram } from '../engine/program-cache.js';
 import type { TypeScriptModule } from '../rule.js';
 import { isGeneratedFile } from './generated.js';
+import { propertyName } from './property-name.js';
 import { isProjectSource } from './symbols.js';
 
 /**
@@ -22,8 +23,10 @@ export function getProjectMemberNames(tsm: TypeScriptModule, program: ts.Program
       k.MethodDeclaration, k.MethodSignature, k.PropertyDeclaration, k.PropertySignature, k.PropertyAssignment,
       k.ShorthandPropertyAssignment, k.GetAccessor, k.SetAccessor,
     ]);
+    // `x.#name()` is never followed (its name is not an identifier), so private names need not count.
     const add = (name: ts.Node | undefined): void => {
-      if (name && (tsm.isIdentifier(name) || tsm.isPrivateIdentifier(name) || tsm.isStringLiteral(name) || tsm.isNumericLiteral(name))) names.add(name.text);
+      const text = name && propertyName(tsm, name as ts.PropertyName);
+      if (text !== undefined) names.add(text);
     };
     const addBindingNames = (name: ts.BindingName): void => {
       if (tsm.isIdentifier(name)) add(name);

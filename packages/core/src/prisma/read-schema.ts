@@ -1,13 +1,13 @@
 import { createRequire } from 'node:module';
 import type { Attribute, BlockAttribute, Field, Model, View } from '@mrleebo/prisma-ast';
+import { getFieldNames, getNamedArgument, getPositionalArgument, getStringLiteral } from './attribute-arguments.js';
+import { delegateName, type PrismaField, type PrismaIndex, type PrismaModel, type PrismaSchema } from './schema.js';
 
 // Loaded on the first schema: building its parser costs ~300 ms, which projects without Prisma
 // (and `premortem --version`) should not pay.
 const require = createRequire(import.meta.url);
 let getSchema: typeof import('@mrleebo/prisma-ast').getSchema | undefined;
 const parseSchema = (text: string) => (getSchema ??= (require('@mrleebo/prisma-ast') as typeof import('@mrleebo/prisma-ast')).getSchema)(text);
-import { getFieldNames, getNamedArgument, getPositionalArgument, getStringLiteral } from './attribute-arguments.js';
-import { delegateName, type PrismaField, type PrismaIndex, type PrismaModel, type PrismaSchema } from './schema.js';
 
 export interface SchemaSource {
   path: string;
