@@ -1,6 +1,6 @@
 import type { TSESLint } from '@typescript-eslint/utils';
 import type ts from 'typescript';
-import { walkFile, type Report, type RuleDefinition } from '@premortem/core';
+import { isGeneratedFile, walkFile, type Report, type RuleDefinition } from '@premortem/core';
 import { getTypeScriptFor } from './resolve-typescript.js';
 
 type Context = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
@@ -12,6 +12,8 @@ interface Member {
 }
 
 interface Batch {
+  /** Read once per file: a generated file gets no premortem rule. */
+  generated: boolean;
   members: Member[];
   walked: boolean;
   errors: Map<RuleDefinition, unknown>;
@@ -25,13 +27,16 @@ interface Batch {
  */
 const batches = new WeakMap<object, Batch>();
 
-export function joinSharedWalk(context: Context, member: Member): void {
+/** Adds a rule to its file's batch; false when the file is generated and nothing should run. */
+export function joinSharedWalk(context: Context, sourceFile: ts.SourceFile, member: Member): boolean {
   let batch = batches.get(context.sourceCode);
   if (!batch) {
-    batch = { members: [], walked: false, errors: new Map() };
+    batch = { generated: isGeneratedFile(sourceFile), members: [], walked: false, errors: new Map() };
     batches.set(context.sourceCode, batch);
   }
+  if (batch.generated) return false;
   batch.members.push(member);
+  return true;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ESLintUtils, type JSONSchema, type TSESLint } from '@typescript-eslint/utils';
-import { isGeneratedFile, resolveOptions, ruleDocsUrl, type RuleDefinition } from '@premortem/core';
+import { resolveOptions, ruleDocsUrl, type RuleDefinition } from '@premortem/core';
 import { joinSharedWalk, runSharedWalk } from './shared-walk.js';
 
 export interface PremortemDocs {
@@ -36,9 +36,8 @@ export function toEslintRule(definition: RuleDefinition): TSESLint.RuleModule<st
       // Throws typescript-eslint's own explanation when the config has no type information.
       const services = ESLintUtils.getParserServices(context);
       const sourceFile = services.esTreeNodeToTSNodeMap.get(context.sourceCode.ast);
-      if (isGeneratedFile(sourceFile)) return {};
       const sourceCode = context.sourceCode;
-      joinSharedWalk(context, {
+      const joined = joinSharedWalk(context, sourceFile, {
         definition,
         options: resolveOptions(meta, undefined, userOptions),
         deliver: (report) => {
@@ -60,6 +59,7 @@ export function toEslintRule(definition: RuleDefinition): TSESLint.RuleModule<st
           });
         },
       });
+      if (!joined) return {};
       return {
         Program() {
           runSharedWalk(context, definition, services.program, sourceFile);
