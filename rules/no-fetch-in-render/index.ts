@@ -53,8 +53,15 @@ export const noFetchInRender = defineRule<MessageIds, Options>({
       if (!kind) return;
       // Async components are server components: they render once per request, on the server.
       if (isAsyncFunction(tsm, fn)) return;
-      if (kind === 'component' && isServerComponentFile(tsm, context.program, context.sourceFile)) return;
-      checkRenderFunction(context, summaries, fn, kind);
+      if (kind === 'hook') {
+        checkRenderFunction(context, summaries, fn, kind);
+        return;
+      }
+      // Whether this is a server component is asked only when there is something to report: the
+      // answer walks the app router's imports, which the editor would otherwise redo on every edit.
+      const reports: Parameters<typeof context.report>[0][] = [];
+      checkRenderFunction({ ...context, report: (report) => reports.push(report) }, summaries, fn, kind);
+      if (reports.length > 0 && !isServerComponentFile(tsm, context.program, context.sourceFile)) for (const report of reports) context.report(report);
     };
     return {
       [tsm.SyntaxKind.FunctionDeclaration]: check,

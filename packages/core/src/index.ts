@@ -46,7 +46,7 @@ export {
   type RowsSource,
 } from './prisma/table-statistics.js';
 export { createQueryCollector } from './prisma/collect-queries.js';
-export { perProgram } from './engine/program-cache.js';
+export { perProgram, perSourceFile } from './engine/program-cache.js';
 export { getImportSource, resolveSymbol, resolveSourceDeclaration, isProjectSource, type ImportSource } from './ast/symbols.js';
 export { calleeName, getFunctionName, getReactFunctionKind, getEnclosingReactFunction, isComponentName, isHookName, type ReactFunctionKind } from './react/react-functions.js';
 export { walkRender, runsDuringRender, resolveLocalFunction } from './react/render-walk.js';

@@ -2,6 +2,7 @@ import type ts from 'typescript';
 import type { Timings } from './timings.js';
 
 const caches = new WeakMap<ts.Program, Map<string, unknown>>();
+const fileCaches = new WeakMap<ts.SourceFile, Map<string, unknown>>();
 let indexTimings: Timings | undefined;
 
 /** While set (`--timing`), building a per-Program index is charged to `project index: <key>`. */
@@ -23,6 +24,22 @@ export function perProgram<T>(program: ts.Program, key: string, compute: () => T
   if (!cache) caches.set(program, (cache = new Map<string, unknown>()));
   if (cache.has(key)) return cache.get(key) as T;
   const value = timeProjectIndex(key.split(':')[0]!, compute);
+  cache.set(key, value);
+  return value;
+}
+
+/**
+ * What one file's syntax alone says (its member names, its router calls), kept with the
+ * SourceFile. The editor's language service hands each new Program version the unchanged files
+ * as the same objects, and a monorepo run hands them from one tsconfig's Program to the next, so
+ * a project index rebuilt for a new Program re-reads only the files that changed. Never for
+ * anything the checker, the Program or another file decides.
+ */
+export function perSourceFile<T>(sourceFile: ts.SourceFile, key: string, compute: () => T): T {
+  let cache = fileCaches.get(sourceFile);
+  if (!cache) fileCaches.set(sourceFile, (cache = new Map<string, unknown>()));
+  if (cache.has(key)) return cache.get(key) as T;
+  const value = compute();
   cache.set(key, value);
   return value;
 }

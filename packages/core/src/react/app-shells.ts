@@ -3,6 +3,7 @@ import picomatch from 'picomatch';
 import type ts from 'typescript';
 import type { FunctionLike } from '../ast/functions.js';
 import { isProjectSource } from '../ast/symbols.js';
+import { perSourceFile } from '../engine/program-cache.js';
 import { projectPathSegments } from '../engine/program-root.js';
 import type { TypeScriptModule } from '../rule.js';
 import { functionOf } from './fetch-summaries.js';
@@ -28,11 +29,20 @@ export interface ShellOptions {
  */
 export function findAppShells(tsm: TypeScriptModule, program: ts.Program, rootDir: string, options: ShellOptions): AppShell[] {
   const files = program.getSourceFiles().filter((file) => isProjectSource(program, file));
-  const matchesShell = options.shells.length > 0 ? picomatch([...options.shells], { dot: true }) : () => false;
+  const globs = options.shells.length > 0 ? picomatch([...options.shells], { dot: true }) : undefined;
+  // Kept with each file: the editor asks again for every Program version, and the answer depends
+  // only on the file's name, the root and the globs.
+  const key = `shell-glob:${rootDir}:${JSON.stringify(options.shells)}`;
+  const matchesShell = (sourceFile: ts.SourceFile): boolean =>
+    globs !== undefined &&
+    perSourceFile(sourceFile, key, () => {
+      const relative = path.relative(rootDir, sourceFile.fileName).split(path.sep).join('/');
+      return !relative.startsWith('..') && globs(relative);
+    });
   const pageDirs = files.filter((file) => /^page\.[cm]?[jt]sx?$/.test(path.basename(file.fileName))).map((file) => path.dirname(file.fileName));
   const shells: AppShell[] = [];
   for (const sourceFile of files) {
-    const kind = shellKind(projectPathSegments(program, sourceFile.fileName), sourceFile.fileName, rootDir, pageDirs, options, matchesShell);
+    const kind = matchesShell(sourceFile) ? 'shell' : shellKind(program, sourceFile.fileName, pageDirs, options);
     if (!kind) continue;
     const components = kind === 'shell' ? exportedComponents(tsm, sourceFile) : defaultExportComponent(tsm, sourceFile);
     if (components.length > 0) shells.push({ sourceFile, kind, components });
@@ -40,19 +50,13 @@ export function findAppShells(tsm: TypeScriptModule, program: ts.Program, rootDi
   return shells;
 }
 
-function shellKind(
-  parts: readonly string[],
-  fileName: string,
-  rootDir: string,
-  pageDirs: readonly string[],
-  options: ShellOptions,
-  matchesShell: (file: string) => boolean,
-): string | undefined {
-  const relative = path.relative(rootDir, fileName).split(path.sep).join('/');
-  if (!relative.startsWith('..') && matchesShell(relative)) return 'shell';
+function shellKind(program: ts.Program, fileName: string, pageDirs: readonly string[], options: ShellOptions): string | undefined {
+  // Names first: the path is worked out only for the few files that can be a shell.
   const base = path.basename(fileName);
-  if (/^_app\.[cm]?[jt]sx?$/.test(base) && parts.at(-2) === 'pages') return 'pages/_app';
-  if (!/^layout\.[cm]?[jt]sx?$/.test(base)) return undefined;
+  const isApp = /^_app\.[cm]?[jt]sx?$/.test(base);
+  if (!isApp && !/^layout\.[cm]?[jt]sx?$/.test(base)) return undefined;
+  const parts = projectPathSegments(program, fileName);
+  if (isApp) return parts.at(-2) === 'pages' ? 'pages/_app' : undefined;
   const app = parts.indexOf('app');
   if (app < 0) return undefined;
   const segments = parts.slice(app + 1, -1);

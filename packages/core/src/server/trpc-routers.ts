@@ -2,6 +2,7 @@ import type ts from 'typescript';
 import { isFunctionLike, type FunctionLike } from '../ast/functions.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import { isProjectSource, resolveSourceDeclaration } from '../ast/symbols.js';
+import { perSourceFile } from '../engine/program-cache.js';
 import type { TypeScriptModule } from '../rule.js';
 import { functionOf } from '../react/fetch-summaries.js';
 import { calleeName } from '../react/react-functions.js';
@@ -57,12 +58,7 @@ export class TrpcRouterMap {
     if (this.#roots) return this.#roots;
     const all: ts.CallExpression[] = [];
     for (const sourceFile of this.program.getSourceFiles()) {
-      if (!isProjectSource(this.program, sourceFile) || !/(?:[rR]outer|mergeRouters)\s*[(<]/.test(sourceFile.text)) continue;
-      const visit = (node: ts.Node): void => {
-        if (this.tsm.isCallExpression(node) && this.#isRouterCall(node)) all.push(node);
-        this.tsm.forEachChild(node, visit);
-      };
-      visit(sourceFile);
+      if (isProjectSource(this.program, sourceFile)) all.push(...perSourceFile(sourceFile, 'trpc-router-calls', () => this.#routerCallsIn(sourceFile)));
     }
     const nested = new Set<ts.CallExpression>();
     for (const router of all) {
@@ -77,6 +73,18 @@ export class TrpcRouterMap {
     }
     this.#roots = all.filter((router) => !nested.has(router));
     return this.#roots;
+  }
+
+  /** Read from the file's syntax alone, so it is kept with the file across Program versions. */
+  #routerCallsIn(sourceFile: ts.SourceFile): ts.CallExpression[] {
+    const found: ts.CallExpression[] = [];
+    if (!/(?:[rR]outer|mergeRouters)\s*[(<]/.test(sourceFile.text)) return found;
+    const visit = (node: ts.Node): void => {
+      if (this.tsm.isCallExpression(node) && this.#isRouterCall(node)) found.push(node);
+      this.tsm.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+    return found;
   }
 
   #isRouterCall(call: ts.CallExpression): boolean {
