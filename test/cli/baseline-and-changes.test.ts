@@ -82,6 +82,18 @@ describe('check --changed-since', () => {
     expect({ status: clean.status, findings: reported(clean.stdout) }).toEqual({ status: 0, findings: [] });
   });
 
+  it('lists the query estimates of the changed files only', () => {
+    const search = (name: string) => `declare const prisma: any;\nexport const ${name} = (userId: number) => prisma.booking.findMany({ where: { userId } });\n`;
+    const dir = repository({
+      'prisma/schema.prisma': `model Booking {\n  id Int @id\n  userId Int\n  @@index([userId])\n}\n`,
+      'src/old.ts': search('old'),
+    });
+    writeFileSync(path.join(dir, 'src/new.ts'), search('fresh'));
+    const sites = (stdout: string) => parseReport(stdout).queries.map((query) => `${query.file}:${query.line} ${query.model}.${query.operation}`);
+    expect(sites(runCli(['check', '--format', 'json'], dir).stdout)).toEqual(['src/new.ts:2 Booking.findMany', 'src/old.ts:2 Booking.findMany']);
+    expect(sites(runCli(['check', '--changed-since', 'HEAD', '--format', 'json'], dir).stdout)).toEqual(['src/new.ts:2 Booking.findMany']);
+  });
+
   it('says what to do in a shallow clone without the merge base, outside git, and for a bad ref', () => {
     const origin = repository({ 'src/a.ts': floating('a') });
     git(origin, 'checkout', '-qb', 'feature');

@@ -34,7 +34,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
     .option('--timing', 'print time per phase and per rule to stderr')
     .option('--baseline <file>', 'fail only on findings not in this baseline (see `premortem baseline`); report entries that no longer occur')
-    .option('--changed-since <ref>', 'analyze everything, report only findings on lines changed since the merge base with <ref>')
+    .option('--changed-since <ref>', 'analyze everything, report only findings on lines changed since the merge base with <ref> (and, in JSON, the query estimates of the changed files)')
     .option('--sarif-file <file>', 'also write the findings as SARIF to this file (with any --format)')
     .action(async (paths: string[], options: CheckOptions) => {
       exitCode = await runCheck(paths, options, io);

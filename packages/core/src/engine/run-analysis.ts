@@ -24,9 +24,10 @@ export interface RunInput {
   /** Also list every Prisma query site with its cost estimate. */
   collectQueries?: boolean;
   /**
-   * When set, only these files get every rule (`check --changed-since`: the changed files). The
-   * others get only the rules whose findings carry paths across files (`meta.pathsCrossFiles`),
-   * and are skipped when there is none. Programs are still built whole, so types are exact.
+   * When set, only these files get every rule and, with `collectQueries`, their query estimates
+   * (`check --changed-since`: the changed files). The others get only the rules whose findings
+   * carry paths across files (`meta.pathsCrossFiles`), and are skipped when there is none.
+   * Programs are still built whole, so types are exact.
    */
   focus?: (fileName: string) => boolean;
 }
@@ -66,13 +67,15 @@ export function runAnalysis(input: RunInput): RunResult {
     // Creating the checker binds every file: a phase of its own, before any rule asks a type.
     const checker = timings ? timings.measure('bind (checker set-up)', () => program.getTypeChecker()) : program.getTypeChecker();
     for (const fileName of project.filesToAnalyze) {
-      const rules = !input.focus || input.focus(fileName) ? input.rules : crossFileRules;
+      const inFocus = !input.focus || input.focus(fileName);
+      const rules = inFocus ? input.rules : crossFileRules;
+      const collectQueries = input.collectQueries === true && inFocus;
       const sourceFile = program.getSourceFile(fileName);
       if (!sourceFile) {
         notes.push(`${toPosixRelative(input.cwd, fileName)} is not part of its program and was skipped.`);
       } else if (isGeneratedFile(sourceFile)) {
         generated++;
-      } else if (rules.length === 0 && !input.collectQueries) {
+      } else if (rules.length === 0 && !collectQueries) {
         // Out of focus, and no rule runs there: nothing it could report would be shown.
       } else {
         const onRuleError = (rule: { name: string }, error: unknown, node: { getStart(): number }) => {
@@ -82,7 +85,7 @@ export function runAnalysis(input: RunInput): RunResult {
             `rule premortem/${rule.name} failed on ${toPosixRelative(input.cwd, fileName)}:${line + 1} and skipped the rest of that file (${reason}). This is a premortem bug; please report it.`,
           );
         };
-        const collector = input.collectQueries ? createQueryCollector(tsm, checker, sourceFile, getProjectFacts(tsm, program)) : undefined;
+        const collector = collectQueries ? createQueryCollector(tsm, checker, sourceFile, getProjectFacts(tsm, program)) : undefined;
         const analyze = () =>
           analyzeFile({
             ts: tsm,
