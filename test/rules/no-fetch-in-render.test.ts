@@ -1,4 +1,8 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { rules } from '@premortem/eslint-plugin';
+import { rules as coreRules } from '@premortem/rules';
+import { analyzeProject } from '../support/analyze-project.js';
 import { createTypedRuleTester } from '../support/rule-tester.js';
 
 const rule = rules['no-fetch-in-render']!;
@@ -137,4 +141,23 @@ ruleTester.run('no-fetch-in-render', rule, {
       errors: [{ messageId: 'fetchInRender', line: line(2), column: 24 }],
     },
   ],
+});
+
+describe('no-fetch-in-render in a Next.js app router', () => {
+  const rule = coreRules.find((r) => r.name === 'no-fetch-in-render')!;
+  const tsconfig = JSON.stringify({ compilerOptions: { jsx: 'react-jsx', module: 'esnext', moduleResolution: 'bundler', strict: true, noEmit: true } });
+  const page = `import { Panel } from './Panel';\nexport default function Page() {\n  return <Panel />;\n}\n`;
+  const panel = `export function Panel() {\n  const answer = fetch('/api/panel');\n  return <p>{String(answer)}</p>;\n}\n`;
+  const reported = (files: Record<string, string>) => {
+    const { dir, findings } = analyzeProject(rule, { 'tsconfig.json': tsconfig, 'app/page.tsx': page, ...files });
+    return findings.map((f) => `${path.relative(dir, f.file)}:${f.line}`);
+  };
+
+  it('stays quiet on a component that a page imports: a server component renders once per request', () => {
+    expect(reported({ 'app/Panel.tsx': panel })).toEqual([]);
+  });
+
+  it('reports the same component once its module says "use client"', () => {
+    expect(reported({ 'app/Panel.tsx': `'use client';\n${panel}` })).toEqual(['app/Panel.tsx:3']);
+  });
 });
