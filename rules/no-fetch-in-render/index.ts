@@ -61,7 +61,8 @@ export const noFetchInRender = defineRule<MessageIds, Options>({
       // answer walks the app router's imports, which the editor would otherwise redo on every edit.
       const reports: Parameters<typeof context.report>[0][] = [];
       checkRenderFunction({ ...context, report: (report) => reports.push(report) }, summaries, fn, kind);
-      if (reports.length > 0 && !isServerComponentFile(tsm, context.program, context.sourceFile)) for (const report of reports) context.report(report);
+      if (reports.length === 0 || isServerComponentFile(tsm, context.program, context.sourceFile)) return;
+      for (const report of reports) context.report(report);
     };
     return {
       [tsm.SyntaxKind.FunctionDeclaration]: check,

@@ -19,23 +19,23 @@ import { isProjectSource } from './symbols.js';
 export function getProjectMemberNames(tsm: TypeScriptModule, program: ts.Program): ReadonlySet<string> {
   return perProgram(program, 'project-member-names', () => {
     const names = new Set<string>();
+    const k = tsm.SyntaxKind;
+    const members = new Set<number>([
+      k.MethodDeclaration, k.MethodSignature, k.PropertyDeclaration, k.PropertySignature, k.PropertyAssignment,
+      k.ShorthandPropertyAssignment, k.GetAccessor, k.SetAccessor,
+    ]);
     for (const sourceFile of program.getSourceFiles()) {
       if (!isProjectSource(program, sourceFile)) continue;
-      for (const name of perSourceFile(sourceFile, 'member-names', () => fileMemberNames(tsm, sourceFile))) names.add(name);
+      for (const name of perSourceFile(sourceFile, 'member-names', () => fileMemberNames(tsm, members, sourceFile))) names.add(name);
     }
     return names;
   });
 }
 
 /** One file's part of the index; none for a generated file. */
-function fileMemberNames(tsm: TypeScriptModule, sourceFile: ts.SourceFile): readonly string[] {
+function fileMemberNames(tsm: TypeScriptModule, members: ReadonlySet<number>, sourceFile: ts.SourceFile): readonly string[] {
   if (isGeneratedFile(sourceFile)) return [];
   const names = new Set<string>();
-  const k = tsm.SyntaxKind;
-  const members = new Set<number>([
-    k.MethodDeclaration, k.MethodSignature, k.PropertyDeclaration, k.PropertySignature, k.PropertyAssignment,
-    k.ShorthandPropertyAssignment, k.GetAccessor, k.SetAccessor,
-  ]);
   // `x.#name()` is never followed (its name is not an identifier), so private names need not count.
   const add = (name: ts.Node | undefined): void => {
     const text = name && propertyName(tsm, name as ts.PropertyName);

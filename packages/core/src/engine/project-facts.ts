@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type ts from 'typescript';
 import { loadConfig, type PremortemConfig } from '../config/load-config.js';
+import { UsageError } from '../errors.js';
 import { loadPrismaSchema, prismaSchemaSearchNotes } from '../prisma/schema-loader.js';
 import type { PrismaSchema } from '../prisma/schema.js';
 import { readStatsFile, STATS_FILE, TableStatistics } from '../prisma/table-statistics.js';
@@ -10,7 +11,6 @@ import { timeProjectIndex } from './program-cache.js';
 import { getProgramRoot } from './program-root.js';
 import { findProjectRoot } from './project-root.js';
 import { mayRead } from './read-boundary.js';
-import { UsageError } from '../errors.js';
 
 /**
  * Facts about the whole project that rules share: computed once per Program, on first use, and

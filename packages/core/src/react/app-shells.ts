@@ -5,6 +5,7 @@ import type { FunctionLike } from '../ast/functions.js';
 import { isProjectSource } from '../ast/symbols.js';
 import { perSourceFile } from '../engine/program-cache.js';
 import { projectPathSegments } from '../engine/program-root.js';
+import { toPosixRelative } from '../engine/project-root.js';
 import type { TypeScriptModule } from '../rule.js';
 import { functionOf } from './fetch-summaries.js';
 import { getReactFunctionKind } from './react-functions.js';
@@ -36,7 +37,7 @@ export function findAppShells(tsm: TypeScriptModule, program: ts.Program, rootDi
   const matchesShell = (sourceFile: ts.SourceFile): boolean =>
     globs !== undefined &&
     perSourceFile(sourceFile, key, () => {
-      const relative = path.relative(rootDir, sourceFile.fileName).split(path.sep).join('/');
+      const relative = toPosixRelative(rootDir, sourceFile.fileName);
       return !relative.startsWith('..') && globs(relative);
     });
   const pageDirs = files.filter((file) => /^page\.[cm]?[jt]sx?$/.test(path.basename(file.fileName))).map((file) => path.dirname(file.fileName));
