@@ -1,6 +1,7 @@
 import { runAnalysis, type EnabledRule, type RunResult, type Timings } from '@premortem/core';
 import type { CliIo } from './io.js';
 import { createProgress } from './progress.js';
+import { loadTypeScript } from './load-typescript.js';
 
 export interface AnalyzeRequest {
   paths: string[];
@@ -13,10 +14,10 @@ export interface AnalyzeRequest {
 }
 
 /** One analysis run as every command does it: progress on a TTY, notes on stderr. */
-export async function analyze(request: AnalyzeRequest, io: CliIo): Promise<RunResult> {
+export function analyze(request: AnalyzeRequest, io: CliIo): RunResult {
   const progress = createProgress(io.stderr);
   // Loaded only once the arguments are known good: usage errors answer at once.
-  const { default: ts } = await import('typescript');
+  const ts = loadTypeScript();
   const result = runAnalysis({
     ts,
     cwd: io.cwd,

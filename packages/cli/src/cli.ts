@@ -36,8 +36,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--baseline <file>', 'fail only on findings not in this baseline (see `premortem baseline`); report entries that no longer occur')
     .option('--changed-since <ref>', 'analyze everything, report only findings on lines changed since the merge base with <ref> (and, in JSON, the query estimates of the changed files)')
     .option('--sarif-file <file>', 'also write the findings as SARIF to this file (with any --format)')
-    .action(async (paths: string[], options: CheckOptions) => {
-      exitCode = await runCheck(paths, options, io);
+    .action((paths: string[], options: CheckOptions) => {
+      exitCode = runCheck(paths, options, io);
     });
 
   program
@@ -49,8 +49,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .addOption(new Option('--preset <name>', 'rule set to run').choices(['recommended', 'strict']).default('recommended'))
     .option('-o, --out <file>', `where to write it (default: ${BASELINE_FILE} in the repository root)`)
     .option('--add-new', 'also accept findings the existing baseline does not hold')
-    .action(async (paths: string[], options: BaselineOptions) => {
-      exitCode = await runBaseline(paths, options, io);
+    .action((paths: string[], options: BaselineOptions) => {
+      exitCode = runBaseline(paths, options, io);
     });
 
   program
@@ -63,8 +63,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .addOption(new Option('--preset <name>', 'rule set to run').choices(['recommended', 'strict']).default('recommended'))
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--max-comments <n>', 'inline comments at most; the rest go to the summary', '20')
-    .action(async (paths: string[], options: ReviewOptions) => {
-      exitCode = await runReview(paths, options, io);
+    .action((paths: string[], options: ReviewOptions) => {
+      exitCode = runReview(paths, options, io);
     });
 
   program
@@ -73,8 +73,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .argument('[paths...]', 'files or folders to analyze (default: the current folder)')
     .option('-p, --project <tsconfig>', 'use this tsconfig.json instead of discovering them')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
-    .action(async (paths: string[], options: QueriesOptions) => {
-      exitCode = await runQueries(paths, options, io);
+    .action((paths: string[], options: QueriesOptions) => {
+      exitCode = runQueries(paths, options, io);
     });
 
   program

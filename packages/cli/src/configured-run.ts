@@ -20,14 +20,14 @@ const PRESETS: readonly PresetName[] = ['recommended', 'strict'];
  * One analysis as `check` and `baseline` both run it: rules from the preset, the config's
  * severities, options and ignores applied. `root` is the repository root the config lives in.
  */
-export async function runConfigured(request: RunRequest, io: CliIo): Promise<{ root: string; result: RunResult }> {
+export function runConfigured(request: RunRequest, io: CliIo): { root: string; result: RunResult } {
   if (!(PRESETS as readonly string[]).includes(request.preset)) {
     throw new UsageError(`Unknown --preset "${request.preset}". Use one of: ${PRESETS.join(', ')}.`);
   }
   const root = findProjectRoot(path.resolve(io.cwd, request.paths[0] ?? '.'));
   const { config, file } = loadConfig(root);
   const rules = selectRules(allRules, request.preset as PresetName, request.rule, config, file);
-  const result = await analyze(
+  const result = analyze(
     {
       paths: request.paths,
       project: request.project,

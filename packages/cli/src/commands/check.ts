@@ -37,7 +37,7 @@ export interface CheckOptions {
 export const FORMATS = ['stylish', 'json', 'sarif', 'github', 'markdown'] as const;
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-export async function runCheck(paths: string[], options: CheckOptions, io: CliIo): Promise<number> {
+export function runCheck(paths: string[], options: CheckOptions, io: CliIo): number {
   if (!(FORMATS as readonly string[]).includes(options.format)) {
     throw new UsageError(`Unknown --format "${options.format}". Use one of: ${FORMATS.join(', ')}.`);
   }
@@ -48,7 +48,7 @@ export async function runCheck(paths: string[], options: CheckOptions, io: CliIo
   const timings = options.timing ? new Timings() : undefined;
   // Only the changed files need every rule; findings elsewhere would be filtered out below.
   const focusFiles = changed ? new Set([...changed.changes.keys()].map((file) => path.resolve(changed.root, file))) : undefined;
-  const { root, result: analyzed } = await runConfigured(
+  const { root, result: analyzed } = runConfigured(
     {
       paths,
       project: options.project,

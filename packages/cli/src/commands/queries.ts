@@ -9,9 +9,9 @@ export interface QueriesOptions {
 }
 
 /** Lists every Prisma query site with its cost estimate; never fails on what it finds. */
-export async function runQueries(paths: string[], options: QueriesOptions, io: CliIo): Promise<number> {
+export function runQueries(paths: string[], options: QueriesOptions, io: CliIo): number {
   if (!['table', 'json'].includes(options.format)) throw new UsageError(`Unknown --format "${options.format}". Use table or json.`);
-  const result = await analyze({ paths, project: options.project, rules: [], collectQueries: true }, io);
+  const result = analyze({ paths, project: options.project, rules: [], collectQueries: true }, io);
   if (options.format === 'json') {
     const report = toJsonReport([], result.queries, { files: result.files, durationMs: result.durationMs }, io.cwd);
     io.stdout.write(JSON.stringify(report, null, 2) + '\n');

@@ -6,6 +6,7 @@ import { planReview, runAnalysis, UsageError, type QueryEstimate, type ReviewPla
 import { ExitCode, type CliIo } from '../io.js';
 import { runConfigured } from '../configured-run.js';
 import { changedSince, exportCommit } from '../git.js';
+import { loadTypeScript } from '../load-typescript.js';
 
 export interface ReviewOptions {
   base: string;
@@ -22,15 +23,15 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
  * What the pull-request bot would post for the changes since the merge base with `--base`: the
  * inline comments, the summary comment and the check's conclusion. Exit 1 when the check would fail.
  */
-export async function runReview(paths: string[], options: ReviewOptions, io: CliIo): Promise<number> {
+export function runReview(paths: string[], options: ReviewOptions, io: CliIo): number {
   if (!['text', 'json'].includes(options.format)) throw new UsageError(`Unknown --format "${options.format}". Use text or json.`);
   if (!/^\d+$/.test(options.maxComments)) throw new UsageError(`--max-comments takes a whole number, got "${options.maxComments}".`);
   const changed = changedSince(options.base, io.cwd, '--base');
-  const { root, result } = await runConfigured(
+  const { root, result } = runConfigured(
     { paths, project: options.project, preset: options.preset, rule: options.rule, collectQueries: true },
     io,
   );
-  const base = await analyzeBaseQueries(changed.base, changed.root, paths.length > 0 ? paths : ['.'], io.cwd);
+  const base = analyzeBaseQueries(changed.base, changed.root, paths.length > 0 ? paths : ['.'], io.cwd);
   const plan = planReview({
     findings: result.findings,
     root,
@@ -45,18 +46,18 @@ export async function runReview(paths: string[], options: ReviewOptions, io: Cli
 }
 
 /** The base's Prisma queries, for the before/after cost table; the base is exported, never checked out. */
-async function analyzeBaseQueries(
+function analyzeBaseQueries(
   commit: string,
   root: string,
   paths: readonly string[],
   cwd: string,
-): Promise<{ root: string; queries: QueryEstimate[] } | undefined> {
+): { root: string; queries: QueryEstimate[] } | undefined {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'premortem-base-'));
   try {
     exportCommit(commit, root, folder);
     // The base sees the same installed types as the head, so both estimates are made alike.
     if (existsSync(path.join(root, 'node_modules'))) symlinkSync(path.join(root, 'node_modules'), path.join(folder, 'node_modules'), 'dir');
-    const { default: ts } = await import('typescript');
+    const ts = loadTypeScript();
     const inBase = paths.map((p) => path.join(folder, path.relative(root, path.resolve(cwd, p))));
     const result = runAnalysis({ ts, cwd: folder, paths: inBase.filter((p) => existsSync(p)), rules: [], collectQueries: true });
     return { root: folder, queries: result.queries.map((query) => ({ ...query, file: path.relative(folder, query.file) })) };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { findProjectRoot, loadPrismaSchema, prismaSchemaSearchNotes, STATS_FILE, UsageError, type PrismaSchema, type StatsFile } from '@premortem/core';
 import { ExitCode, type CliIo } from '../io.js';
 import { readDatabaseStatistics, type DatabaseStatistics } from '../stats/read-database-statistics.js';
+import { loadTypeScript } from '../load-typescript.js';
 
 export interface StatsOptions {
   databaseUrl?: string;
@@ -18,7 +19,7 @@ export async function runStats(options: StatsOptions, io: CliIo): Promise<number
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout takes seconds, got "${options.timeout}".`);
 
   const root = findProjectRoot(io.cwd);
-  const { default: ts } = await import('typescript');
+  const ts = loadTypeScript();
   const schema = loadPrismaSchema(ts, io.cwd) ?? loadPrismaSchema(ts, root);
   if (!schema) {
     const why = [...new Set([...prismaSchemaSearchNotes(io.cwd), ...prismaSchemaSearchNotes(root)])];
