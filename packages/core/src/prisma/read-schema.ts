@@ -3,11 +3,22 @@ import type { Attribute, BlockAttribute, Field, Model, View } from '@mrleebo/pri
 import { getFieldNames, getNamedArgument, getPositionalArgument, getStringLiteral } from './attribute-arguments.js';
 import { delegateName, type PrismaField, type PrismaIndex, type PrismaModel, type PrismaSchema } from './schema.js';
 
-// Loaded on the first schema: building its parser costs ~300 ms, which projects without Prisma
-// (and `premortem --version`) should not pay.
+// Loaded on the first schema, so projects without Prisma (and `premortem --version`) do not pay
+// for it: from the bundle the build makes (scripts/vendor-prisma-ast.mjs), which loads in under
+// 0.1 s where the package takes 0.3 s; from the package when running unbuilt.
 const require = createRequire(import.meta.url);
-let getSchema: typeof import('@mrleebo/prisma-ast').getSchema | undefined;
-const parseSchema = (text: string) => (getSchema ??= (require('@mrleebo/prisma-ast') as typeof import('@mrleebo/prisma-ast')).getSchema)(text);
+type PrismaAst = typeof import('@mrleebo/prisma-ast');
+let getSchema: PrismaAst['getSchema'] | undefined;
+const parseSchema = (text: string) => (getSchema ??= loadParser().getSchema)(text);
+
+function loadParser(): PrismaAst {
+  try {
+    return require('../vendor/prisma-ast.cjs') as PrismaAst;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    return require('@mrleebo/prisma-ast') as PrismaAst;
+  }
+}
 
 export interface SchemaSource {
   path: string;
