@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TypeQueries } from '@premortem/core';
 import {
   calleeName,
   defineRule,
@@ -142,7 +143,7 @@ function checkEffect(
  */
 function unstableValue(
   tsm: RuleContext<MessageIds, Options>['ts'],
-  checker: ts.TypeChecker,
+  checker: TypeQueries,
   component: FunctionLike,
   identifier: ts.Identifier,
 ): { declaration: ts.Node; what: string; wrapper: string } | undefined {

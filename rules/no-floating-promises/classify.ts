@@ -1,11 +1,12 @@
 import type ts from 'typescript';
+import type { TypeQueries } from '@premortem/core';
 import { isThenableArrayType, isThenableType, skipOuterExpressions, unionParts, type TypeScriptModule } from '@premortem/core';
 
 export type FloatingKind = 'floating' | 'floatingThen' | 'floatingFinally' | 'floatingArray';
 
 export interface TypeFacts {
   ts: TypeScriptModule;
-  checker: ts.TypeChecker;
+  checker: TypeQueries;
 }
 
 /**
@@ -92,7 +93,7 @@ function calleeNeverReturnsThenable(facts: TypeFacts, call: ts.CallExpression): 
 }
 
 /** A result that depends on the call's type arguments: `T`, `T[]`, `Awaited<T>`, `T extends … ? …`. */
-function mayBeInstantiated(tsm: TypeScriptModule, checker: ts.TypeChecker, type: ts.Type): boolean {
+function mayBeInstantiated(tsm: TypeScriptModule, checker: TypeQueries, type: ts.Type): boolean {
   const open = tsm.TypeFlags.TypeParameter | tsm.TypeFlags.IndexedAccess | tsm.TypeFlags.Conditional | tsm.TypeFlags.Substitution;
   return unionParts(type).some((part) => {
     if (part.flags & open) return true;

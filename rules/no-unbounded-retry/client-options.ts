@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { ProgramQueries, TypeQueries } from '@premortem/core';
 import {
   calleeName,
   getImportSource,
@@ -22,7 +23,7 @@ const QUERY_HOOKS = /^(useQuery|useSuspenseQuery|useInfiniteQuery|useSuspenseInf
  * `queryOptions(…)`, or in `new QueryClient({ defaultOptions })`. The defaults (3 retries,
  * exponential delay capped at 30 s) are fine and stay quiet.
  */
-export function queryRetryOption(tsm: TypeScriptModule, checker: ts.TypeChecker, property: ts.PropertyAssignment): RetryConstruct | undefined {
+export function queryRetryOption(tsm: TypeScriptModule, checker: TypeQueries, property: ts.PropertyAssignment): RetryConstruct | undefined {
   const name = tsm.isIdentifier(property.name) ? property.name.text : undefined;
   if (name !== 'retry' && name !== 'retryDelay') return undefined;
   const object = property.parent;
@@ -63,7 +64,7 @@ function isQueryOptions(tsm: TypeScriptModule, object: ts.ObjectLiteralExpressio
 }
 
 /** `retry: true | Infinity | n | (count, error) => …` as total attempts. */
-function retryAttempts(tsm: TypeScriptModule, checker: ts.TypeChecker, value: ts.Expression): number | undefined {
+function retryAttempts(tsm: TypeScriptModule, checker: TypeQueries, value: ts.Expression): number | undefined {
   const expression = skipOuterExpressions(tsm, value);
   if (expression.kind === tsm.SyntaxKind.TrueKeyword) return Infinity;
   if (expression.kind === tsm.SyntaxKind.FalseKeyword) return 1;
@@ -112,7 +113,7 @@ const SWR_MODULES = new Set(['swr', 'swr/infinite', 'swr/immutable']);
  * `useSWR(key, fetcher, options)`: SWR retries a failed request with no count limit unless
  * `errorRetryCount` or `shouldRetryOnError: false` is set on the hook or in a `<SWRConfig>`.
  */
-export function swrRetry(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker, call: ts.CallExpression): RetryConstruct | undefined {
+export function swrRetry(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQueries, call: ts.CallExpression): RetryConstruct | undefined {
   const callee = skipOuterExpressions(tsm, call.expression);
   if (!tsm.isIdentifier(callee)) return undefined;
   const source = getImportSource(tsm, checker, callee);
@@ -135,7 +136,7 @@ export function swrRetry(tsm: TypeScriptModule, program: ts.Program, checker: ts
   };
 }
 
-function limitsRetries(tsm: TypeScriptModule, checker: ts.TypeChecker, options: ts.ObjectLiteralExpression): boolean {
+function limitsRetries(tsm: TypeScriptModule, checker: TypeQueries, options: ts.ObjectLiteralExpression): boolean {
   const count = getPropertyValue(tsm, options, 'errorRetryCount');
   if (count) {
     const n = numberOf(tsm, count, checker);
@@ -149,7 +150,7 @@ function limitsRetries(tsm: TypeScriptModule, checker: ts.TypeChecker, options: 
 }
 
 /** A `<SWRConfig value={{ errorRetryCount }}>` anywhere in the Program limits every hook under it. */
-function globalSwrLimit(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker): boolean {
+function globalSwrLimit(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQueries): boolean {
   return perProgram(program, 'no-unbounded-retry:swr-config', () => {
     for (const sourceFile of program.getSourceFiles()) {
       if (!isProjectSource(program, sourceFile) || !sourceFile.text.includes('SWRConfig')) continue;
@@ -173,7 +174,7 @@ function globalSwrLimit(tsm: TypeScriptModule, program: ts.Program, checker: ts.
   });
 }
 
-function objectOfIdentifier(tsm: TypeScriptModule, checker: ts.TypeChecker, expression: ts.Expression): ts.ObjectLiteralExpression | undefined {
+function objectOfIdentifier(tsm: TypeScriptModule, checker: TypeQueries, expression: ts.Expression): ts.ObjectLiteralExpression | undefined {
   const value = skipOuterExpressions(tsm, expression);
   if (!tsm.isIdentifier(value)) return undefined;
   const declaration = resolveSymbol(tsm, checker, value)?.valueDeclaration;
@@ -183,7 +184,7 @@ function objectOfIdentifier(tsm: TypeScriptModule, checker: ts.TypeChecker, expr
 }
 
 /** got's `retry: { limit }` (default 2, with backoff and noise: fine) and Octokit's throttle handlers. */
-export function clientRetryOption(tsm: TypeScriptModule, checker: ts.TypeChecker, property: ts.PropertyAssignment): RetryConstruct | undefined {
+export function clientRetryOption(tsm: TypeScriptModule, checker: TypeQueries, property: ts.PropertyAssignment): RetryConstruct | undefined {
   const name = tsm.isIdentifier(property.name) ? property.name.text : undefined;
   const object = property.parent;
   const owner = tsm.isCallExpression(object.parent) || tsm.isNewExpression(object.parent) ? object.parent : undefined;
@@ -212,7 +213,7 @@ export function clientRetryOption(tsm: TypeScriptModule, checker: ts.TypeChecker
   return undefined;
 }
 
-function isGot(tsm: TypeScriptModule, checker: ts.TypeChecker, callee: ts.Expression): boolean {
+function isGot(tsm: TypeScriptModule, checker: TypeQueries, callee: ts.Expression): boolean {
   const value = skipOuterExpressions(tsm, callee);
   const root = tsm.isPropertyAccessExpression(value) ? skipOuterExpressions(tsm, value.expression) : value;
   return tsm.isIdentifier(root) && getImportSource(tsm, checker, root)?.module === 'got';
@@ -239,7 +240,7 @@ const ERROR_NAME = /error|failed|failure/i;
 const REFETCH_NAME = /^(refetch|mutate|reload|retry|revalidate|refresh|fetch\w*|load\w*)$/i;
 
 /** `useEffect(() => { if (error) refetch(); }, [error])`: refires on every failure, at once. */
-export function effectRefetchOnError(tsm: TypeScriptModule, checker: ts.TypeChecker, call: ts.CallExpression): RetryConstruct | undefined {
+export function effectRefetchOnError(tsm: TypeScriptModule, checker: TypeQueries, call: ts.CallExpression): RetryConstruct | undefined {
   const name = calleeName(tsm, call.expression);
   if (!name || !/^use(Layout)?Effect$/.test(name)) return undefined;
   const dependencies = call.arguments[1] ? skipOuterExpressions(tsm, call.arguments[1]) : undefined;

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { ProgramQueries, TypeQueries } from '@premortem/core';
 import { calleeName, isFunctionLike, resolveCalledFunction, resolveSymbol, skipOuterExpressions, type TypeScriptModule } from '@premortem/core';
 import type { Delay } from './construct.js';
 
@@ -14,7 +15,7 @@ export interface Wait {
  * `await new Promise((r) => setTimeout(r, ms))` in `region`, judged by the expression that
  * computes `ms`. `counter` is the attempt variable, when there is one.
  */
-export function findWait(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker, region: ts.Node, counter: ts.Symbol | undefined): Wait {
+export function findWait(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQueries, region: ts.Node, counter: ts.Symbol | undefined): Wait {
   let found: ts.Expression | null | undefined;
   const visit = (node: ts.Node): void => {
     if (found !== undefined) return;
@@ -67,7 +68,7 @@ const JITTER = /Math\.random|\bjitter|\brandom/i;
  * `Math.pow`, `<<`, `delay *= 2`); jittered when `Math.random()` takes part. Looks one step
  * into local declarations and project functions that compute it.
  */
-function judge(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker, amount: ts.Expression, counter: ts.Symbol | undefined, region: ts.Node): Wait {
+function judge(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQueries, amount: ts.Expression, counter: ts.Symbol | undefined, region: ts.Node): Wait {
   const texts: string[] = [amount.getText()];
   let usesCounter = false;
   let reassigned = false;
@@ -96,7 +97,7 @@ function judge(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeCheck
 }
 
 /** `delay *= 2`, `delay = Math.min(delay * 2, max)` inside the loop: the wait grows. */
-function isReassignedIn(tsm: TypeScriptModule, checker: ts.TypeChecker, region: ts.Node, symbol: ts.Symbol): boolean {
+function isReassignedIn(tsm: TypeScriptModule, checker: TypeQueries, region: ts.Node, symbol: ts.Symbol): boolean {
   let found = false;
   const visit = (node: ts.Node): void => {
     if (found) return;

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { ProgramQueries, TypeQueries } from '@premortem/core';
 import {
   findCallThrough,
   getImportSource,
@@ -17,8 +18,8 @@ import { isLoop, retryLoop, retryRecursion } from './loops.js';
 
 export interface DetectContext {
   ts: TypeScriptModule;
-  program: ts.Program;
-  checker: ts.TypeChecker;
+  program: ProgramQueries;
+  checker: TypeQueries;
 }
 
 /** The retry construct a node is, if any: one entry point for the rule's walk and for summaries. */

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TypeQueries } from '@premortem/core';
 import {
   getImportSource,
   getPropertyValue,
@@ -26,7 +27,7 @@ export const LIBRARY_DEFAULTS = {
 
 export interface LibraryContext {
   ts: TypeScriptModule;
-  checker: ts.TypeChecker;
+  checker: TypeQueries;
 }
 
 /** A call into a retry library: `pRetry(fn, opts)`, `axiosRetry(client, opts)`, `backOff(fn, opts)`… */

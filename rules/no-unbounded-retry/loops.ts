@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { ProgramQueries, TypeQueries } from '@premortem/core';
 import { isFunctionLike, resolveLocalConst, resolveSymbol, skipOuterExpressions, type FunctionLike, type TypeScriptModule } from '@premortem/core';
 import type { RetryConstruct } from './construct.js';
 import { findWait } from './delays.js';
@@ -14,7 +15,7 @@ export function isLoop(tsm: TypeScriptModule, node: ts.Node): node is Loop {
  * the loop (`return`, `break`, a `done` flag) while its `catch` falls through or `continue`s.
  * Pagination, pollers and queue consumers have no such `try`, or do not leave on success.
  */
-export function retryLoop(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker, loop: Loop): RetryConstruct | undefined {
+export function retryLoop(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQueries, loop: Loop): RetryConstruct | undefined {
   const tries = directTries(tsm, loop.statement);
   const attempt = tries.find(
     (statement) =>
@@ -105,7 +106,7 @@ function continuesLoop(tsm: TypeScriptModule, clause: ts.CatchClause, loop: Loop
   return found;
 }
 
-function indexesWith(tsm: TypeScriptModule, checker: ts.TypeChecker, block: ts.Node, counter: ts.Symbol): boolean {
+function indexesWith(tsm: TypeScriptModule, checker: TypeQueries, block: ts.Node, counter: ts.Symbol): boolean {
   let found = false;
   const visit = (node: ts.Node): void => {
     if (found) return;
@@ -129,7 +130,7 @@ function catchRetries(tsm: TypeScriptModule, statement: ts.TryStatement): boolea
 }
 
 /** The attempt counter: the `for` variable, or the variable compared in the loop condition. */
-function counterSymbol(tsm: TypeScriptModule, checker: ts.TypeChecker, loop: Loop): ts.Symbol | undefined {
+function counterSymbol(tsm: TypeScriptModule, checker: TypeQueries, loop: Loop): ts.Symbol | undefined {
   if (tsm.isForStatement(loop) && loop.initializer && tsm.isVariableDeclarationList(loop.initializer)) {
     const name = loop.initializer.declarations[0]?.name;
     if (name && tsm.isIdentifier(name)) return checker.getSymbolAtLocation(name);
@@ -169,7 +170,7 @@ function identifierIn(tsm: TypeScriptModule, expression: ts.Expression): ts.Iden
 }
 
 /** A number the code spells: a literal, a `const`, a parameter default; Infinity for `Infinity`. */
-export function numberOf(tsm: TypeScriptModule, expression: ts.Expression, checker?: ts.TypeChecker): number | undefined {
+export function numberOf(tsm: TypeScriptModule, expression: ts.Expression, checker?: TypeQueries): number | undefined {
   const value = resolveLocalConst(tsm, expression) ?? skipOuterExpressions(tsm, expression);
   if (tsm.isNumericLiteral(value)) return Number(value.text.replace(/_/g, ''));
   if (tsm.isIdentifier(value) && value.text === 'Infinity') return Infinity;
@@ -192,7 +193,7 @@ export function numberOf(tsm: TypeScriptModule, expression: ts.Expression, check
  * (`if (attempt >= MAX) throw …`). Infinity for `while (true)` with no guard; undefined when
  * the bound is a value computed at run time.
  */
-function loopAttempts(tsm: TypeScriptModule, checker: ts.TypeChecker, loop: Loop): number | undefined {
+function loopAttempts(tsm: TypeScriptModule, checker: TypeQueries, loop: Loop): number | undefined {
   const condition = tsm.isForStatement(loop) ? loop.condition : loop.expression;
   const comparison = condition ? comparisonOf(tsm, condition) : undefined;
   if (comparison) {
@@ -207,7 +208,7 @@ function loopAttempts(tsm: TypeScriptModule, checker: ts.TypeChecker, loop: Loop
   return always ? Infinity : undefined;
 }
 
-function boundOf(tsm: TypeScriptModule, checker: ts.TypeChecker, condition: ts.Expression): number | undefined {
+function boundOf(tsm: TypeScriptModule, checker: TypeQueries, condition: ts.Expression): number | undefined {
   const value = skipOuterExpressions(tsm, condition);
   if (!tsm.isBinaryExpression(value)) return undefined;
   return numberOf(tsm, value.right, checker) ?? numberOf(tsm, value.left, checker);
@@ -232,7 +233,7 @@ function isTrue(tsm: TypeScriptModule, expression: ts.Expression): boolean {
  * `if (attempt >= 5) throw err;` (or `return`/`break`) in the loop body: the attempts it allows.
  * null when there is no such guard; undefined when its limit is computed.
  */
-function exitGuard(tsm: TypeScriptModule, checker: ts.TypeChecker, body: ts.Node): number | undefined | null {
+function exitGuard(tsm: TypeScriptModule, checker: TypeQueries, body: ts.Node): number | undefined | null {
   let result: number | undefined | null = null;
   const visit = (node: ts.Node): void => {
     if (result !== null || isFunctionLike(tsm, node)) return;
@@ -299,7 +300,7 @@ function statusCodes(tsm: TypeScriptModule, condition: ts.Expression): number[] 
  * A function that calls itself again after a failure: from its `catch` block or a `.catch`
  * handler. Bounded when the call sits under a condition on one of its parameters.
  */
-export function retryRecursion(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker, call: ts.CallExpression): RetryConstruct | undefined {
+export function retryRecursion(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQueries, call: ts.CallExpression): RetryConstruct | undefined {
   const callee = skipOuterExpressions(tsm, call.expression);
   if (!tsm.isIdentifier(callee)) return undefined;
   // Most calls sit in no catch block at all: settled before the callee is resolved.
@@ -353,7 +354,7 @@ function failureHandler(tsm: TypeScriptModule, call: ts.Node, fn: FunctionLike |
  * The attempts a condition on the function's parameters allows (`if (attempt < 3)`,
  * `if (retries > 0)`, a guard `if (attempt >= 3) throw` earlier): null when nothing limits it.
  */
-function guardingCondition(tsm: TypeScriptModule, checker: ts.TypeChecker, call: ts.Node, fn: FunctionLike, parameters: Set<ts.Symbol | undefined>): number | undefined | null {
+function guardingCondition(tsm: TypeScriptModule, checker: TypeQueries, call: ts.Node, fn: FunctionLike, parameters: Set<ts.Symbol | undefined>): number | undefined | null {
   const mentionsParameter = (expression: ts.Node): boolean => {
     let found = false;
     const visit = (node: ts.Node): void => {

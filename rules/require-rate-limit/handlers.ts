@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { ProgramQueries, TypeQueries } from '@premortem/core';
 import {
   calleeName,
   functionOf,
@@ -44,7 +45,7 @@ const NEST_METHODS = new Map([
 ]);
 
 /** Every HTTP handler a file declares, in the frameworks the rule knows. */
-export function findHandlers(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker, sourceFile: ts.SourceFile): HttpHandler[] {
+export function findHandlers(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQueries, sourceFile: ts.SourceFile): HttpHandler[] {
   const handlers: HttpHandler[] = [];
   const segments = projectPathSegments(program, sourceFile.fileName);
   const base = segments.at(-1) ?? '';
@@ -130,7 +131,7 @@ function mentionsMethod(tsm: TypeScriptModule, literal: ts.Node): boolean {
 }
 
 /** `app.post('/x', …handlers)`, `router.route('/x').delete(…)`, `fastify.route({ method, url, handler })`. */
-function routerCallHandler(tsm: TypeScriptModule, checker: ts.TypeChecker, call: ts.CallExpression): HttpHandler | undefined {
+function routerCallHandler(tsm: TypeScriptModule, checker: TypeQueries, call: ts.CallExpression): HttpHandler | undefined {
   const callee = skipOuterExpressions(tsm, call.expression);
   if (!tsm.isPropertyAccessExpression(callee)) return undefined;
   const method = callee.name.text;
@@ -184,7 +185,7 @@ const FRAMEWORK_MODULES: Record<string, Framework> = { express: 'express', fasti
  * `Fastify()`, `new Hono()`, here or where it is declared; a parameter typed `FastifyInstance`;
  * as a last resort the conventional names (`app`, `router`, `server`).
  */
-export function frameworkOf(tsm: TypeScriptModule, checker: ts.TypeChecker, receiver: ts.Expression, depth = 0): Framework | undefined {
+export function frameworkOf(tsm: TypeScriptModule, checker: TypeQueries, receiver: ts.Expression, depth = 0): Framework | undefined {
   const expression = skipOuterExpressions(tsm, receiver);
   if (depth > 3) return undefined;
   if (tsm.isCallExpression(expression) || tsm.isNewExpression(expression)) {
@@ -267,7 +268,7 @@ export function stringsOf(tsm: TypeScriptModule, expression: ts.Expression | und
 }
 
 /** The function an expression runs: written inline, a named function, or what a wrapper call wraps. */
-export function handlerFunctions(tsm: TypeScriptModule, checker: ts.TypeChecker, program: ts.Program, expression: ts.Expression | ts.Node): FunctionLike[] {
+export function handlerFunctions(tsm: TypeScriptModule, checker: TypeQueries, program: ProgramQueries, expression: ts.Expression | ts.Node): FunctionLike[] {
   if (isFunctionLike(tsm, expression)) return [expression];
   const value = skipOuterExpressions(tsm, expression as ts.Expression);
   if (isFunctionLike(tsm, value)) return [value];

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type ts from 'typescript';
+import type { ProgramQueries, TypeQueries } from '@premortem/core';
 import {
   calleeName,
   getImportSource,
@@ -48,11 +49,11 @@ export interface NestGlobalGuard {
   node: ts.Node;
 }
 
-export function getMiddlewareIndex(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker): MiddlewareIndex {
+export function getMiddlewareIndex(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQueries): MiddlewareIndex {
   return perProgram(program, 'require-rate-limit:middleware', () => buildIndex(tsm, program, checker));
 }
 
-function buildIndex(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker): MiddlewareIndex {
+function buildIndex(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQueries): MiddlewareIndex {
   const index: MiddlewareIndex = { uses: [], nextMiddlewares: [], fastifyGlobalLimits: [], fastifyRegisters: [], nestGlobalGuards: [] };
   for (const sourceFile of program.getSourceFiles()) {
     if (!isProjectSource(program, sourceFile)) continue;
@@ -73,7 +74,7 @@ function buildIndex(tsm: TypeScriptModule, program: ts.Program, checker: ts.Type
   return index;
 }
 
-function collectCall(tsm: TypeScriptModule, checker: ts.TypeChecker, call: ts.CallExpression, index: MiddlewareIndex): void {
+function collectCall(tsm: TypeScriptModule, checker: TypeQueries, call: ts.CallExpression, index: MiddlewareIndex): void {
   const callee = skipOuterExpressions(tsm, call.expression);
   if (!tsm.isPropertyAccessExpression(callee)) return;
   const method = callee.name.text;
@@ -117,7 +118,7 @@ function collectGuardProvider(tsm: TypeScriptModule, object: ts.ObjectLiteralExp
  * The app or router an expression stands for: a variable (`app`, `this.router`), or the variable a
  * chain is assigned to (`export const auth = new Hono().use(…).post(…)`: every link is `auth`).
  */
-function appSymbol(tsm: TypeScriptModule, checker: ts.TypeChecker, expression: ts.Expression): ts.Symbol | undefined {
+function appSymbol(tsm: TypeScriptModule, checker: TypeQueries, expression: ts.Expression): ts.Symbol | undefined {
   let value = skipOuterExpressions(tsm, expression);
   while (tsm.isCallExpression(value) && tsm.isPropertyAccessExpression(skipOuterExpressions(tsm, value.expression))) {
     const inner = skipOuterExpressions(tsm, (skipOuterExpressions(tsm, value.expression) as ts.PropertyAccessExpression).expression);
@@ -129,7 +130,7 @@ function appSymbol(tsm: TypeScriptModule, checker: ts.TypeChecker, expression: t
   return tsm.isIdentifier(name) ? resolveSymbol(tsm, checker, name) : undefined;
 }
 
-function chainVariable(tsm: TypeScriptModule, checker: ts.TypeChecker, root: ts.Expression): ts.Symbol | undefined {
+function chainVariable(tsm: TypeScriptModule, checker: TypeQueries, root: ts.Expression): ts.Symbol | undefined {
   let node: ts.Node = root;
   while (
     (tsm.isPropertyAccessExpression(node.parent) && node.parent.expression === node) ||
@@ -158,7 +159,7 @@ function normalizePrefix(prefix: string): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
-function nextMiddleware(tsm: TypeScriptModule, checker: ts.TypeChecker, program: ts.Program, sourceFile: ts.SourceFile): NextMiddleware | undefined {
+function nextMiddleware(tsm: TypeScriptModule, checker: TypeQueries, program: ProgramQueries, sourceFile: ts.SourceFile): NextMiddleware | undefined {
   const functions: ts.Node[] = [];
   let matchers: RegExp[] | undefined;
   for (const statement of sourceFile.statements) {
@@ -229,7 +230,7 @@ export function nextMiddlewareFor(index: MiddlewareIndex, handler: HttpHandler, 
  */
 export function coveredByUse(
   tsm: TypeScriptModule,
-  checker: ts.TypeChecker,
+  checker: TypeQueries,
   index: MiddlewareIndex,
   receiver: ts.Expression | undefined,
   route: string,
@@ -258,7 +259,7 @@ export function coveredByUse(
   return false;
 }
 
-function isRouterArg(tsm: TypeScriptModule, checker: ts.TypeChecker, arg: ts.Expression): boolean {
+function isRouterArg(tsm: TypeScriptModule, checker: TypeQueries, arg: ts.Expression): boolean {
   const value = skipOuterExpressions(tsm, arg);
   if (!tsm.isIdentifier(value)) return false;
   const declaration = resolveSymbol(tsm, checker, value)?.valueDeclaration;
@@ -282,8 +283,8 @@ function pathUnder(route: string, prefix: string): boolean {
  */
 export function coveredByFastifyLimit(
   tsm: TypeScriptModule,
-  program: ts.Program,
-  checker: ts.TypeChecker,
+  program: ProgramQueries,
+  checker: TypeQueries,
   index: MiddlewareIndex,
   receiver: ts.Expression | undefined,
   depth = 0,
@@ -310,7 +311,7 @@ export function coveredByFastifyLimit(
  * be read, lives under the folder of the file that declares the guard. A guard in another
  * service's module guards nothing here.
  */
-export function nestGuardCovers(tsm: TypeScriptModule, checker: ts.TypeChecker, guard: NestGlobalGuard, controller: ts.ClassDeclaration): boolean {
+export function nestGuardCovers(tsm: TypeScriptModule, checker: TypeQueries, guard: NestGlobalGuard, controller: ts.ClassDeclaration): boolean {
   const file = guard.node.getSourceFile().fileName;
   if (controller.getSourceFile().fileName.startsWith(path.dirname(file) + '/')) return true;
   const root = guardModule(tsm, checker, guard.node);
@@ -330,7 +331,7 @@ export function nestGuardCovers(tsm: TypeScriptModule, checker: ts.TypeChecker, 
 }
 
 /** The module an `APP_GUARD` provider sits in, or the one `NestFactory.create(AppModule)` boots next to `useGlobalGuards`. */
-function guardModule(tsm: TypeScriptModule, checker: ts.TypeChecker, node: ts.Node): ts.ClassDeclaration | undefined {
+function guardModule(tsm: TypeScriptModule, checker: TypeQueries, node: ts.Node): ts.ClassDeclaration | undefined {
   for (let current: ts.Node | undefined = node; current; current = current.parent) {
     if (tsm.isClassDeclaration(current)) return current;
   }
@@ -358,7 +359,7 @@ function moduleMetadata(tsm: TypeScriptModule, declaration: ts.ClassDeclaration)
 }
 
 /** Classes named in `[A, B, forwardRef(() => C)]` or a single `A`. */
-function classesIn(tsm: TypeScriptModule, checker: ts.TypeChecker, expression: ts.Expression | undefined): ts.ClassDeclaration[] {
+function classesIn(tsm: TypeScriptModule, checker: TypeQueries, expression: ts.Expression | undefined): ts.ClassDeclaration[] {
   if (!expression) return [];
   const value = skipOuterExpressions(tsm, expression);
   if (tsm.isArrayLiteralExpression(value)) return value.elements.flatMap((element) => classesIn(tsm, checker, element));

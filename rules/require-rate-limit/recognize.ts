@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { ProgramQueries, TypeQueries } from '@premortem/core';
 import {
   calleeName,
   findCallThrough,
@@ -13,8 +14,8 @@ import {
 /** What the rule needs to recognize limiters, authentication and database reads. */
 export interface Recognizer {
   ts: TypeScriptModule;
-  program: ts.Program;
-  checker: ts.TypeChecker;
+  program: ProgramQueries;
+  checker: TypeQueries;
   schema: PrismaSchema | undefined;
   extraLimiters: readonly string[];
   extraAuth: readonly string[];

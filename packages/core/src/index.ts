@@ -67,3 +67,4 @@ export { planReview, SUMMARY_MARKER, DEFAULT_MAX_INLINE_COMMENTS, type ReviewInp
 export { compareQueries, type QueryChange } from './review/query-changes.js';
 export { mountPathDiagram } from './review/mount-path-diagram.js';
 export { selectRules } from './config/select-rules.js';
+export type { TypeQueries, ProgramQueries } from './compiler-surface.js';

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { ProgramQueries, TypeQueries } from './compiler-surface.js';
 import type { ProjectFacts } from './engine/project-facts.js';
 
 /** The TypeScript module that made the nodes a rule reads. Never import a second copy. */
@@ -80,8 +81,8 @@ export interface Report<MessageIds extends string> {
 
 export interface RuleContext<MessageIds extends string, Options extends object> {
   readonly ts: TypeScriptModule;
-  readonly program: ts.Program;
-  readonly checker: ts.TypeChecker;
+  readonly program: ProgramQueries;
+  readonly checker: TypeQueries;
   readonly sourceFile: ts.SourceFile;
   readonly options: Readonly<Options>;
   /** Project-wide facts (Prisma schema, table statistics), computed once per Program. */

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { ProgramQueries, TypeQueries } from '../compiler-surface.js';
 import type { TypeScriptModule } from '../rule.js';
 import { getProjectMemberNames } from './member-names.js';
 import { functionOf, isFunctionLike, type FunctionLike } from './functions.js';
@@ -10,7 +11,7 @@ import { isProjectSource, resolveSourceDeclaration } from './symbols.js';
  * declaration is not a function, the callee's type (a destructured `await import()`). Library
  * functions and unresolved imports give undefined.
  */
-export function resolveCalledFunction(tsm: TypeScriptModule, program: ts.Program, checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): FunctionLike | undefined {
+export function resolveCalledFunction(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQueries, call: ts.CallExpression | ts.NewExpression): FunctionLike | undefined {
   const callee = skipOuterExpressions(tsm, call.expression);
   const nameNode = tsm.isPropertyAccessExpression(callee) ? callee.name : callee;
   if (!tsm.isIdentifier(nameNode)) return undefined;
@@ -35,8 +36,8 @@ function isBuiltInLiteral(tsm: TypeScriptModule, node: ts.Expression): boolean {
  */
 export function findCallThrough(
   tsm: TypeScriptModule,
-  program: ts.Program,
-  checker: ts.TypeChecker,
+  program: ProgramQueries,
+  checker: TypeQueries,
   root: ts.Node,
   matches: (call: ts.CallExpression) => boolean,
   depth = 4,

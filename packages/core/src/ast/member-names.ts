@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { ProgramQueries } from '../compiler-surface.js';
 import { perProgram, perSourceFile } from '../engine/program-cache.js';
 import type { TypeScriptModule } from '../rule.js';
 import { isGeneratedFile } from './generated.js';
@@ -16,7 +17,7 @@ import { isProjectSource } from './symbols.js';
  * or `const { handleSubmit } = useForm()` cannot be reached as a member. Generated files (a
  * Prisma client declares `join`, `findMany`) count as a library here: their methods are not followed.
  */
-export function getProjectMemberNames(tsm: TypeScriptModule, program: ts.Program): ReadonlySet<string> {
+export function getProjectMemberNames(tsm: TypeScriptModule, program: ProgramQueries): ReadonlySet<string> {
   return perProgram(program, 'project-member-names', () => {
     const names = new Set<string>();
     const k = tsm.SyntaxKind;

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { ProgramQueries, TypeQueries } from '../compiler-surface.js';
 import type { TypeScriptModule } from '../rule.js';
 
 export interface ImportSource {
@@ -12,7 +13,7 @@ export interface ImportSource {
  * Where an identifier was imported from, read from the import declaration itself: it needs no
  * resolved module, so it works in a checkout with no `node_modules`.
  */
-export function getImportSource(tsm: TypeScriptModule, checker: ts.TypeChecker, identifier: ts.Identifier): ImportSource | undefined {
+export function getImportSource(tsm: TypeScriptModule, checker: TypeQueries, identifier: ts.Identifier): ImportSource | undefined {
   // Most names are not imports, and most imports are never redeclared in their file: the file's
   // own declarations answer without resolving the name.
   const imports = fileImports(tsm, identifier.getSourceFile());
@@ -110,7 +111,7 @@ function moduleOf(tsm: TypeScriptModule, declaration: ts.ImportDeclaration | ts.
 }
 
 /** The symbol an identifier stands for, with imports and re-exports followed to the original. */
-export function resolveSymbol(tsm: TypeScriptModule, checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
+export function resolveSymbol(tsm: TypeScriptModule, checker: TypeQueries, node: ts.Node): ts.Symbol | undefined {
   const symbol = checker.getSymbolAtLocation(node);
   if (!symbol) return undefined;
   if (symbol.flags & tsm.SymbolFlags.Alias) {
@@ -124,8 +125,8 @@ export function resolveSymbol(tsm: TypeScriptModule, checker: ts.TypeChecker, no
 /** The declaration an identifier resolves to, when it is in the program's own source (not a library). */
 export function resolveSourceDeclaration(
   tsm: TypeScriptModule,
-  program: ts.Program,
-  checker: ts.TypeChecker,
+  program: ProgramQueries,
+  checker: TypeQueries,
   node: ts.Node,
 ): ts.Declaration | undefined {
   const symbol = resolveSymbol(tsm, checker, node);
@@ -135,6 +136,6 @@ export function resolveSourceDeclaration(
 }
 
 /** A file of the project itself: not a `.d.ts`, not from `node_modules`. */
-export function isProjectSource(program: ts.Program, sourceFile: ts.SourceFile): boolean {
+export function isProjectSource(program: ProgramQueries, sourceFile: ts.SourceFile): boolean {
   return !sourceFile.isDeclarationFile && !program.isSourceFileFromExternalLibrary(sourceFile) && !sourceFile.fileName.includes('/node_modules/');
 }

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { ProgramQueries, TypeQueries } from '../compiler-surface.js';
 import { getEnclosingSymbolPath } from '../ast/enclosing-symbol.js';
 import { getRange } from '../ast/locations.js';
 import { FingerprintCounter } from '../fingerprint.js';
@@ -26,8 +27,8 @@ type Handler = (node: ts.Node) => void;
 /** What a front needs to run rules over one file: the Program and the `ts` that made it. */
 export interface WalkInput {
   ts: TypeScriptModule;
-  program: ts.Program;
-  checker: ts.TypeChecker;
+  program: ProgramQueries;
+  checker: TypeQueries;
   sourceFile: ts.SourceFile;
   rules: readonly Pick<EnabledRule, 'rule' | 'options'>[];
   timings?: Timings;

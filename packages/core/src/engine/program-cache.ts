@@ -1,7 +1,8 @@
 import type ts from 'typescript';
+import type { ProgramQueries } from '../compiler-surface.js';
 import type { Timings } from './timings.js';
 
-const caches = new WeakMap<ts.Program, Map<string, unknown>>();
+const caches = new WeakMap<ProgramQueries, Map<string, unknown>>();
 const fileCaches = new WeakMap<ts.SourceFile, Map<string, unknown>>();
 let indexTimings: Timings | undefined;
 
@@ -19,7 +20,7 @@ export function timeProjectIndex<T>(name: string, compute: () => T): T {
  * A value computed once per Program and key (a project index and the options it was built
  * with), then shared by every file and rule: the editor and a CLI run each pay for it once.
  */
-export function perProgram<T>(program: ts.Program, key: string, compute: () => T): T {
+export function perProgram<T>(program: ProgramQueries, key: string, compute: () => T): T {
   let cache = caches.get(program);
   if (!cache) caches.set(program, (cache = new Map<string, unknown>()));
   if (cache.has(key)) return cache.get(key) as T;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type ts from 'typescript';
+import type { ProgramQueries } from '../compiler-surface.js';
 import { loadConfig, type PremortemConfig } from '../config/load-config.js';
 import { UsageError } from '../errors.js';
 import { loadPrismaSchema, prismaSchemaSearchNotes } from '../prisma/schema-loader.js';
@@ -29,9 +29,9 @@ export interface ProjectFacts {
   tableStatistics(): TableStatistics;
 }
 
-const cache = new WeakMap<ts.Program, ProjectFacts>();
+const cache = new WeakMap<ProgramQueries, ProjectFacts>();
 
-export function getProjectFacts(tsm: TypeScriptModule, program: ts.Program): ProjectFacts {
+export function getProjectFacts(tsm: TypeScriptModule, program: ProgramQueries): ProjectFacts {
   let facts = cache.get(program);
   if (!facts) {
     facts = createProjectFacts(tsm, program);
@@ -40,7 +40,7 @@ export function getProjectFacts(tsm: TypeScriptModule, program: ts.Program): Pro
   return facts;
 }
 
-function createProjectFacts(tsm: TypeScriptModule, program: ts.Program): ProjectFacts {
+function createProjectFacts(tsm: TypeScriptModule, program: ProgramQueries): ProjectFacts {
   const rootDir = getProgramRoot(program);
   const repositoryRoot = findProjectRoot(rootDir);
   const once = <T>(compute: () => T): (() => T) => {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type ts from 'typescript';
+import type { TypeQueries } from '../compiler-surface.js';
 
 /**
  * Wall time per phase and per rule, for `--timing`. Only allocated when asked for. Times are
@@ -37,7 +37,7 @@ export class Timings {
    * The same checker, with every call timed under `label`. Types are computed lazily and cached,
    * so a type is charged to the first caller that needs it.
    */
-  timeChecker(checker: ts.TypeChecker, label: string): ts.TypeChecker {
+  timeChecker(checker: TypeQueries, label: string): TypeQueries {
     const timed = new Map<PropertyKey, unknown>();
     return new Proxy(checker, {
       get: (target, key) => {

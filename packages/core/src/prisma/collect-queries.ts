@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TypeQueries } from '../compiler-surface.js';
 import type { QueryEstimate } from '../formatters/json.js';
 import type { ProjectFacts } from '../engine/project-facts.js';
 import type { TypeScriptModule, Visitor } from '../rule.js';
@@ -12,7 +13,7 @@ import { getPrismaCallSite } from './recognize-call.js';
  */
 export function createQueryCollector(
   tsm: TypeScriptModule,
-  checker: ts.TypeChecker,
+  checker: TypeQueries,
   sourceFile: ts.SourceFile,
   project: ProjectFacts,
 ): { visitor: Visitor; queries: QueryEstimate[] } {

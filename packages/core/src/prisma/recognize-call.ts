@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TypeQueries } from '../compiler-surface.js';
 import { propertyName } from '../ast/property-name.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import type { TypeScriptModule } from '../rule.js';
@@ -37,7 +38,7 @@ export interface PrismaCallSite {
 
 export interface PrismaCallFacts {
   ts: TypeScriptModule;
-  checker: ts.TypeChecker;
+  checker: TypeQueries;
   schema: PrismaSchema;
 }
 
@@ -113,7 +114,7 @@ function isUnknownType(tsm: TypeScriptModule, type: ts.Type): boolean {
  * Prisma 4–7 name each model's delegate `<Model>Delegate` (e.g. `Prisma.BookingDelegate`) and give
  * it every operation. A hand-written `UserDelegate` with three methods is a look-alike.
  */
-function isDelegateType(checker: ts.TypeChecker, type: ts.Type, modelName: string): boolean {
+function isDelegateType(checker: TypeQueries, type: ts.Type, modelName: string): boolean {
   const name = (type.aliasSymbol ?? type.getSymbol())?.getName();
   if (name !== `${modelName}Delegate`) return false;
   const apparent = checker.getApparentType(type);
@@ -123,7 +124,7 @@ function isDelegateType(checker: ts.TypeChecker, type: ts.Type, modelName: strin
 const DELEGATE_MEMBERS = ['findMany', 'findUnique', 'create', 'update', 'upsert', 'delete', 'aggregate', 'groupBy', 'count'];
 
 /** PrismaClient, a transaction client or an `$extends` result: they all carry Prisma's `$` methods. */
-function looksLikePrismaClient(checker: ts.TypeChecker, type: ts.Type): boolean {
+function looksLikePrismaClient(checker: TypeQueries, type: ts.Type): boolean {
   const name = (type.aliasSymbol ?? type.getSymbol())?.getName() ?? '';
   if (/PrismaClient|TransactionClient/.test(name)) return true;
   const apparent = checker.getApparentType(type);

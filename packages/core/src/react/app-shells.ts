@@ -1,6 +1,7 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type ts from 'typescript';
+import type { ProgramQueries } from '../compiler-surface.js';
 import type { FunctionLike } from '../ast/functions.js';
 import { isProjectSource } from '../ast/symbols.js';
 import { perSourceFile } from '../engine/program-cache.js';
@@ -28,7 +29,7 @@ export interface ShellOptions {
  * The files whose components render on every page: Next.js root layouts (route groups
  * included), nested layouts over many pages, `pages/_app`, and configured shell globs.
  */
-export function findAppShells(tsm: TypeScriptModule, program: ts.Program, rootDir: string, options: ShellOptions): AppShell[] {
+export function findAppShells(tsm: TypeScriptModule, program: ProgramQueries, rootDir: string, options: ShellOptions): AppShell[] {
   const files = program.getSourceFiles().filter((file) => isProjectSource(program, file));
   const globs = options.shells.length > 0 ? picomatch([...options.shells], { dot: true }) : undefined;
   // Kept with each file: the editor asks again for every Program version, and the answer depends
@@ -51,7 +52,7 @@ export function findAppShells(tsm: TypeScriptModule, program: ts.Program, rootDi
   return shells;
 }
 
-function shellKind(program: ts.Program, fileName: string, pageDirs: readonly string[], options: ShellOptions): string | undefined {
+function shellKind(program: ProgramQueries, fileName: string, pageDirs: readonly string[], options: ShellOptions): string | undefined {
   // Names first: the path is worked out only for the few files that can be a shell.
   const base = path.basename(fileName);
   const isApp = /^_app\.[cm]?[jt]sx?$/.test(base);

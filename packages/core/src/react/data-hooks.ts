@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TypeQueries } from '../compiler-surface.js';
 import { isFunctionLike } from '../ast/functions.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import { getImportSource, resolveSymbol } from '../ast/symbols.js';
@@ -34,7 +35,7 @@ const TRPC_FACTORIES = new Set(['createTRPCReact', 'createTRPCNext', 'createTRPC
 
 export interface DataHookRecognizer {
   ts: TypeScriptModule;
-  checker: ts.TypeChecker;
+  checker: TypeQueries;
   summaries: FetchSummaries;
   /** More hook names (from packages) that fetch on mount, e.g. `useMeQuery`. */
   extraHooks: readonly string[];

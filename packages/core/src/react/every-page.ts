@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type ts from 'typescript';
+import type { ProgramQueries, TypeQueries } from '../compiler-surface.js';
 import type { FunctionLike } from '../ast/functions.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import { isProjectSource, resolveSourceDeclaration, resolveSymbol } from '../ast/symbols.js';
@@ -44,7 +45,7 @@ interface Step {
 const EFFECTS = new Set(['useEffect', 'useLayoutEffect', 'useInsertionEffect']);
 const LAZY = new Set(['lazy', 'dynamic', 'loadable']);
 
-export function getEveryPageIndex(tsm: TypeScriptModule, program: ts.Program, project: ProjectFacts, options: EveryPageOptions): EveryPageIndex {
+export function getEveryPageIndex(tsm: TypeScriptModule, program: ProgramQueries, project: ProjectFacts, options: EveryPageOptions): EveryPageIndex {
   return perProgram(program, `every-page:${JSON.stringify(options)}`, () => new EveryPageIndex(tsm, program, project, options));
 }
 
@@ -55,7 +56,7 @@ export function getEveryPageIndex(tsm: TypeScriptModule, program: ts.Program, pr
  */
 export class EveryPageIndex {
   #byFile: Map<ts.SourceFile, EveryPageFetch[]> | undefined;
-  readonly #checker: ts.TypeChecker;
+  readonly #checker: TypeQueries;
   readonly #summaries: FetchSummaries;
   readonly #routers: TrpcRouterMap;
   readonly #routes: RouteHandlerMap;
@@ -63,7 +64,7 @@ export class EveryPageIndex {
 
   constructor(
     private readonly tsm: TypeScriptModule,
-    private readonly program: ts.Program,
+    private readonly program: ProgramQueries,
     private readonly project: ProjectFacts,
     private readonly options: EveryPageOptions,
   ) {

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TypeQueries } from '../compiler-surface.js';
 import { isFunctionLike } from '../ast/functions.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import { getImportSource, resolveSymbol } from '../ast/symbols.js';
@@ -42,7 +43,7 @@ const TRPC_UTILS_FETCHES = new Set(['fetch', 'prefetch', 'ensureData', 'fetchInf
 
 export interface FetchRecognizer {
   ts: TypeScriptModule;
-  checker: ts.TypeChecker;
+  checker: TypeQueries;
   /** Extra callee names (`api.get`, `request`) that the user says make network requests. */
   extraFetchers: readonly string[];
 }
@@ -172,7 +173,7 @@ function trpcClientPath(recognizer: FetchRecognizer, receiver: ts.Expression, me
   return TRPC_UTILS_FETCHES.has(method) ? segments : undefined;
 }
 
-function rootOrigin(tsm: TypeScriptModule, checker: ts.TypeChecker, root: ts.Expression): 'client' | 'utils' | undefined {
+function rootOrigin(tsm: TypeScriptModule, checker: TypeQueries, root: ts.Expression): 'client' | 'utils' | undefined {
   const initializer = tsm.isIdentifier(root) ? variableInitializer(tsm, checker, root) : root;
   if (!initializer || !tsm.isCallExpression(initializer)) return undefined;
   const name = calleeName(tsm, initializer.expression);
@@ -184,7 +185,7 @@ function rootOrigin(tsm: TypeScriptModule, checker: ts.TypeChecker, root: ts.Exp
   return undefined;
 }
 
-function variableInitializer(tsm: TypeScriptModule, checker: ts.TypeChecker, identifier: ts.Identifier): ts.Expression | undefined {
+function variableInitializer(tsm: TypeScriptModule, checker: TypeQueries, identifier: ts.Identifier): ts.Expression | undefined {
   const declaration = resolveSymbol(tsm, checker, identifier)?.valueDeclaration;
   if (!declaration || !tsm.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
   return skipOuterExpressions(tsm, declaration.initializer);

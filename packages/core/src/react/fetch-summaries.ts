@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { ProgramQueries } from '../compiler-surface.js';
 import { isFunctionLike, type FunctionLike } from '../ast/functions.js';
 import { resolveCalledFunction } from '../ast/called-function.js';
 import type { TypeScriptModule } from '../rule.js';
@@ -23,7 +24,7 @@ export class FetchSummaries {
 
   constructor(
     readonly recognizer: FetchRecognizer,
-    readonly program: ts.Program,
+    readonly program: ProgramQueries,
   ) {}
 
   get ts(): TypeScriptModule {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type ts from 'typescript';
+import type { ProgramQueries } from '../compiler-surface.js';
 import { getDirectives } from '../ast/directives.js';
 import { isProjectSource } from '../ast/symbols.js';
 import { perProgram } from '../engine/program-cache.js';
@@ -7,7 +8,7 @@ import { projectPathSegments } from '../engine/program-root.js';
 import type { TypeScriptModule } from '../rule.js';
 import { FetchSummaries } from './fetch-summaries.js';
 
-export function getFetchSummaries(tsm: TypeScriptModule, program: ts.Program, extraFetchers: readonly string[]): FetchSummaries {
+export function getFetchSummaries(tsm: TypeScriptModule, program: ProgramQueries, extraFetchers: readonly string[]): FetchSummaries {
   return perProgram(program, `fetch-summaries:${JSON.stringify(extraFetchers)}`, () => new FetchSummaries({ ts: tsm, checker: program.getTypeChecker(), extraFetchers }, program));
 }
 
@@ -19,11 +20,11 @@ const SERVER_ENTRY = /^(page|layout|template|default|loading|error|not-found|rou
  * app router's pages and layouts without crossing a `'use client'` module. They render once
  * per request on the server, never again in the browser.
  */
-export function isServerComponentFile(tsm: TypeScriptModule, program: ts.Program, sourceFile: ts.SourceFile): boolean {
+export function isServerComponentFile(tsm: TypeScriptModule, program: ProgramQueries, sourceFile: ts.SourceFile): boolean {
   return perProgram(program, 'server-component-files', () => findServerFiles(tsm, program)).has(sourceFile);
 }
 
-function findServerFiles(tsm: TypeScriptModule, program: ts.Program): Set<ts.SourceFile> {
+function findServerFiles(tsm: TypeScriptModule, program: ProgramQueries): Set<ts.SourceFile> {
   const checker = program.getTypeChecker();
   const server = new Set<ts.SourceFile>();
   const queue = program

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TypeQueries } from '../compiler-surface.js';
 import { isFunctionLike, type FunctionLike } from '../ast/functions.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import type { TypeScriptModule } from '../rule.js';
@@ -135,7 +136,7 @@ function mayReturnEarly(tsm: TypeScriptModule, statement: ts.Statement): boolean
 }
 
 /** The function a callback argument or identifier names, when it is written in this file. */
-export function resolveLocalFunction(tsm: TypeScriptModule, checker: ts.TypeChecker, expression: ts.Expression): FunctionLike | undefined {
+export function resolveLocalFunction(tsm: TypeScriptModule, checker: TypeQueries, expression: ts.Expression): FunctionLike | undefined {
   const value = skipOuterExpressions(tsm, expression);
   if (isFunctionLike(tsm, value)) return value;
   if (!tsm.isIdentifier(value)) return undefined;

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { ProgramQueries } from '../compiler-surface.js';
 import type { FunctionLike } from '../ast/functions.js';
 import { isProjectSource } from '../ast/symbols.js';
 import { projectPathSegments } from '../engine/program-root.js';
@@ -27,7 +28,7 @@ export class RouteHandlerMap {
 
   constructor(
     private readonly tsm: TypeScriptModule,
-    private readonly program: ts.Program,
+    private readonly program: ProgramQueries,
   ) {}
 
   resolve(url: string, method: string): RouteHandler | undefined {

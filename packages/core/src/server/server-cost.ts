@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TypeQueries } from '../compiler-surface.js';
 import type { FunctionLike } from '../ast/functions.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import { estimateQuery, type QueryCost } from '../prisma/estimate-query.js';
@@ -46,7 +47,7 @@ export class ServerQueryIndex {
 
   constructor(
     private readonly tsm: TypeScriptModule,
-    private readonly checker: ts.TypeChecker,
+    private readonly checker: TypeQueries,
     private readonly schema: PrismaSchema | undefined,
     private readonly stats: TableStatistics,
     private readonly summaries: FetchSummaries,

@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { ProgramQueries, TypeQueries } from '../compiler-surface.js';
 import { isFunctionLike, type FunctionLike } from '../ast/functions.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import { isProjectSource, resolveSourceDeclaration } from '../ast/symbols.js';
@@ -33,8 +34,8 @@ export class TrpcRouterMap {
 
   constructor(
     private readonly tsm: TypeScriptModule,
-    private readonly program: ts.Program,
-    private readonly checker: ts.TypeChecker,
+    private readonly program: ProgramQueries,
+    private readonly checker: TypeQueries,
   ) {}
 
   resolve(path: readonly string[]): TrpcProcedure | undefined {

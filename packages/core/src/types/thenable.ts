@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TypeQueries } from '../compiler-surface.js';
 import type { TypeScriptModule } from '../rule.js';
 import { getApparentTypeOf, unionParts } from './union-parts.js';
 
@@ -8,11 +9,11 @@ import { getApparentTypeOf, unionParts } from './union-parts.js';
  * promise-like query builders qualify; chain APIs whose `then` only takes a callback (Cypress)
  * do not. `any` and `unknown` do not either: without type information nothing is proven.
  */
-export function isThenableType(tsm: TypeScriptModule, checker: ts.TypeChecker, type: ts.Type): boolean {
+export function isThenableType(tsm: TypeScriptModule, checker: TypeQueries, type: ts.Type): boolean {
   return unionParts(getApparentTypeOf(tsm, checker, type)).some((part) => isThenablePart(tsm, checker, part));
 }
 
-function isThenablePart(tsm: TypeScriptModule, checker: ts.TypeChecker, part: ts.Type): boolean {
+function isThenablePart(tsm: TypeScriptModule, checker: TypeQueries, part: ts.Type): boolean {
   if (part.flags & (tsm.TypeFlags.Any | tsm.TypeFlags.Unknown | tsm.TypeFlags.Never)) return false;
   const then = checker.getPropertyOfType(checker.getApparentType(part), 'then');
   if (!then) return false;
@@ -23,13 +24,13 @@ function isThenablePart(tsm: TypeScriptModule, checker: ts.TypeChecker, part: ts
   });
 }
 
-function isCallbackParameter(checker: ts.TypeChecker, parameter: ts.Symbol | undefined): boolean {
+function isCallbackParameter(checker: TypeQueries, parameter: ts.Symbol | undefined): boolean {
   if (!parameter) return false;
   return unionParts(checker.getTypeOfSymbol(parameter)).some((candidate) => candidate.getCallSignatures().length > 0);
 }
 
 /** An array or tuple with a thenable element type: what `items.map(async …)` yields. */
-export function isThenableArrayType(tsm: TypeScriptModule, checker: ts.TypeChecker, type: ts.Type): boolean {
+export function isThenableArrayType(tsm: TypeScriptModule, checker: TypeQueries, type: ts.Type): boolean {
   return unionParts(type).some((part) => {
     if (!checker.isArrayType(part) && !checker.isTupleType(part)) return false;
     return checker
@@ -39,7 +40,7 @@ export function isThenableArrayType(tsm: TypeScriptModule, checker: ts.TypeCheck
 }
 
 /** A function type some signature of which returns a thenable (async functions and their kin). */
-export function returnsThenable(tsm: TypeScriptModule, checker: ts.TypeChecker, type: ts.Type): boolean {
+export function returnsThenable(tsm: TypeScriptModule, checker: TypeQueries, type: ts.Type): boolean {
   return unionParts(type).some((part) =>
     part.getCallSignatures().some((signature) => isThenableType(tsm, checker, signature.getReturnType())),
   );
@@ -50,7 +51,7 @@ export function returnsThenable(tsm: TypeScriptModule, checker: ts.TypeChecker, 
  * `undefined`). `() => void | Promise<void>` is promise-aware, and `() => void | (() => void)`
  * (React's effect callback) uses the result as a cleanup, so neither counts.
  */
-export function isVoidReturningFunctionType(tsm: TypeScriptModule, checker: ts.TypeChecker, type: ts.Type): boolean {
+export function isVoidReturningFunctionType(tsm: TypeScriptModule, checker: TypeQueries, type: ts.Type): boolean {
   let signatures = 0;
   for (const part of unionParts(type)) {
     if (part.flags & (tsm.TypeFlags.Undefined | tsm.TypeFlags.Null)) continue;

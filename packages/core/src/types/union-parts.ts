@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import type { TypeQueries } from '../compiler-surface.js';
 import type { TypeScriptModule } from '../rule.js';
 
 export function unionParts(type: ts.Type): readonly ts.Type[] {
@@ -6,7 +7,7 @@ export function unionParts(type: ts.Type): readonly ts.Type[] {
 }
 
 /** Type parameters stand for their constraint (`T extends Promise<void>` is a promise). */
-export function getApparentTypeOf(tsm: TypeScriptModule, checker: ts.TypeChecker, type: ts.Type): ts.Type {
+export function getApparentTypeOf(tsm: TypeScriptModule, checker: TypeQueries, type: ts.Type): ts.Type {
   if (type.flags & tsm.TypeFlags.TypeParameter) {
     return checker.getBaseConstraintOfType(type) ?? type;
   }
