@@ -44,8 +44,18 @@ const NEST_METHODS = new Map([
   ['All', 'ANY'],
 ]);
 
-/** Every HTTP handler a file declares, in the frameworks the rule knows. */
-export function findHandlers(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQueries, sourceFile: ts.SourceFile): HttpHandler[] {
+/**
+ * Every HTTP handler a file declares, in the frameworks the rule knows. `candidates` are the
+ * file's calls and method declarations in source order, collected by the engine's walk, so the
+ * file is not walked a second time.
+ */
+export function findHandlers(
+  tsm: TypeScriptModule,
+  program: ProgramQueries,
+  checker: TypeQueries,
+  sourceFile: ts.SourceFile,
+  candidates: readonly (ts.CallExpression | ts.MethodDeclaration)[],
+): HttpHandler[] {
   const handlers: HttpHandler[] = [];
   const segments = projectPathSegments(program, sourceFile.fileName);
   const base = segments.at(-1) ?? '';
@@ -57,17 +67,10 @@ export function findHandlers(tsm: TypeScriptModule, program: ProgramQueries, che
     const handler = nextPagesHandler(tsm, sourceFile, route);
     if (handler) handlers.push(handler);
   }
-  const visit = (node: ts.Node): void => {
-    if (tsm.isCallExpression(node)) {
-      const handler = routerCallHandler(tsm, checker, node);
-      if (handler) handlers.push(handler);
-    } else if (tsm.isMethodDeclaration(node)) {
-      const handler = nestHandler(tsm, node);
-      if (handler) handlers.push(handler);
-    }
-    tsm.forEachChild(node, visit);
-  };
-  visit(sourceFile);
+  for (const node of candidates) {
+    const handler = tsm.isCallExpression(node) ? routerCallHandler(tsm, checker, node) : nestHandler(tsm, node);
+    if (handler) handlers.push(handler);
+  }
   return handlers;
 }
 

@@ -29,9 +29,14 @@ export const requireRateLimit = defineRule<MessageIds, Options>({
   },
   create(context) {
     const { ts: tsm, program, checker, options, sourceFile } = context;
+    const candidates: (ts.CallExpression | ts.MethodDeclaration)[] = [];
+    const collect = (node: ts.Node) => candidates.push(node as ts.CallExpression | ts.MethodDeclaration);
     return {
-      [tsm.SyntaxKind.SourceFile]: () => {
-        const handlers = findHandlers(tsm, program, checker, sourceFile);
+      [tsm.SyntaxKind.CallExpression]: collect,
+      [tsm.SyntaxKind.MethodDeclaration]: collect,
+      // The walk visits the end-of-file token last: every call and method has been seen.
+      [tsm.SyntaxKind.EndOfFileToken]: () => {
+        const handlers = findHandlers(tsm, program, checker, sourceFile, candidates);
         if (handlers.length === 0) return;
         const recognizer: Recognizer = {
           ts: tsm,
