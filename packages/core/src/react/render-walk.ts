@@ -54,57 +54,64 @@ export function walkRender(
   fn: FunctionLike,
   visit: (node: ts.Node, conditional: boolean) => void,
 ): void {
-  const body = fn.body;
-  if (!body) return;
-  walk(tsm, body, false, visit);
+  if (fn.body) new RenderWalk(tsm, visit).walk(fn.body);
 }
 
-function walk(tsm: TypeScriptModule, node: ts.Node, conditional: boolean, visit: (node: ts.Node, conditional: boolean) => void): void {
-  visit(node, conditional);
-  if (isFunctionLike(tsm, node) || tsm.isClassLike(node)) return;
-  const descend = (child: ts.Node | undefined, underCondition: boolean): void => {
-    if (!child) return;
-    if (isFunctionLike(tsm, child)) {
-      if (runsDuringRender(tsm, child) && child.body) {
-        visit(child, conditional || underCondition);
-        walk(tsm, child.body, conditional || underCondition, visit);
-      }
-      return;
-    }
-    walk(tsm, child, conditional || underCondition, visit);
-  };
+/**
+ * One walk over a render body. Whether the current node runs under a condition is a field, saved
+ * and restored around each child, so the walk allocates nothing per node: it runs over every
+ * component and hook body of the project, for two rules.
+ */
+class RenderWalk {
+  #conditional = false;
+  readonly #child = (child: ts.Node): void => this.#descend(child, false);
 
-  if (tsm.isIfStatement(node)) {
-    descend(node.expression, false);
-    descend(node.thenStatement, true);
-    descend(node.elseStatement, true);
-    return;
-  }
-  if (tsm.isConditionalExpression(node)) {
-    descend(node.condition, false);
-    descend(node.whenTrue, true);
-    descend(node.whenFalse, true);
-    return;
-  }
-  if (tsm.isBinaryExpression(node) && isShortCircuit(tsm, node.operatorToken.kind)) {
-    descend(node.left, false);
-    descend(node.right, true);
-    return;
-  }
-  if (tsm.isSwitchStatement(node)) {
-    descend(node.expression, false);
-    for (const clause of node.caseBlock.clauses) descend(clause, true);
-    return;
-  }
-  if (tsm.isBlock(node) || tsm.isSourceFile(node) || tsm.isCaseClause(node) || tsm.isDefaultClause(node)) {
-    let afterEarlyReturn = false;
-    for (const statement of node.statements) {
-      descend(statement, afterEarlyReturn);
-      if (!afterEarlyReturn && mayReturnEarly(tsm, statement)) afterEarlyReturn = true;
+  constructor(
+    private readonly tsm: TypeScriptModule,
+    private readonly visit: (node: ts.Node, conditional: boolean) => void,
+  ) {}
+
+  walk(node: ts.Node): void {
+    const tsm = this.tsm;
+    this.visit(node, this.#conditional);
+    if (isFunctionLike(tsm, node) || tsm.isClassLike(node)) return;
+    if (tsm.isIfStatement(node)) {
+      this.#descend(node.expression, false);
+      this.#descend(node.thenStatement, true);
+      this.#descend(node.elseStatement, true);
+    } else if (tsm.isConditionalExpression(node)) {
+      this.#descend(node.condition, false);
+      this.#descend(node.whenTrue, true);
+      this.#descend(node.whenFalse, true);
+    } else if (tsm.isBinaryExpression(node) && isShortCircuit(tsm, node.operatorToken.kind)) {
+      this.#descend(node.left, false);
+      this.#descend(node.right, true);
+    } else if (tsm.isSwitchStatement(node)) {
+      this.#descend(node.expression, false);
+      for (const clause of node.caseBlock.clauses) this.#descend(clause, true);
+    } else if (tsm.isBlock(node) || tsm.isSourceFile(node) || tsm.isCaseClause(node) || tsm.isDefaultClause(node)) {
+      let afterEarlyReturn = false;
+      for (const statement of node.statements) {
+        this.#descend(statement, afterEarlyReturn);
+        if (!afterEarlyReturn && mayReturnEarly(tsm, statement)) afterEarlyReturn = true;
+      }
+    } else {
+      tsm.forEachChild(node, this.#child);
     }
-    return;
   }
-  tsm.forEachChild(node, (child) => descend(child, false));
+
+  #descend(child: ts.Node | undefined, underCondition: boolean): void {
+    if (!child) return;
+    const outer = this.#conditional;
+    this.#conditional = outer || underCondition;
+    if (!isFunctionLike(this.tsm, child)) {
+      this.walk(child);
+    } else if (runsDuringRender(this.tsm, child) && child.body) {
+      this.visit(child, this.#conditional);
+      this.walk(child.body);
+    }
+    this.#conditional = outer;
+  }
 }
 
 function isShortCircuit(tsm: TypeScriptModule, kind: ts.SyntaxKind): boolean {
