@@ -7,7 +7,8 @@ import { delegateName, type PrismaField, type PrismaIndex, type PrismaModel, typ
 // for it: from the bundle the build makes (scripts/vendor-prisma-ast.mjs), which loads in under
 // 0.1 s where the package takes 0.3 s; from the package when running unbuilt.
 const require = createRequire(import.meta.url);
-type PrismaAst = typeof import('@mrleebo/prisma-ast');
+// The bundle exports only this function.
+type PrismaAst = Pick<typeof import('@mrleebo/prisma-ast'), 'getSchema'>;
 let getSchema: PrismaAst['getSchema'] | undefined;
 const parseSchema = (text: string) => (getSchema ??= loadParser().getSchema)(text);
 
