@@ -22,7 +22,7 @@ export async function runStats(options: StatsOptions, io: CliIo): Promise<number
   const ts = loadTypeScript();
   const schema = loadPrismaSchema(ts, io.cwd) ?? loadPrismaSchema(ts, root);
   if (!schema) {
-    const why = [...new Set([...prismaSchemaSearchNotes(io.cwd), ...prismaSchemaSearchNotes(root)])];
+    const why = prismaSchemaSearchNotes(io.cwd, root);
     throw new UsageError(`No Prisma schema found under ${io.cwd}${why.length ? ` (${why.join('; ')})` : ''}. Run premortem stats from the project that has schema.prisma.`);
   }
 

@@ -1,5 +1,6 @@
 import type ts from 'typescript';
 import type { ProgramQueries, TypeQueries } from '../compiler-surface.js';
+import { perSourceFile } from '../engine/program-cache.js';
 import type { TypeScriptModule } from '../rule.js';
 
 export interface ImportSource {
@@ -46,11 +47,12 @@ interface FileImports {
   redeclared: ReadonlySet<string>;
 }
 
-const importsByFile = new WeakMap<ts.SourceFile, FileImports>();
-
+/** Read from the file's syntax alone, so it is kept with the file (`perSourceFile`). */
 function fileImports(tsm: TypeScriptModule, sourceFile: ts.SourceFile): FileImports {
-  const cached = importsByFile.get(sourceFile);
-  if (cached) return cached;
+  return perSourceFile(sourceFile, 'imports', () => readFileImports(tsm, sourceFile));
+}
+
+function readFileImports(tsm: TypeScriptModule, sourceFile: ts.SourceFile): FileImports {
   const byName = new Map<string, ImportSource>();
   for (const statement of sourceFile.statements) {
     const clause = tsm.isImportDeclaration(statement) ? statement.importClause : undefined;
@@ -75,9 +77,7 @@ function fileImports(tsm: TypeScriptModule, sourceFile: ts.SourceFile): FileImpo
     };
     visit(sourceFile);
   }
-  const imports = { byName, redeclared };
-  importsByFile.set(sourceFile, imports);
-  return imports;
+  return { byName, redeclared };
 }
 
 /** Declarations that bind a name in a scope (not imports, not members of objects or classes). */

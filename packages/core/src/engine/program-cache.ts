@@ -21,12 +21,7 @@ export function timeProjectIndex<T>(name: string, compute: () => T): T {
  * with), then shared by every file and rule: the editor and a CLI run each pay for it once.
  */
 export function perProgram<T>(program: ProgramQueries, key: string, compute: () => T): T {
-  let cache = caches.get(program);
-  if (!cache) caches.set(program, (cache = new Map<string, unknown>()));
-  if (cache.has(key)) return cache.get(key) as T;
-  const value = timeProjectIndex(key.split(':')[0]!, compute);
-  cache.set(key, value);
-  return value;
+  return cached(caches, program, key, () => timeProjectIndex(key.split(':')[0]!, compute));
 }
 
 /**
@@ -37,8 +32,12 @@ export function perProgram<T>(program: ProgramQueries, key: string, compute: () 
  * anything the checker, the Program or another file decides.
  */
 export function perSourceFile<T>(sourceFile: ts.SourceFile, key: string, compute: () => T): T {
-  let cache = fileCaches.get(sourceFile);
-  if (!cache) fileCaches.set(sourceFile, (cache = new Map<string, unknown>()));
+  return cached(fileCaches, sourceFile, key, compute);
+}
+
+function cached<O extends object, T>(caches: WeakMap<O, Map<string, unknown>>, owner: O, key: string, compute: () => T): T {
+  let cache = caches.get(owner);
+  if (!cache) caches.set(owner, (cache = new Map<string, unknown>()));
   if (cache.has(key)) return cache.get(key) as T;
   const value = compute();
   cache.set(key, value);

@@ -65,7 +65,7 @@ function createProjectFacts(tsm: TypeScriptModule, program: ProgramQueries): Pro
   // The schema's own problems, and why a folder searched before it (or instead) had none.
   const prismaSchemaNotes = (): readonly string[] => {
     const searched = repositoryRoot !== rootDir ? [rootDir, repositoryRoot] : [rootDir];
-    return [...new Set([...(prismaSchema()?.diagnostics ?? []), ...searched.flatMap((folder) => prismaSchemaSearchNotes(folder))])];
+    return [...new Set([...(prismaSchema()?.diagnostics ?? []), ...prismaSchemaSearchNotes(...searched)])];
   };
   return { rootDir, repositoryRoot, config, prismaSchema, prismaSchemaNotes, tableStatistics };
 }

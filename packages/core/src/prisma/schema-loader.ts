@@ -49,7 +49,10 @@ function readSource(file: string): SchemaSource | string {
   }
 }
 
-/** Why a folder that `loadPrismaSchema` searched has no schema, when a source pointed nowhere; else empty. */
-export function prismaSchemaSearchNotes(rootDir: string): readonly string[] {
-  return notFound.get(path.resolve(rootDir)) ?? [];
+/**
+ * Why the folders that `loadPrismaSchema` searched have no schema, when a source pointed nowhere;
+ * else empty. Each note once, however many folders share it.
+ */
+export function prismaSchemaSearchNotes(...rootDirs: string[]): readonly string[] {
+  return [...new Set(rootDirs.flatMap((rootDir) => notFound.get(path.resolve(rootDir)) ?? []))];
 }
