@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
 import { describe, expect, it } from 'vitest';
@@ -106,6 +107,42 @@ describe('the vendored Prisma schema parser', () => {
     const { models, loaded } = JSON.parse(output) as { models: number; loaded: string[] };
     expect(models).toBeGreaterThan(0);
     expect(loaded).toEqual([vendored]);
+  });
+});
+
+describe('a configuration file for the parser in the analyzed folder', () => {
+  // lilconfig's places for "prisma-ast": each one, when run, leaves a file saying so.
+  const configs = ['.prisma-astrc.js', '.prisma-astrc.cjs', 'prisma-ast.config.js', 'prisma-ast.config.cjs'];
+  const plant = (): string => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'premortem-planted-'));
+    for (const name of configs) {
+      writeFileSync(path.join(dir, name), `require('node:fs').writeFileSync(${JSON.stringify(path.join(dir, `ran-${name}`))}, 'ran');\nmodule.exports = {};\n`);
+    }
+    writeFileSync(path.join(dir, 'schema.prisma'), 'model User {\n  id Int @id\n}\n');
+    return dir;
+  };
+  const ran = (dir: string) => configs.filter((name) => existsSync(path.join(dir, `ran-${name}`)));
+  const parseIn = (dir: string, module: string) =>
+    execFileSync(process.execPath, ['-e', `require(${JSON.stringify(module)}).getSchema(require('node:fs').readFileSync('schema.prisma', 'utf8'))`], { cwd: dir, encoding: 'utf8' });
+
+  it('is run by the package itself (which is why premortem never loads the package)', () => {
+    const dir = plant();
+    try {
+      parseIn(dir, requireFromCore.resolve('@mrleebo/prisma-ast'));
+      expect(ran(dir).length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is neither looked for nor run by the bundle', () => {
+    const dir = plant();
+    try {
+      parseIn(dir, vendored);
+      expect(ran(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -4,20 +4,22 @@ import { getFieldNames, getNamedArgument, getPositionalArgument, getStringLitera
 import { delegateName, type PrismaField, type PrismaIndex, type PrismaModel, type PrismaSchema } from './schema.js';
 
 // Loaded on the first schema, so projects without Prisma (and `premortem --version`) do not pay
-// for it: from the bundle the build makes (scripts/vendor-prisma-ast.mjs), which loads in under
-// 0.1 s where the package takes 0.3 s; from the package when running unbuilt.
+// for it. Always the bundle the build makes (scripts/vendor-prisma-ast.mjs), never the package:
+// the package searches the working directory and its parents for a configuration file and runs
+// `.js` ones, which inside an analyzed repository would run the repository's code. The bundle's
+// search finds nothing. It also loads in under 0.1 s, where the package takes 0.3 s.
 const require = createRequire(import.meta.url);
+const PARSER_BUNDLE = '../vendor/prisma-ast.cjs';
 // The bundle exports only this function.
 type PrismaAst = Pick<typeof import('@mrleebo/prisma-ast'), 'getSchema'>;
 let getSchema: PrismaAst['getSchema'] | undefined;
-const parseSchema = (text: string) => (getSchema ??= loadParser().getSchema)(text);
 
-function loadParser(): PrismaAst {
+function loadParser(): PrismaAst['getSchema'] {
   try {
-    return require('../vendor/prisma-ast.cjs') as PrismaAst;
+    return (require(PARSER_BUNDLE) as PrismaAst).getSchema;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
-    return require('@mrleebo/prisma-ast') as PrismaAst;
+    throw new Error(`premortem is incompletely built: ${PARSER_BUNDLE} (the Prisma schema parser) is missing next to ${import.meta.url}. Run \`npm run build\`.`, { cause: error });
   }
 }
 
@@ -67,6 +69,8 @@ export function readPrismaSchema(sources: readonly SchemaSource[]): PrismaSchema
 function collectDeclarations(sources: readonly SchemaSource[], diagnostics: string[]): Declarations {
   const declarations: Declarations = { models: [], enums: new Map(), compositeTypes: new Set() };
   const declaredIn = new Map<string, string>();
+  // Outside the per-file try: a missing parser is premortem's fault, not the schema's.
+  const parseSchema = (getSchema ??= loadParser());
   for (const source of sources) {
     let blocks;
     try {
