@@ -68,3 +68,8 @@ export { compareQueries, type QueryChange } from './review/query-changes.js';
 export { mountPathDiagram } from './review/mount-path-diagram.js';
 export { selectRules } from './config/select-rules.js';
 export type { TypeQueries, ProgramQueries } from './compiler-surface.js';
+export { runConfiguredAnalysis, type AnalysisRecipe, type ConfiguredResult } from './engine/configured-analysis.js';
+export { installedProgram, packageFolderOf, CORE_PACKAGE, type InstalledProgram } from './trust/installed-program.js';
+export { refuseForeignModules, refusedModules, ModuleRefused, type GuardCoverage } from './trust/refuse-foreign-modules.js';
+export { runIsolatedAnalysis, isolationFlags, analyzedFolders, linkedModuleFolder, IsolatedAnalysisFailed, type IsolatedRun, type IsolatedResult, type IsolationLimits } from './trust/isolated-analysis.js';
+export { serveIsolatedAnalysis } from './trust/serve-isolated-analysis.js';

@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { ignoredBy } from '../config/ignore.js';
+import { loadConfig } from '../config/load-config.js';
+import { selectRules } from '../config/select-rules.js';
+import type { PresetName, RuleDefinition, TypeScriptModule } from '../rule.js';
+import { findProjectRoot } from './project-root.js';
+import { confineReads } from './read-boundary.js';
+import { runAnalysis, type RunResult } from './run-analysis.js';
+import { Timings } from './timings.js';
+
+/**
+ * One analysis as plain data, so it can run in this process or be sent to an isolated one: what
+ * to analyze and how rules are chosen. The repository's `.github/premortem.yml` is read where the
+ * analysis runs.
+ */
+export interface AnalysisRecipe {
+  cwd: string;
+  /** Files or folders; default the cwd. */
+  paths: string[];
+  project?: string;
+  preset: PresetName;
+  /** `--rule` ids; empty for the preset's rules. */
+  only: string[];
+  /** False: no rule runs (a pull request's base, whose query estimates are all that is wanted). */
+  withRules: boolean;
+  collectQueries: boolean;
+  /** Absolute paths of the files that get every rule (`--changed-since`); see `RunInput.focus`. */
+  focusFiles?: string[];
+  timing?: boolean;
+  /** Reads stay inside these folders and TypeScript's lib (see read-boundary.ts). */
+  confineReadsTo?: string[];
+}
+
+export interface ConfiguredResult {
+  /** The repository root: the config's folder, what fingerprints and SARIF paths are relative to. */
+  root: string;
+  result: RunResult;
+  /** `--timing`'s rows, when asked for. */
+  timings?: [string, number][];
+}
+
+/** Runs a recipe: the config read, rules chosen, the analysis run and the config's `ignore` applied. */
+export function runConfiguredAnalysis(
+  recipe: AnalysisRecipe,
+  ts: TypeScriptModule,
+  rules: readonly RuleDefinition[],
+  onProgress?: (done: number, total: number) => void,
+): ConfiguredResult {
+  if (recipe.confineReadsTo) confineReads([...recipe.confineReadsTo, path.dirname(ts.getDefaultLibFilePath({}))]);
+  const root = findProjectRoot(path.resolve(recipe.cwd, recipe.paths[0] ?? '.'));
+  const { config, file } = loadConfig(root);
+  const enabled = recipe.withRules ? selectRules(rules, recipe.preset, recipe.only, config, file) : [];
+  const timings = recipe.timing ? new Timings() : undefined;
+  const focus = recipe.focusFiles ? new Set(recipe.focusFiles.map((fileName) => path.resolve(fileName))) : undefined;
+  const result = runAnalysis({
+    ts,
+    cwd: recipe.cwd,
+    paths: recipe.paths,
+    ...(recipe.project !== undefined ? { project: recipe.project } : {}),
+    rules: enabled,
+    collectQueries: recipe.collectQueries,
+    ...(timings ? { timings } : {}),
+    ...(focus ? { focus: (fileName: string) => focus.has(path.resolve(fileName)) } : {}),
+    ...(onProgress ? { onProgress } : {}),
+  });
+  const ignored = ignoredBy(config, root);
+  return {
+    root,
+    result: { ...result, findings: result.findings.filter((finding) => !ignored(finding.file)) },
+    ...(timings ? { timings: timings.entries() } : {}),
+  };
+}

@@ -1,0 +1,42 @@
+import { UsageError } from '../errors.js';
+import { runConfiguredAnalysis } from '../engine/configured-analysis.js';
+import type { RuleDefinition, TypeScriptModule } from '../rule.js';
+import type { IsolatedReply, IsolatedRequest } from './isolated-analysis.js';
+import { refuseForeignModules, refusedModules } from './refuse-foreign-modules.js';
+
+const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * The child's side of `runIsolatedAnalysis`: waits for one request, refuses from then on any code
+ * outside the installed program, loads TypeScript, analyzes, answers and exits. `loadTypeScript`
+ * and `rules` come from the entry script, which knows its own package.
+ */
+export function serveIsolatedAnalysis(rules: readonly RuleDefinition[], loadTypeScript: () => TypeScriptModule): void {
+  const send = (reply: IsolatedReply, then?: () => void) => process.send!(reply, undefined, undefined, then);
+  process.once('message', (request: IsolatedRequest) => {
+    try {
+      const coverage = refuseForeignModules(request.program);
+      const ts = loadTypeScript();
+      let lastProgress = 0;
+      const onProgress = request.progress
+        ? (done: number, total: number) => {
+            const now = Date.now();
+            if (now - lastProgress < PROGRESS_INTERVAL_MS && done < total) return;
+            lastProgress = now;
+            send({ type: 'progress', done, total });
+          }
+        : undefined;
+      const result = runConfiguredAnalysis(request.recipe, ts, rules, onProgress);
+      send({ type: 'result', result, refused: refusedModules(), coverage }, () => process.disconnect());
+    } catch (error) {
+      const refused = refusedModules();
+      const reply: IsolatedReply =
+        refused.length > 0
+          ? { type: 'refused', refused }
+          : error instanceof UsageError
+            ? { type: 'usage', message: error.message }
+            : { type: 'crashed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+      send(reply, () => process.disconnect());
+    }
+  });
+}
