@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Probot } from 'probot';
+import { installedProgram, packageFolderOf, refuseForeignModules } from '@premortem/core';
+import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import { DEFAULT_REQUEST_POLICY } from './github/request-policy.js';
 import { createOctokitClass } from './octokit.js';
@@ -18,6 +20,9 @@ async function main(env: NodeJS.ProcessEnv): Promise<number> {
     process.stderr.write(`premortem: ${missing.join(', ')} not set. Run this inside GitHub Actions, with \`GITHUB_TOKEN: \${{ github.token }}\` in the step's env.\n`);
     return 2;
   }
+  // This process holds the job's token and runs in the checked-out repository: from here on it
+  // loads code only from premortem (the analysis itself runs in a confined child process).
+  refuseForeignModules(installedProgram([packageFolderOf(fileURLToPath(import.meta.url))]).packages);
   const payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH!, 'utf8')) as object;
   const probot = new Probot({
     githubToken: env.GITHUB_TOKEN!,

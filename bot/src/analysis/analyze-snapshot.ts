@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
-import type { RunResult } from '@premortem/core';
+import { fileURLToPath } from 'node:url';
+import { installedProgram, linkedModuleFolder, IsolatedAnalysisFailed, packageFolderOf, runIsolatedAnalysis, UsageError, type InstalledProgram, type RunResult } from '@premortem/core';
 
 export interface AnalysisRequest {
   /** The snapshot's folder: its `.github/premortem.yml` applies, nothing in it is run. */
@@ -9,7 +9,6 @@ export interface AnalysisRequest {
 }
 
 export type AnalysisResponse = RunResult;
-export type WorkerReply = { ok: true; result: AnalysisResponse } | { ok: false; message: string };
 
 export interface AnalysisLimits {
   timeoutMs: number;
@@ -19,44 +18,60 @@ export interface AnalysisLimits {
 export const DEFAULT_ANALYSIS_LIMITS: AnalysisLimits = { timeoutMs: 10 * 60_000, maxMemoryMb: 4096 };
 
 /** The analysis could not finish: the message is for the pull request's author. */
-export class AnalysisFailed extends Error {}
+export class AnalysisFailed extends Error {
+  constructor(
+    message: string,
+    /** Premortem refused to load code while analyzing: never the commit's fault, always worth a look. */
+    readonly refusedCode = false,
+  ) {
+    super(message);
+  }
+}
+
+const BOT_PACKAGE = packageFolderOf(fileURLToPath(import.meta.url));
+const CHILD_ENTRY = fileURLToPath(new URL('./analysis-child.js', import.meta.url));
+let program: InstalledProgram | undefined;
 
 /**
- * Analyzes a snapshot in a worker thread with a memory cap and a deadline, so a huge or hostile
- * repository costs one failed check, never the server.
+ * Analyzes a snapshot in a child process that can read only the snapshot and premortem, runs no
+ * process, has no token in its environment, and loads code only from premortem; with a heap limit
+ * and a deadline, so a huge or hostile repository costs one failed check, never the server.
  */
-export function analyzeSnapshot(request: AnalysisRequest, limits: AnalysisLimits, signal: AbortSignal): Promise<AnalysisResponse> {
-  signal.throwIfAborted();
-  const worker = new Worker(new URL('./analysis-worker.js', import.meta.url), {
-    workerData: request,
-    resourceLimits: { maxOldGenerationSizeMb: limits.maxMemoryMb },
-  });
-  return new Promise<AnalysisResponse>((resolve, reject) => {
-    let settled = false;
-    const finish = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      void worker.terminate();
-      outcome();
-    };
-    const onAbort = () => finish(() => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted')));
-    const timer = setTimeout(
-      () => finish(() => reject(new AnalysisFailed(`The analysis took longer than ${Math.round(limits.timeoutMs / 1000)} s and was stopped.`))),
-      limits.timeoutMs,
-    );
-    signal.addEventListener('abort', onAbort, { once: true });
-    worker.once('message', (reply: WorkerReply) => finish(() => (reply.ok ? resolve(reply.result) : reject(new AnalysisFailed(reply.message)))));
-    worker.once('error', (error: Error & { code?: string }) =>
-      finish(() =>
-        reject(
-          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? new AnalysisFailed(`The analysis needed more than ${limits.maxMemoryMb} MB and was stopped.`)
-            : new AnalysisFailed(`The analysis failed: ${error.message}`),
-        ),
-      ),
-    );
-    worker.once('exit', (code) => finish(() => reject(new AnalysisFailed(`The analysis stopped unexpectedly (exit code ${code}).`))));
-  });
+export async function analyzeSnapshot(
+  request: AnalysisRequest,
+  limits: AnalysisLimits,
+  signal: AbortSignal,
+  onSpawn?: (pid: number) => void,
+): Promise<AnalysisResponse> {
+  // Only the snapshot, never a folder around it. A downloaded snapshot holds no links; the
+  // Actions workspace may link its node_modules.
+  const readable = [request.root, ...linkedModuleFolder(request.root)];
+  try {
+    const analyzed = await runIsolatedAnalysis({
+      entry: CHILD_ENTRY,
+      request: {
+        recipe: {
+          cwd: request.root,
+          paths: ['.'],
+          preset: 'recommended',
+          only: [],
+          withRules: request.withRules,
+          collectQueries: true,
+          // The pull request's tsconfig or config must not make the analysis look outside it.
+          confineReadsTo: readable,
+        },
+      },
+      program: (program ??= installedProgram([BOT_PACKAGE])),
+      readable,
+      limits,
+      signal,
+      ...(onSpawn ? { onSpawn } : {}),
+    });
+    return analyzed.result;
+  } catch (error) {
+    // A bad config is the author's to fix and says so, in the repository's terms.
+    if (error instanceof UsageError) throw new AnalysisFailed(error.message.replaceAll(request.root + '/', ''));
+    if (error instanceof IsolatedAnalysisFailed && error.reason !== 'aborted') throw new AnalysisFailed(error.message, error.reason === 'refused-module');
+    throw error;
+  }
 }

@@ -1,35 +1,66 @@
-import { runAnalysis, type EnabledRule, type RunResult, type Timings } from '@premortem/core';
+import { fileURLToPath } from 'node:url';
+import {
+  analyzedFolders,
+  installedProgram,
+  packageFolderOf,
+  refuseForeignModules,
+  refusedModules,
+  runConfiguredAnalysis,
+  runIsolatedAnalysis,
+  UsageError,
+  type AnalysisRecipe,
+  type ConfiguredResult,
+  type InstalledProgram,
+} from '@premortem/core';
+import { rules } from '@premortem/rules';
 import type { CliIo } from './io.js';
 import { createProgress } from './progress.js';
 import { loadTypeScript } from './load-typescript.js';
 
-export interface AnalyzeRequest {
-  paths: string[];
-  project: string | undefined;
-  rules: EnabledRule[];
-  collectQueries: boolean;
-  timings?: Timings;
-  /** Files that get every rule; the rest only cross-file ones (see `RunInput.focus`). */
-  focus?: (fileName: string) => boolean;
+export type AnalyzeRequest = Omit<AnalysisRecipe, 'cwd'>;
+
+const CLI_PACKAGE = packageFolderOf(fileURLToPath(import.meta.url));
+const CHILD_ENTRY = fileURLToPath(new URL('./analysis-child.js', import.meta.url));
+let program: InstalledProgram | undefined;
+const getProgram = () => (program ??= installedProgram([CLI_PACKAGE]));
+
+/**
+ * One analysis as every command runs it: progress on a TTY, notes on stderr. In the `premortem`
+ * process (`io.guardModules`) code loads only from premortem itself from here on; `--isolate`
+ * runs it in a confined child process instead (see isolated-analysis.ts).
+ */
+export async function analyze(request: AnalyzeRequest, io: CliIo): Promise<ConfiguredResult> {
+  const recipe: AnalysisRecipe = { ...request, cwd: io.cwd };
+  const progress = createProgress(io.stderr);
+  const onProgress = (done: number, total: number) => progress.update(done, total);
+  let analyzed: ConfiguredResult;
+  if (io.isolate) {
+    // The engine asks the read boundary before it looks anywhere: outside it, the child's
+    // permissions would turn a probe for a missing file into an error.
+    const readable = analyzedFolders(recipe);
+    analyzed = await runIsolatedAnalysis({
+      entry: CHILD_ENTRY,
+      request: { recipe: { ...recipe, confineReadsTo: readable } },
+      program: getProgram(),
+      readable,
+      // No deadline or heap limit of its own: the same as an analysis in this process.
+      limits: {},
+      onProgress,
+    });
+  } else {
+    if (io.guardModules) refuseForeignModules(getProgram().packages);
+    // Loaded only once the arguments are known good: usage errors answer at once.
+    analyzed = runConfiguredAnalysis(recipe, loadTypeScript(), rules, onProgress);
+    const refused = refusedModules();
+    if (refused.length > 0) throw refusedError(refused);
+  }
+  progress.clear();
+  for (const note of analyzed.result.notes) io.stderr.write(`premortem: note: ${note}\n`);
+  return analyzed;
 }
 
-/** One analysis run as every command does it: progress on a TTY, notes on stderr. */
-export function analyze(request: AnalyzeRequest, io: CliIo): RunResult {
-  const progress = createProgress(io.stderr);
-  // Loaded only once the arguments are known good: usage errors answer at once.
-  const ts = loadTypeScript();
-  const result = runAnalysis({
-    ts,
-    cwd: io.cwd,
-    paths: request.paths,
-    ...(request.project !== undefined ? { project: request.project } : {}),
-    rules: request.rules,
-    ...(request.timings ? { timings: request.timings } : {}),
-    collectQueries: request.collectQueries,
-    ...(request.focus ? { focus: request.focus } : {}),
-    onProgress: (done, total) => progress.update(done, total),
-  });
-  progress.clear();
-  for (const note of result.notes) io.stderr.write(`premortem: note: ${note}\n`);
-  return result;
+export function refusedError(refused: readonly string[]): UsageError {
+  return new UsageError(
+    `refused to load code that is not part of premortem: ${refused.join(', ')}. Nothing from it ran, and the analysis cannot be trusted; this is a premortem bug, please report it.`,
+  );
 }

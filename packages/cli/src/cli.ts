@@ -1,12 +1,13 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
-import { STATS_FILE, UsageError } from '@premortem/core';
+import { IsolatedAnalysisFailed, ModuleRefused, refusedModules, STATS_FILE, UsageError } from '@premortem/core';
 import { BASELINE_FILE, runBaseline, type BaselineOptions } from './commands/baseline.js';
 import { runCheck, type CheckOptions } from './commands/check.js';
 import { runQueries, type QueriesOptions } from './commands/queries.js';
 import { runReview, type ReviewOptions } from './commands/review.js';
 import { runStats, type StatsOptions } from './commands/stats.js';
 import { ExitCode, type CliIo } from './io.js';
+import { refusedError } from './analyze.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -36,8 +37,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--baseline <file>', 'fail only on findings not in this baseline (see `premortem baseline`); report entries that no longer occur')
     .option('--changed-since <ref>', 'analyze everything, report only findings on lines changed since the merge base with <ref> (and, in JSON, the query estimates of the changed files)')
     .option('--sarif-file <file>', 'also write the findings as SARIF to this file (with any --format)')
-    .action((paths: string[], options: CheckOptions) => {
-      exitCode = runCheck(paths, options, io);
+    .option(...ISOLATE)
+    .action(async (paths: string[], options: CheckOptions & Isolation) => {
+      exitCode = await runCheck(paths, options, withIsolation(io, options));
     });
 
   program
@@ -49,8 +51,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .addOption(new Option('--preset <name>', 'rule set to run').choices(['recommended', 'strict']).default('recommended'))
     .option('-o, --out <file>', `where to write it (default: ${BASELINE_FILE} in the repository root)`)
     .option('--add-new', 'also accept findings the existing baseline does not hold')
-    .action((paths: string[], options: BaselineOptions) => {
-      exitCode = runBaseline(paths, options, io);
+    .option(...ISOLATE)
+    .action(async (paths: string[], options: BaselineOptions & Isolation) => {
+      exitCode = await runBaseline(paths, options, withIsolation(io, options));
     });
 
   program
@@ -63,8 +66,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .addOption(new Option('--preset <name>', 'rule set to run').choices(['recommended', 'strict']).default('recommended'))
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--max-comments <n>', 'inline comments at most; the rest go to the summary', '20')
-    .action((paths: string[], options: ReviewOptions) => {
-      exitCode = runReview(paths, options, io);
+    .option(...ISOLATE)
+    .action(async (paths: string[], options: ReviewOptions & Isolation) => {
+      exitCode = await runReview(paths, options, withIsolation(io, options));
     });
 
   program
@@ -73,8 +77,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .argument('[paths...]', 'files or folders to analyze (default: the current folder)')
     .option('-p, --project <tsconfig>', 'use this tsconfig.json instead of discovering them')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
-    .action((paths: string[], options: QueriesOptions) => {
-      exitCode = runQueries(paths, options, io);
+    .option(...ISOLATE)
+    .action(async (paths: string[], options: QueriesOptions & Isolation) => {
+      exitCode = await runQueries(paths, options, withIsolation(io, options));
     });
 
   program
@@ -99,6 +104,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
+interface Isolation {
+  isolate?: boolean;
+}
+
+const ISOLATE = [
+  '--isolate',
+  'analyze in a child process that can only read the analyzed folders and premortem, with no credentials in its environment (also PREMORTEM_ISOLATE=1)',
+] as const;
+
+function withIsolation(io: CliIo, options: Isolation): CliIo {
+  return { ...io, isolate: options.isolate === true || process.env.PREMORTEM_ISOLATE === '1' };
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -109,6 +127,16 @@ function handleError(error: unknown, io: CliIo): number {
     return error.exitCode === 0 ? ExitCode.Clean : ExitCode.Usage;
   }
   if (error instanceof UsageError) {
+    io.stderr.write(`premortem: ${error.message}\n`);
+    return ExitCode.Usage;
+  }
+  // Refused code, even where a dependency caught the refusal and failed some other way.
+  const refused = error instanceof ModuleRefused ? [error.file] : refusedModules();
+  if (refused.length > 0) {
+    io.stderr.write(`premortem: ${refusedError(refused).message}\n`);
+    return ExitCode.Usage;
+  }
+  if (error instanceof IsolatedAnalysisFailed && error.reason !== 'crashed') {
     io.stderr.write(`premortem: ${error.message}\n`);
     return ExitCode.Usage;
   }

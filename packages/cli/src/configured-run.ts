@@ -1,6 +1,4 @@
-import path from 'node:path';
-import { findProjectRoot, ignoredBy, loadConfig, selectRules, UsageError, type PresetName, type RunResult, type Timings } from '@premortem/core';
-import { rules as allRules } from '@premortem/rules';
+import { UsageError, type ConfiguredResult, type PresetName } from '@premortem/core';
 import type { CliIo } from './io.js';
 import { analyze } from './analyze.js';
 
@@ -10,34 +8,32 @@ export interface RunRequest {
   preset: string;
   rule: string[];
   collectQueries: boolean;
-  timings?: Timings;
-  focus?: (fileName: string) => boolean;
+  timing?: boolean;
+  /** Absolute paths of the files that get every rule (see `RunInput.focus`). */
+  focusFiles?: string[];
 }
 
 const PRESETS: readonly PresetName[] = ['recommended', 'strict'];
 
 /**
- * One analysis as `check` and `baseline` both run it: rules from the preset, the config's
+ * One analysis as `check`, `baseline` and `review` run it: rules from the preset, the config's
  * severities, options and ignores applied. `root` is the repository root the config lives in.
  */
-export function runConfigured(request: RunRequest, io: CliIo): { root: string; result: RunResult } {
+export function runConfigured(request: RunRequest, io: CliIo): Promise<ConfiguredResult> {
   if (!(PRESETS as readonly string[]).includes(request.preset)) {
     throw new UsageError(`Unknown --preset "${request.preset}". Use one of: ${PRESETS.join(', ')}.`);
   }
-  const root = findProjectRoot(path.resolve(io.cwd, request.paths[0] ?? '.'));
-  const { config, file } = loadConfig(root);
-  const rules = selectRules(allRules, request.preset as PresetName, request.rule, config, file);
-  const result = analyze(
+  return analyze(
     {
       paths: request.paths,
-      project: request.project,
-      rules,
+      ...(request.project !== undefined ? { project: request.project } : {}),
+      preset: request.preset as PresetName,
+      only: request.rule,
+      withRules: true,
       collectQueries: request.collectQueries,
-      ...(request.timings ? { timings: request.timings } : {}),
-      ...(request.focus ? { focus: request.focus } : {}),
+      ...(request.timing ? { timing: true } : {}),
+      ...(request.focusFiles ? { focusFiles: request.focusFiles } : {}),
     },
     io,
   );
-  const ignored = ignoredBy(config, root);
-  return { root, result: { ...result, findings: result.findings.filter((finding) => !ignored(finding.file)) } };
 }

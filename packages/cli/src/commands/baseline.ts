@@ -18,8 +18,8 @@ export const BASELINE_FILE = path.join('.premortem', 'baseline.json');
  * Writes the fingerprints of today's findings, so `check --baseline` fails only on new ones. An
  * existing baseline only shrinks: fixed findings leave it, new ones join only with `--add-new`.
  */
-export function runBaseline(paths: string[], options: BaselineOptions, io: CliIo): number {
-  const { root, result } = runConfigured({ paths, project: options.project, preset: options.preset, rule: options.rule, collectQueries: false }, io);
+export async function runBaseline(paths: string[], options: BaselineOptions, io: CliIo): Promise<number> {
+  const { root, result } = await runConfigured({ paths, project: options.project, preset: options.preset, rule: options.rule, collectQueries: false }, io);
   const file = path.resolve(io.cwd, options.out ?? path.join(root, BASELINE_FILE));
   const shown = path.relative(io.cwd, file) || file;
   let findings = result.findings;

@@ -7,7 +7,6 @@ import {
   formatMarkdown,
   formatStylish,
   parseBaseline,
-  Timings,
   touchedBy,
   toJsonReport,
   toSarif,
@@ -37,7 +36,7 @@ export interface CheckOptions {
 export const FORMATS = ['stylish', 'json', 'sarif', 'github', 'markdown'] as const;
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-export function runCheck(paths: string[], options: CheckOptions, io: CliIo): number {
+export async function runCheck(paths: string[], options: CheckOptions, io: CliIo): Promise<number> {
   if (!(FORMATS as readonly string[]).includes(options.format)) {
     throw new UsageError(`Unknown --format "${options.format}". Use one of: ${FORMATS.join(', ')}.`);
   }
@@ -45,18 +44,21 @@ export function runCheck(paths: string[], options: CheckOptions, io: CliIo): num
   const baseline = options.baseline === undefined ? undefined : readBaseline(path.resolve(io.cwd, options.baseline));
   // Asked before the analysis: a shallow clone should hear so at once, not after a minute.
   const changed = options.changedSince === undefined ? undefined : changedSince(options.changedSince, io.cwd);
-  const timings = options.timing ? new Timings() : undefined;
   // Only the changed files need every rule; findings elsewhere would be filtered out below.
-  const focusFiles = changed ? new Set([...changed.changes.keys()].map((file) => path.resolve(changed.root, file))) : undefined;
-  const { root, result: analyzed } = runConfigured(
+  const focusFiles = changed ? [...changed.changes.keys()].map((file) => path.resolve(changed.root, file)) : undefined;
+  const {
+    root,
+    result: analyzed,
+    timings,
+  } = await runConfigured(
     {
       paths,
       project: options.project,
       preset: options.preset,
       rule: options.rule,
       collectQueries: options.format === 'json',
-      ...(timings ? { timings } : {}),
-      ...(focusFiles ? { focus: (fileName: string) => focusFiles.has(path.resolve(fileName)) } : {}),
+      ...(options.timing ? { timing: true } : {}),
+      ...(focusFiles ? { focusFiles } : {}),
     },
     io,
   );
@@ -134,8 +136,7 @@ function parseMaxWarnings(value: string | undefined): number | undefined {
   return Number(value);
 }
 
-function writeTimings(io: CliIo, timings: Timings, totalMs: number): void {
-  const rows = timings.entries();
+function writeTimings(io: CliIo, rows: readonly [string, number][], totalMs: number): void {
   const width = Math.max(...rows.map(([label]) => label.length), 'total'.length);
   const accounted = rows.reduce((sum, [, ms]) => sum + ms, 0);
   io.stderr.write('\nTime spent (ms, each row exclusive of the rows nested in it; a type is computed once, when first asked for, and charged to that asker):\n');

@@ -9,9 +9,12 @@ export interface QueriesOptions {
 }
 
 /** Lists every Prisma query site with its cost estimate; never fails on what it finds. */
-export function runQueries(paths: string[], options: QueriesOptions, io: CliIo): number {
+export async function runQueries(paths: string[], options: QueriesOptions, io: CliIo): Promise<number> {
   if (!['table', 'json'].includes(options.format)) throw new UsageError(`Unknown --format "${options.format}". Use table or json.`);
-  const result = analyze({ paths, project: options.project, rules: [], collectQueries: true }, io);
+  const { result } = await analyze(
+    { paths, ...(options.project !== undefined ? { project: options.project } : {}), preset: 'recommended', only: [], withRules: false, collectQueries: true },
+    io,
+  );
   if (options.format === 'json') {
     const report = toJsonReport([], result.queries, { files: result.files, durationMs: result.durationMs }, io.cwd);
     io.stdout.write(JSON.stringify(report, null, 2) + '\n');
