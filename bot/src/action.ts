@@ -29,11 +29,24 @@ async function main(env: NodeJS.ProcessEnv): Promise<number> {
     Octokit: createOctokitClass(DEFAULT_REQUEST_POLICY),
     ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
   });
-  const app = createApp({ workspace: path.resolve(env.GITHUB_WORKSPACE!), workDir: path.join(env.RUNNER_TEMP ?? os.tmpdir(), 'premortem') });
+  const app = createApp({
+    workspace: path.resolve(env.GITHUB_WORKSPACE!),
+    workDir: path.join(env.RUNNER_TEMP ?? os.tmpdir(), 'premortem'),
+    authentication: 'token',
+    // What the job's token writes is by github-actions[bot]; another token names its own login.
+    identity: identityFromEnv(env),
+    ...(env.PREMORTEM_INCOMPLETE_CONCLUSION === 'neutral' ? { incompleteConclusion: 'neutral' as const } : {}),
+  });
   await probot.load(app);
   await probot.receive({ id: env.GITHUB_RUN_ID ?? 'local', name: env.GITHUB_EVENT_NAME as never, payload: payload as never });
   await app.idle();
   return 0;
+}
+
+/** `github-actions[bot]` for the job's token; `PREMORTEM_BOT_LOGIN` names another token's account (`my-app[bot]`). */
+function identityFromEnv(env: NodeJS.ProcessEnv): { login: string; appSlug: string } {
+  const login = env.PREMORTEM_BOT_LOGIN?.trim() || 'github-actions[bot]';
+  return { login, appSlug: login.replace(/\[bot\]$/, '') };
 }
 
 process.exitCode = await main(process.env);

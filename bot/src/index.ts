@@ -1,9 +1,12 @@
-export { createApp, DEFAULT_SETTINGS, type PremortemApp } from './app.js';
+export { createApp, DEFAULT_SETTINGS, type AppOptions, type PremortemApp } from './app.js';
 export { startServer, type RunningBot } from './start-server.js';
 export { serverConfigFromEnv, ConfigurationError, type ServerConfig } from './settings-from-env.js';
-export { requestPolicyPlugin, retryDelay, DEFAULT_REQUEST_POLICY, type RequestPolicy } from './github/request-policy.js';
-export { ReviewQueue, Superseded, type ReviewJob } from './queue.js';
+export { requestPolicyPlugin, retryDelay, DEFAULT_REQUEST_POLICY, RateLimited, UncertainWrite, type RequestPolicy } from './github/request-policy.js';
+export { ReviewQueue, Superseded, ShuttingDown, jobId, type ReviewJob, type QueueRunner } from './queue.js';
+export { JobJournal } from './job-journal.js';
+export { createWebhookServer, DEFAULT_WEBHOOK_LIMITS, type WebhookLimits } from './webhook-server.js';
+export { prepareWorkDir, snapshotsFolder, WorkDirInUse } from './work-dir.js';
 export { createOctokitClass } from './octokit.js';
 export { analyzeSnapshot, AnalysisFailed, DEFAULT_ANALYSIS_LIMITS } from './analysis/analyze-snapshot.js';
 export { completeCheckRun, startCheckRun } from './pipeline/check-run.js';
-export type { ReviewContext, ReviewSettings, ReviewTarget } from './pipeline/context.js';
+export type { Identity, IncompleteConclusion, ReviewContext, ReviewSettings, ReviewTarget } from './pipeline/context.js';

@@ -1,10 +1,23 @@
+import { RateLimited } from './github/request-policy.js';
+import type { ReviewTarget } from './pipeline/context.js';
+import type { JobJournal } from './job-journal.js';
+
+/** One review to run: plain data, so it can be written down and taken up again after a restart. */
 export interface ReviewJob {
-  /** One pull request: `owner/repo#number`. A newer job for the same key supersedes an older one. */
+  /** One pull request: `owner/repo#number`. */
   key: string;
   /** The head commit; the same SHA is analyzed once unless `force` (a re-run asked for on GitHub). */
   sha: string;
-  force?: boolean;
-  run(signal: AbortSignal): Promise<void>;
+  force: boolean;
+  target: ReviewTarget;
+  /** The installation whose token the job uses; absent with a job token (GitHub Actions). */
+  installationId?: number;
+}
+
+export interface QueueRunner {
+  run(job: ReviewJob, signal: AbortSignal): Promise<void>;
+  /** Whether the job's SHA is its pull request's head now (asked before a newer push stops an older analysis). */
+  isCurrentHead(job: ReviewJob): Promise<boolean>;
 }
 
 export interface QueueLog {
@@ -17,66 +30,151 @@ const MAX_REMEMBERED = 5000;
 
 /**
  * The in-process queue webhooks hand their work to, so they can be answered at once. Analyses run
- * one at a time (each takes a core and memory); a job for a SHA already analyzed or under way is
- * dropped; a newer push to the same pull request replaces its waiting job and aborts its running one.
+ * one at a time (each takes a core and memory). A job for a SHA already analyzed or under way is
+ * dropped. A newer push stops the running analysis of an older one once GitHub confirms it is the
+ * head (an event can arrive late or twice; the job itself checks again before it starts and before
+ * it posts). With a journal, every job is written down until it is done: a restart, a crash or
+ * `drain` loses none, and a job GitHub rate-limits is taken up again when the limit resets.
  */
 export class ReviewQueue {
   private readonly waiting: ReviewJob[] = [];
-  private running: { job: ReviewJob; controller: AbortController } | undefined;
+  private running: { job: ReviewJob; controller: AbortController; done: Promise<void> } | undefined;
   private readonly seen = new Set<string>();
-  private drained: Promise<void> = Promise.resolve();
-  private resolveDrained: (() => void) | undefined;
+  private readonly retries = new Map<string, NodeJS.Timeout>();
+  private stopping = false;
+  private idleWaiters: (() => void)[] = [];
 
-  constructor(private readonly log: QueueLog) {}
+  constructor(
+    private readonly runner: QueueRunner,
+    private readonly log: QueueLog,
+    private readonly journal?: JobJournal,
+  ) {}
 
   /** Returns why the job was not queued, or undefined when it was. */
   enqueue(job: ReviewJob): string | undefined {
-    const id = `${job.key}@${job.sha}`;
-    if (!job.force && (this.seen.has(id) || this.waiting.some((w) => w.key === job.key && w.sha === job.sha))) {
+    if (this.stopping) return 'premortem is shutting down';
+    const id = jobId(job);
+    if (!job.force && (this.seen.has(id) || this.retries.has(id) || this.waiting.some((w) => jobId(w) === id))) {
       return `${job.sha.slice(0, 7)} of ${job.key} is already analyzed or queued`;
     }
-    const replaced = this.waiting.findIndex((w) => w.key === job.key);
-    if (replaced >= 0) {
-      this.log.info(`${job.key}: ${job.sha.slice(0, 7)} replaces queued ${this.waiting[replaced]!.sha.slice(0, 7)}`);
-      this.waiting.splice(replaced, 1);
+    this.journal?.save(job);
+    this.add(job);
+    const running = this.running;
+    if (running && running.job.key === job.key && running.job.sha !== job.sha) {
+      void this.runner
+        .isCurrentHead(job)
+        .then((current) => {
+          if (!current || this.running !== running) return;
+          this.log.info(`${job.key}: ${job.sha.slice(0, 7)} supersedes ${running.job.sha.slice(0, 7)}, which is stopped`);
+          running.controller.abort(new Superseded(job.sha));
+        })
+        .catch((error: unknown) => this.log.error(`${job.key}: could not tell whether ${job.sha.slice(0, 7)} is the head: ${describe(error)}`));
     }
-    if (this.running && this.running.job.key === job.key && this.running.job.sha !== job.sha) {
-      this.log.info(`${job.key}: ${job.sha.slice(0, 7)} supersedes ${this.running.job.sha.slice(0, 7)}, which is stopped`);
-      this.running.controller.abort(new Superseded(job.sha));
-    }
-    this.waiting.push(job);
-    if (!this.resolveDrained) this.drained = new Promise((resolve) => (this.resolveDrained = resolve));
-    if (!this.running) void this.next();
     return undefined;
   }
 
-  /** Resolves once nothing is queued or running (for the Actions entry point and tests). */
+  /** Takes up the jobs a previous process left in the journal; returns how many. */
+  restore(): number {
+    const entries = this.journal?.list() ?? [];
+    for (const { job, retryAt } of entries) {
+      if (retryAt !== undefined && retryAt > Date.now()) this.retryLater(job, retryAt);
+      else this.add(job);
+    }
+    return entries.length;
+  }
+
+  /** Resolves once nothing is queued, running or waiting to be retried (for the Actions entry point and tests). */
   onIdle(): Promise<void> {
-    return this.drained;
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops taking work: waits up to `graceMs` for the running job, then stops it (its check stays in
+   * progress and its journal entry stays, so the next start resumes it). Waiting jobs stay in the
+   * journal too.
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.stopping = true;
+    for (const timer of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
+    const running = this.running;
+    if (!running) return;
+    const grace = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), graceMs).unref());
+    if ((await Promise.race([running.done.then(() => 'done' as const), grace])) === 'late') {
+      this.log.info(`${running.job.key}@${running.job.sha.slice(0, 7)}: stopped for shutdown; it resumes at the next start`);
+      running.controller.abort(new ShuttingDown());
+      await running.done;
+    }
+  }
+
+  private add(job: ReviewJob): void {
+    this.waiting.push(job);
+    if (!this.running) void this.next();
+  }
+
+  private retryLater(job: ReviewJob, retryAt: number): void {
+    const id = jobId(job);
+    this.journal?.save(job, retryAt);
+    clearTimeout(this.retries.get(id));
+    const timer = setTimeout(() => {
+      this.retries.delete(id);
+      if (!this.stopping) this.add(job);
+    }, Math.max(0, retryAt - Date.now()));
+    this.retries.set(id, timer);
   }
 
   private async next(): Promise<void> {
-    const job = this.waiting.shift();
+    const job = this.stopping ? undefined : this.waiting.shift();
     if (!job) {
-      this.resolveDrained?.();
-      this.resolveDrained = undefined;
+      this.settleIdle();
       return;
     }
     const controller = new AbortController();
-    this.running = { job, controller };
-    this.remember(`${job.key}@${job.sha}`);
+    const id = jobId(job);
+    this.remember(id);
+    let finish!: () => void;
+    this.running = { job, controller, done: new Promise((resolve) => (finish = resolve)) };
     try {
-      await job.run(controller.signal);
+      await this.runner.run(job, controller.signal);
+      this.journal?.remove(job);
     } catch (error) {
-      if (!(error instanceof Superseded || controller.signal.reason instanceof Superseded)) {
-        // A failed analysis may be tried again by a redelivery or a re-run.
-        this.seen.delete(`${job.key}@${job.sha}`);
-        this.log.error(`${job.key}@${job.sha.slice(0, 7)}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      }
+      this.settle(job, error, controller.signal);
     } finally {
       this.running = undefined;
+      finish();
     }
     return this.next();
+  }
+
+  /** What a failed job leaves behind: nothing, a retry, or (on shutdown) its journal entry. */
+  private settle(job: ReviewJob, error: unknown, signal: AbortSignal): void {
+    const reason: unknown = signal.aborted ? signal.reason : error;
+    if (reason instanceof ShuttingDown) return;
+    if (reason instanceof Superseded || error instanceof Superseded) {
+      this.journal?.remove(job);
+      return;
+    }
+    if (error instanceof RateLimited) {
+      this.log.info(`${job.key}@${job.sha.slice(0, 7)}: ${error.message} Taken up again then.`);
+      this.retryLater(job, error.retryAt);
+      return;
+    }
+    // A failed review may be tried again by a redelivery or a re-run.
+    this.seen.delete(jobId(job));
+    this.journal?.remove(job);
+    this.log.error(`${job.key}@${job.sha.slice(0, 7)}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+
+  private isIdle(): boolean {
+    return !this.running && this.waiting.length === 0 && this.retries.size === 0;
+  }
+
+  private settleIdle(): void {
+    if (!this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   private remember(id: string): void {
@@ -86,9 +184,28 @@ export class ReviewQueue {
   }
 }
 
-/** Why a running analysis stopped: a newer push to the same pull request. */
+export function jobId(job: Pick<ReviewJob, 'key' | 'sha'>): string {
+  return `${job.key}@${job.sha}`;
+}
+
+/** Why a running analysis stopped: a newer push to the same pull request, or it was closed. */
 export class Superseded extends Error {
-  constructor(readonly by: string) {
-    super(`superseded by ${by.slice(0, 7)}`);
+  constructor(
+    readonly by: string,
+    reason = `superseded by ${by.slice(0, 7)}`,
+    readonly closed = false,
+  ) {
+    super(reason);
   }
+}
+
+/** Why a running analysis stopped: the process is shutting down; the job resumes at the next start. */
+export class ShuttingDown extends Error {
+  constructor() {
+    super('premortem is shutting down');
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

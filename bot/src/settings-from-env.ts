@@ -4,6 +4,7 @@ import { DEFAULT_ANALYSIS_LIMITS } from './analysis/analyze-snapshot.js';
 import { DEFAULT_REQUEST_POLICY, type RequestPolicy } from './github/request-policy.js';
 import type { ReviewSettings } from './pipeline/context.js';
 import { DEFAULT_SNAPSHOT_LIMITS } from './snapshot/extract-tarball.js';
+import { DEFAULT_WEBHOOK_LIMITS, type WebhookLimits } from './webhook-server.js';
 
 /** A missing or malformed environment variable: the message names it and says what it wants. */
 export class ConfigurationError extends Error {}
@@ -19,6 +20,9 @@ export interface ServerConfig {
   baseUrl: string | undefined;
   settings: Partial<ReviewSettings>;
   requestPolicy: RequestPolicy;
+  webhookLimits: WebhookLimits;
+  /** On SIGTERM, how long the running review may go on before it is stopped (and resumed at the next start). */
+  drainMs: number;
 }
 
 /** Reads the server's configuration from the environment; see bot/README.md for each variable. */
@@ -66,7 +70,15 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
     timeoutMs: number('PREMORTEM_ANALYSIS_TIMEOUT_MS', DEFAULT_ANALYSIS_LIMITS.timeoutMs, 1),
     maxMemoryMb: number('PREMORTEM_ANALYSIS_MEMORY_MB', DEFAULT_ANALYSIS_LIMITS.maxMemoryMb, 256),
   };
-  const requestPolicy = { ...DEFAULT_REQUEST_POLICY, writeIntervalMs: number('PREMORTEM_WRITE_INTERVAL_MS', DEFAULT_REQUEST_POLICY.writeIntervalMs) };
+  const requestPolicy = {
+    ...DEFAULT_REQUEST_POLICY,
+    writeIntervalMs: number('PREMORTEM_WRITE_INTERVAL_MS', DEFAULT_REQUEST_POLICY.writeIntervalMs),
+    timeoutMs: number('PREMORTEM_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_POLICY.timeoutMs, 1),
+  };
+  const webhookLimits = { ...DEFAULT_WEBHOOK_LIMITS, maxBodyBytes: number('PREMORTEM_MAX_WEBHOOK_BYTES', DEFAULT_WEBHOOK_LIMITS.maxBodyBytes, 1) };
+  const drainMs = number('PREMORTEM_DRAIN_MS', 20_000);
+  const incomplete = env.PREMORTEM_INCOMPLETE_CONCLUSION?.trim() || 'failure';
+  if (incomplete !== 'failure' && incomplete !== 'neutral') problems.push(`PREMORTEM_INCOMPLETE_CONCLUSION must be failure or neutral, got "${incomplete}".`);
   const maxInlineComments = number('PREMORTEM_MAX_INLINE_COMMENTS', 20);
   if (problems.length > 0) throw new ConfigurationError(`premortem bot: cannot start:\n  ${problems.join('\n  ')}`);
 
@@ -78,7 +90,15 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
     host: env.HOST ?? '0.0.0.0',
     webhookPath: env.WEBHOOK_PATH ?? '/api/github/webhooks',
     baseUrl: env.GITHUB_API_URL ?? (env.GHE_HOST ? `${env.GHE_PROTOCOL ?? 'https'}://${env.GHE_HOST}/api/v3` : undefined),
-    settings: { snapshotLimits, analysisLimits, maxInlineComments, ...(env.PREMORTEM_WORK_DIR ? { workDir: path.resolve(env.PREMORTEM_WORK_DIR) } : {}) },
+    settings: {
+      snapshotLimits,
+      analysisLimits,
+      maxInlineComments,
+      incompleteConclusion: incomplete === 'neutral' ? 'neutral' : 'failure',
+      ...(env.PREMORTEM_WORK_DIR ? { workDir: path.resolve(env.PREMORTEM_WORK_DIR) } : {}),
+    },
     requestPolicy,
+    webhookLimits,
+    drainMs,
   };
 }

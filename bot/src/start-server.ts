@@ -1,41 +1,60 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { Probot, Server } from 'probot';
+import { Probot } from 'probot';
 import { createApp, type PremortemApp } from './app.js';
 import { createOctokitClass } from './octokit.js';
 import type { ServerConfig } from './settings-from-env.js';
+import { createWebhookServer } from './webhook-server.js';
 
 export interface RunningBot {
   server: Server;
   app: PremortemApp;
   url: string;
-  stop(): Promise<void>;
+  /** Stops taking webhooks, lets the running review finish for up to `graceMs`, then stops it; see `ReviewQueue.drain`. */
+  stop(graceMs?: number): Promise<void>;
 }
 
-/** Probot's HTTP server with the app loaded: webhooks on `webhookPath`, verified with the secret. */
+/**
+ * The app behind its webhook server: deliveries on `webhookPath`, verified with the secret. Jobs
+ * are written down in the work folder until done, so a restart takes up what the last process left.
+ */
 export async function startServer(config: ServerConfig, logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent' = 'info'): Promise<RunningBot> {
-  const app = createApp(config.settings);
   const log = pino({ level: logLevel, name: 'premortem-bot' });
-  const server = new Server({
+  const probot = new Probot({
+    appId: config.appId,
+    privateKey: config.privateKey,
+    secret: config.webhookSecret,
     log,
-    port: config.port,
-    host: config.host,
-    webhookPath: config.webhookPath,
-    enableStaticFiles: false,
-    Probot: Probot.defaults({
-      appId: config.appId,
-      privateKey: config.privateKey,
-      secret: config.webhookSecret,
-      log,
-      Octokit: createOctokitClass(config.requestPolicy),
-      ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
-    }),
+    Octokit: createOctokitClass(config.requestPolicy),
+    ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
   });
-  await server.load(app);
-  await server.start();
+  const app = createApp({ ...config.settings, durable: true });
+  await probot.load(app);
+  const server = createWebhookServer({
+    probot,
+    path: config.webhookPath,
+    limits: config.webhookLimits,
+    log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  log.info(`premortem bot listening on ${config.host}:${port}${config.webhookPath}`);
+  let stopped: Promise<void> | undefined;
   return {
     server,
     app,
-    url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${server.port}${config.webhookPath}`,
-    stop: () => server.stop(),
+    url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}${config.webhookPath}`,
+    stop: (graceMs = config.drainMs) =>
+      (stopped ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await app.drain(graceMs);
+        server.closeAllConnections();
+        await closed;
+      })()),
   };
 }

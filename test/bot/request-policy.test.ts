@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Octokit } from '@octokit/core';
 import { requestPolicyPlugin, retryDelay, type RequestPolicy } from '@premortem/bot';
 
-const policy: RequestPolicy = { writeIntervalMs: 200, retries: 3, baseDelayMs: 20, maxDelayMs: 2000 };
+const policy: RequestPolicy = { writeIntervalMs: 200, retries: 3, baseDelayMs: 20, maxDelayMs: 2000, timeoutMs: 2000 };
 const error = (status: number | undefined, headers: Record<string, string> = {}, message = 'failed') => ({ status, message, response: { headers } });
 
 describe('retryDelay', () => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningBot } from '@premortem/bot';
+import { DEFAULT_WEBHOOK_LIMITS, startServer, type RunningBot } from '@premortem/bot';
 import { writeCalendarApp } from '../support/calendar-pull-request.js';
 import { closedPort } from '../stats/loopback-port.js';
 import { pullFilesFromDirs, startGitHubDouble, type GitHubDouble } from './support/github-double.js';
@@ -28,6 +28,13 @@ let bot: RunningBot;
 const dirs: Record<'base' | 'head' | 'fixed', string> = { base: '', head: '', fixed: '' };
 
 const writes = () => gh.requests.filter((request) => request.method !== 'GET');
+async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 async function deliver(payload: object, name = 'pull_request'): Promise<number> {
   const status = await sendWebhook(bot.url, { name, payload, secret: SECRET });
   await bot.app.idle();
@@ -59,8 +66,10 @@ beforeAll(async () => {
       host: '127.0.0.1',
       webhookPath: '/api/github/webhooks',
       baseUrl: gh.url,
-      settings: { workDir: path.join(work, 'snapshots'), snapshotLimits: { maxFiles: 400, maxBytes: 20e6, maxFileBytes: 1e6, timeoutMs: 30_000 } },
-      requestPolicy: { writeIntervalMs: 20, retries: 3, baseDelayMs: 10, maxDelayMs: 2000 },
+      settings: { workDir: path.join(work, 'snapshots'), settleMs: 10, snapshotLimits: { maxFiles: 400, maxBytes: 20e6, maxFileBytes: 1e6, timeoutMs: 30_000 } },
+      requestPolicy: { writeIntervalMs: 20, retries: 3, baseDelayMs: 10, maxDelayMs: 2000, timeoutMs: 10_000 },
+      webhookLimits: DEFAULT_WEBHOOK_LIMITS,
+      drainMs: 1000,
     },
     'silent',
   );
@@ -73,11 +82,16 @@ afterAll(async () => {
 });
 
 describe('the bot on the KBar pull request', () => {
+  it('asks GitHub who it is once, at start, to know its own comments from anyone else’s', () => {
+    expect(gh.requests.map((request) => request.operationId)).toEqual(['apps/get-authenticated']);
+  });
+
   it('refuses a webhook with a wrong signature and posts nothing', async () => {
+    const before = gh.requests.length;
     const status = await sendWebhook(bot.url, { name: 'pull_request', payload: pullRequest(7, HEAD), secret: 'not-the-secret' });
     await bot.app.idle();
-    expect(status).toBeGreaterThanOrEqual(400);
-    expect(gh.requests).toEqual([]);
+    expect(status).toBe(401);
+    expect(gh.requests.slice(before)).toEqual([]);
   });
 
   it('reviews the changed lines once, upserts one summary, fails the check; a fix edits the summary in place and passes', async () => {
@@ -165,6 +179,8 @@ describe('the bot under a quick second push', () => {
     gh.addPullRequest({ ...repo, number: 8, base: { ref: 'main', sha: BASE }, head: { ref: 'feature-8', sha: older }, files: pullFilesFromDirs(dirs.base, dirs.head) });
 
     expect(await sendWebhook(bot.url, { name: 'pull_request', payload: pullRequest(8, older), secret: SECRET })).toBe(200);
+    // The push lands while the older commit is being analyzed.
+    await until(() => gh.state.checkRuns.some((run) => run.head_sha === older && run.status === 'in_progress'));
     gh.setHead(8, newer, pullFilesFromDirs(dirs.base, dirs.fixed));
     expect(await sendWebhook(bot.url, { name: 'pull_request', payload: pullRequest(8, newer, 'synchronize'), secret: SECRET })).toBe(200);
     await bot.app.idle();
@@ -213,7 +229,7 @@ describe('the bot on hostile tarballs', () => {
   ];
 
   it.each(hostile.map((c, i) => ({ ...c, number: 100 + i, commit: sha(String.fromCharCode(99 + i)) })))(
-    '$name: a neutral check that says why, nothing written outside the work folder',
+    '$name: a failing check (fail closed, the default) that says why, nothing written outside the work folder',
     async ({ tarball, says, number, commit }) => {
       gh.addTarball(repo.owner, repo.repo, commit, gzipSync(tarball()));
       gh.addPullRequest({ ...repo, number, base: { ref: 'main', sha: BASE }, head: { ref: `feature-${number}`, sha: commit }, files: pullFilesFromDirs(dirs.base, dirs.head) });
@@ -224,12 +240,12 @@ describe('the bot on hostile tarballs', () => {
       expect(await deliver(pullRequest(number, commit))).toBe(200);
 
       const run = gh.state.checkRuns.find((r) => r.head_sha === commit);
-      expect(run).toMatchObject({ status: 'completed', conclusion: 'neutral', output: { title: 'Premortem could not analyze this commit' } });
+      expect(run).toMatchObject({ status: 'completed', conclusion: 'failure', output: { title: 'Premortem could not analyze this commit' } });
       expect(run!.output.summary).toMatch(says);
       expect(gh.state.reviews.filter((r) => r.pull_number === number)).toEqual([]);
       expect(gh.state.comments.filter((c) => c.issue_number === number)).toEqual([]);
       expect(readdirSync(canary)).toEqual(['canary.txt']);
-      expect(readdirSync(path.join(work, 'snapshots'))).toEqual([]);
+      expect(readdirSync(path.join(work, 'snapshots', 'snapshots'))).toEqual([]);
       expect(gh.problems).toEqual([]);
     },
   );

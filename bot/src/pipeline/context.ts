@@ -19,9 +19,31 @@ export interface Log {
   error(message: string): void;
 }
 
+/** Who the app is on GitHub: what it writes carries this login, its check runs this app slug. */
+export interface Identity {
+  login: string;
+  appSlug: string;
+}
+
+/** What the check says when premortem could not finish an analysis: fail closed (the default) or stay neutral. */
+export type IncompleteConclusion = 'failure' | 'neutral';
+
 /** Everything a review needs from outside, injected so tests choose each part. */
 export interface ReviewSettings {
   checkName: string;
+  /**
+   * The app's own identity: only its own comments, reviews and check runs are taken for earlier
+   * ones. Found at start (GET /app) when not given.
+   */
+  identity: Identity;
+  /**
+   * The check's conclusion when the analysis could not finish (a snapshot refused, a deadline or
+   * memory limit hit, a file premortem could not analyze, an error of premortem's own). `failure`
+   * by default: a required check must not pass on code nobody analyzed.
+   */
+  incompleteConclusion: IncompleteConclusion;
+  /** How long to let GitHub settle before looking for a write whose answer was lost. */
+  settleMs: number;
   /** Snapshots are extracted under here, each in its own folder that is removed afterwards. */
   workDir: string;
   snapshotLimits: SnapshotLimits;

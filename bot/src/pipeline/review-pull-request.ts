@@ -1,34 +1,45 @@
 import path from 'node:path';
 import { planReview } from '@premortem/core';
 import { analyzeSnapshot, AnalysisFailed, type AnalysisResponse } from '../analysis/analyze-snapshot.js';
-import { Superseded } from '../queue.js';
+import { RateLimited } from '../github/request-policy.js';
+import { ShuttingDown, Superseded } from '../queue.js';
 import { downloadSnapshot, type Snapshot } from '../snapshot/download-snapshot.js';
 import { SnapshotRejected } from '../snapshot/extract-tarball.js';
-import { completeCheckRun, startCheckRun } from './check-run.js';
+import { completeCheckRun, findOurCheckRun, startCheckRun } from './check-run.js';
 import type { ReviewContext } from './context.js';
+import { currentHead, type PullHead } from './current-head.js';
 import { listPullChanges } from './pull-files.js';
 import { findEarlierReviews, postReview } from './post-review.js';
 import { upsertSummaryComment } from './summary-comment.js';
 
 /**
- * Reviews one head commit of a pull request: check run → snapshots → analysis → diff → review,
- * summary and check conclusion. Safe to run again for the same commit: it does nothing twice.
+ * Reviews one head commit of a pull request: head check → check run → snapshots → analysis → diff
+ * → head check → review, summary and check conclusion. Safe to run again for the same commit: it
+ * does nothing twice. Only the pull request's current head is reviewed: a late or redelivered
+ * event for an older push changes nothing, and an analysis the head moved past posts nothing.
  */
 export async function reviewPullRequest(context: ReviewContext, force = false): Promise<void> {
   const { target, log, signal } = context;
-  const name = `${target.owner}/${target.repo}#${target.pullNumber}@${target.headSha.slice(0, 7)}`;
+
+  // 0. Still what the pull request points at?
+  const head = await currentHead(context);
+  if (!head.open || head.sha !== target.headSha) {
+    await cancelLeftoverCheck(context, head);
+    log.info(`skipped, ${describeMove(head)}`);
+    return;
+  }
 
   // 1. The check run, created at once so the author sees the review is under way.
   const check = await startCheckRun(context, force);
   if ('skip' in check) {
-    log.info(`${name}: skipped, ${check.skip}`);
+    log.info(`skipped, ${check.skip}`);
     return;
   }
 
   const snapshots: Snapshot[] = [];
   try {
     // 2. The head (and the base, for query costs before the change), analyzed without running any of it.
-    const head = await analyzeHead(context, snapshots);
+    const analyzedHead = await analyzeHead(context, snapshots);
     const base = await analyzeBase(context, snapshots);
     signal.throwIfAborted();
 
@@ -39,25 +50,29 @@ export async function reviewPullRequest(context: ReviewContext, force = false): 
 
     // 4. What to say.
     const plan = planReview({
-      findings: head.analysis.findings,
-      root: head.root,
+      findings: analyzedHead.analysis.findings,
+      root: analyzedHead.root,
       changes: pull.changes,
-      queries: head.analysis.queries,
+      queries: analyzedHead.analysis.queries,
       ...(base ? { base: { root: base.root, queries: base.analysis.queries } } : {}),
       headSha: target.headSha,
       maxInlineComments: context.settings.maxInlineComments,
       commentable: pull.commentable,
       alreadyCommented: earlier.commented,
       blobUrl: (file, line) => `${target.htmlUrl}/blob/${target.headSha}/${file.split('/').map(encodeURIComponent).join('/')}#L${line}`,
-      footer: `premortem ${context.settings.version} · ${head.analysis.files} files analyzed in ${(head.analysis.durationMs / 1000).toFixed(1)} s · no code from the repository was run`,
+      footer: `premortem ${context.settings.version} · ${analyzedHead.analysis.files} files analyzed in ${(analyzedHead.analysis.durationMs / 1000).toFixed(1)} s · no code from the repository was run`,
     });
 
-    // 5. Say it: one review, one summary comment, the check's conclusion.
+    // 5. The analysis took a while: a push since then makes it stale.
+    const now = await currentHead(context);
+    if (!now.open || now.sha !== target.headSha) throw new Superseded(now.sha, describeMove(now), !now.open);
+
+    // 6. Say it: one review, one summary comment, the check's conclusion.
     if (plan.inline.length > 0 && !earlier.reviewedHead) await postReview(context, plan.inline, 'The summary comment has the details and the query costs.');
     signal.throwIfAborted();
     const summary = await upsertSummaryComment(context, plan.summary, plan.findings.length > 0 || plan.queries.length > 0);
     await completeCheckRun(context, check.id, { conclusion: plan.conclusion, title: plan.title, summary: plan.summary, annotations: plan.annotations });
-    log.info(`${name}: ${plan.conclusion}; ${plan.findings.length} finding(s), ${plan.inline.length} inline, summary ${summary}`);
+    log.info(`${plan.conclusion}; ${plan.findings.length} finding(s), ${plan.inline.length} inline, summary ${summary}`);
   } catch (error) {
     await concludeAfterError(context, check.id, error);
   } finally {
@@ -84,35 +99,68 @@ async function analyzeBase(context: ReviewContext, snapshots: Snapshot[]): Promi
     snapshots.push(snapshot);
     return { root: snapshot.root, analysis: await analyzeSnapshot({ root: snapshot.root, withRules: false }, settings.analysisLimits, signal) };
   } catch (error) {
-    if (signal.aborted) throw error;
+    if (signal.aborted || error instanceof RateLimited) throw error;
     context.log.warn(`base ${target.baseSha.slice(0, 7)} not analyzed (${error instanceof Error ? error.message : String(error)}); no before/after costs.`);
     return undefined;
   }
 }
 
+function describeMove(head: PullHead): string {
+  return head.open ? `the pull request's head is now ${head.sha.slice(0, 7)}` : 'the pull request is closed';
+}
+
+/** A check of ours left in progress for a commit that is no longer the head (a crash, a restart): finished as cancelled. */
+async function cancelLeftoverCheck(context: ReviewContext, head: PullHead): Promise<void> {
+  const run = await findOurCheckRun(context);
+  if (!run || run.status === 'completed') return;
+  await completeCheckRun(context, run.id, {
+    conclusion: 'cancelled',
+    title: head.open ? 'Superseded by a newer push' : 'The pull request was closed',
+    summary: head.open ? `A newer commit (${head.sha.slice(0, 7)}) is analyzed instead.` : 'Nothing left to review.',
+  });
+}
+
 /**
- * A snapshot refused or an analysis stopped is the commit's problem: a neutral check that says why.
- * A newer push cancels this one. Anything else is ours: the check says so, and the error is rethrown
- * for the log.
+ * How a review that did not finish ends. A newer push: cancelled. A restart: the check stays in
+ * progress and the job resumes when premortem is back. A rate limit: the job is tried again later.
+ * A snapshot refused or an analysis stopped: the configured conclusion (fail closed by default),
+ * saying why. Anything else is ours: the same conclusion, and the error is rethrown for the log.
  */
 async function concludeAfterError(context: ReviewContext, checkId: number, error: unknown): Promise<void> {
-  if (error instanceof Superseded || context.signal.reason instanceof Superseded) {
-    const by = context.signal.reason instanceof Superseded ? context.signal.reason.by : '';
-    await completeCheckRun(context, checkId, { conclusion: 'cancelled', title: 'Superseded by a newer push', summary: `A newer commit (${by.slice(0, 7)}) is being analyzed instead.` });
+  const reason: unknown = context.signal.aborted ? context.signal.reason : error;
+  if (reason instanceof Superseded || error instanceof Superseded) {
+    const superseded = reason instanceof Superseded ? reason : (error as Superseded);
+    await completeCheckRun(context, checkId, {
+      conclusion: 'cancelled',
+      title: superseded.closed ? 'The pull request was closed' : 'Superseded by a newer push',
+      summary: superseded.closed ? 'Nothing left to review.' : `A newer commit (${superseded.by.slice(0, 7)}) is analyzed instead.`,
+    });
     return;
   }
+  if (reason instanceof ShuttingDown || error instanceof RateLimited) {
+    // The job is kept (see queue.ts); its check stays in progress until it runs again.
+    throw reason instanceof ShuttingDown ? reason : error;
+  }
+  const conclusion = context.settings.incompleteConclusion;
   if (error instanceof SnapshotRejected || error instanceof AnalysisFailed) {
+    if (error instanceof AnalysisFailed && error.refusedCode) context.log.error(`${context.target.owner}/${context.target.repo}: ${error.message}`);
     await completeCheckRun(context, checkId, {
-      conclusion: 'neutral',
+      conclusion,
       title: 'Premortem could not analyze this commit',
-      summary: `${error.message}\n\nNothing from the repository was run. If this commit is what you meant, the limits can be raised by whoever runs the app.`,
+      summary: `${error.message}\n\nNothing from the repository was run. If this commit is what you meant, the limits can be raised by whoever runs the app.${incompleteNote(conclusion)}`,
     });
     return;
   }
   await completeCheckRun(context, checkId, {
-    conclusion: 'neutral',
+    conclusion,
     title: 'Premortem failed',
-    summary: 'Premortem hit an error of its own while reviewing this commit; the app’s log has the details. This says nothing about the code.',
+    summary: `Premortem hit an error of its own while reviewing this commit; the app’s log has the details. This says nothing about the code.${incompleteNote(conclusion)}`,
   }).catch((reportError: unknown) => context.log.error(`could not mark the check as failed: ${String(reportError)}`));
   throw error;
+}
+
+function incompleteNote(conclusion: string): string {
+  return conclusion === 'failure'
+    ? '\n\nThe check fails because the commit was not fully analyzed (`PREMORTEM_INCOMPLETE_CONCLUSION=failure`, the default); a re-run tries again.'
+    : '\n\nThe check is neutral because the commit was not fully analyzed (`PREMORTEM_INCOMPLETE_CONCLUSION=neutral`).';
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ProbotOctokit } from 'probot';
+import { snapshotsFolder } from '../work-dir.js';
 import { extractTarball, SnapshotRejected, type SnapshotLimits } from './extract-tarball.js';
 
 /** Files the analysis reads; nothing else from the snapshot is written to disk. */
@@ -25,7 +26,7 @@ export async function downloadSnapshot(
   limits: SnapshotLimits,
   signal: AbortSignal,
 ): Promise<Snapshot> {
-  const folder = mkdtempSync(path.join(workDir, `${repository.ref.slice(0, 12)}-`));
+  const folder = mkdtempSync(path.join(snapshotsFolder(workDir), `${repository.ref.slice(0, 12)}-`));
   const dispose = () => rmSync(folder, { recursive: true, force: true });
   try {
     const response = await octokit.request('GET /repos/{owner}/{repo}/tarball/{ref}', {

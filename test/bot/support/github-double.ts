@@ -59,7 +59,15 @@ export interface Fault {
   method?: string;
   /** Tested against the path without the query. */
   path: RegExp;
-  status: number;
+  /**
+   * What goes wrong: `reply` (the default) answers `status` without doing anything; `hang` never
+   * answers (until the double closes); `reset-before` drops the connection without doing anything;
+   * `reset-after` does what was asked, then drops the connection before answering: the client
+   * cannot tell which of the last two happened.
+   */
+  effect?: 'reply' | 'hang' | 'reset-before' | 'reset-after';
+  /** The status of a `reply` fault. */
+  status?: number;
   headers?: Record<string, string>;
   /** The error's `message`; a default that fits the status otherwise (the secondary-rate-limit text for 403). */
   message?: string;
@@ -158,6 +166,12 @@ export interface GitHubDouble {
   addTarball(owner: string, repo: string, sha: string, gzipTarball: Buffer): void;
   /** A comment already on the pull request (a human's, or an earlier run's). */
   addIssueComment(seed: { owner: string; repo: string; issue_number: number; body: string; user?: string }): IssueCommentState;
+  /** A review already on the pull request, by `user` (a human by default). */
+  addReview(seed: { owner: string; repo: string; pull_number: number; body: string; commit_id: string; user?: string }): ReviewState;
+  /** The login of what the app (or token) writes: `<slug>[bot]`. */
+  botLogin: string;
+  /** Requests held by `hang` faults right now. */
+  hanging(): number;
   failNext(fault: Fault): void;
   requests: RecordedRequest[];
   /** The recorded requests of one operation, e.g. `checks/update`. */
@@ -223,6 +237,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
   const tokens = new Map<string, { installationId: number; expires: number }>();
   const codeloadTokens = new Map<string, number>();
   const faults: Array<Fault & { remaining: number }> = [];
+  const held = new Set<ServerResponse>();
   const requests: RecordedRequest[] = [];
   const problems: string[] = [];
   const state: GitHubDouble['state'] = { checkRuns: [], reviews: [], comments: [] };
@@ -487,6 +502,17 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
 
     'pulls/get': ({ params }) => ({ status: 200, body: pullShape(getPull(params, 'pull_number')) }),
 
+    'apps/get-authenticated': () => ({
+      status: 200,
+      body: overlay(exampleResponse('GET', '/app', 200), { id: options.appId ?? 1, slug, name: slug, html_url: htmlUrl(`/apps/${slug}`) }),
+    }),
+
+    'checks/get': ({ params }) => {
+      const run = state.checkRuns.find((candidate) => candidate.id === Number(params.check_run_id) && candidate.owner === params.owner && candidate.repo === params.repo);
+      if (!run) throw new GitHubError(404, 'Not Found', {}, `no check run ${params.check_run_id} in ${params.owner}/${params.repo}`);
+      return { status: 200, body: checkRunShape(run) };
+    },
+
     'pulls/list-files': (exchange) => {
       const pull = getPull(exchange.params, 'pull_number');
       const page = paginate(exchange, pull.files);
@@ -703,10 +729,27 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     if (fault) {
       fault.remaining -= 1;
       if (fault.remaining <= 0) faults.splice(faults.indexOf(fault), 1);
-      return fail(fault.status, fault.message ?? defaultFaultMessage(fault.status), {}, fault.headers);
+      const effect = fault.effect ?? 'reply';
+      if (effect === 'hang') {
+        record.status = -1;
+        held.add(response);
+        response.once('close', () => held.delete(response));
+        return;
+      }
+      if (effect === 'reset-before') {
+        record.status = -1;
+        request.socket.destroy();
+        return;
+      }
+      if (effect === 'reply') {
+        const status = fault.status ?? 500;
+        return fail(status, fault.message ?? defaultFaultMessage(status), {}, fault.headers);
+      }
     }
 
-    const refused = operation.operationId === 'apps/create-installation-access-token' ? checkAppJwt(request.headers.authorization) : checkToken(request.headers.authorization);
+    // The app's own endpoints take its JWT; the rest an installation (or job) token.
+    const asApp = operation.operationId === 'apps/create-installation-access-token' || operation.operationId === 'apps/get-authenticated';
+    const refused = asApp ? checkAppJwt(request.headers.authorization) : checkToken(request.headers.authorization);
     if (refused) {
       problems.push(`${method} ${requestUrl.pathname}: 401 ${refused}`);
       return fail(401, refused === 'no Authorization header' ? 'Requires authentication' : 'Bad credentials');
@@ -727,6 +770,12 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       return fail(error.status, error.message, error.extra);
     }
     if (reply.body !== undefined) problems.push(...validateResponseBody(method, requestUrl.pathname, reply.status, reply.body));
+    if (fault?.effect === 'reset-after') {
+      // Done, and the answer lost.
+      record.status = -reply.status;
+      request.socket.destroy();
+      return;
+    }
     return send(reply);
   }
 
@@ -817,6 +866,25 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
+    botLogin,
+    hanging: () => held.size,
+    addReview(seed) {
+      const review: ReviewState = {
+        id: newId(),
+        owner: seed.owner,
+        repo: seed.repo,
+        pull_number: seed.pull_number,
+        commit_id: seed.commit_id,
+        body: seed.body,
+        event: 'COMMENT',
+        state: 'COMMENTED',
+        user: seed.user ?? 'octocat',
+        submitted_at: iso(),
+        comments: [],
+      };
+      state.reviews.push(review);
+      return review;
+    },
     addPullRequest(seed) {
       const at = iso();
       const pull: PullState = {
