@@ -98,7 +98,9 @@ export function requestPolicyPlugin(policy: RequestPolicy = DEFAULT_REQUEST_POLI
         const timer = setTimeout(() => deadline.abort(new AttemptTimedOut(`no complete answer within ${policy.timeoutMs} ms`)), policy.timeoutMs);
         const signal = callerSignal ? AbortSignal.any([callerSignal, deadline.signal]) : deadline.signal;
         try {
-          return await request({ ...options, request: { ...options.request, signal } });
+          // The hook chain is bound to this options object: the signal must go into it, not a copy.
+          options.request = { ...options.request, signal };
+          return await request(options);
         } catch (caught) {
           if (callerSignal?.aborted) throw caught;
           // Our deadline shows as an abort; say it was the deadline.
