@@ -96,7 +96,7 @@ export interface BotProcess {
   child: ChildProcess;
   /** Resolves with the exit code (or signal). */
   exited: Promise<number | NodeJS.Signals>;
-  output(): string;
+  output: () => string;
 }
 
 /** `npm start` as an operator runs it: `bot/dist/server.js` with its configuration in the environment. */
@@ -121,8 +121,8 @@ export async function spawnBot(harness: Harness, workDir: string, env: Record<st
     // Its own process group, so a kill -9 takes its analysis process too, as a container's end does.
     detached: true,
   });
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | NodeJS.Signals>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal!)));
   const url = `http://127.0.0.1:${port}/api/github/webhooks`;
   await until(() => output.includes('listening on'), 30_000, () => `the bot did not start:\n${output}`);
