@@ -4,6 +4,7 @@ import type ts from 'typescript';
 import { globSync } from 'tinyglobby';
 import { UsageError } from '../errors.js';
 import type { TypeScriptModule } from '../rule.js';
+import { ConfigProblems } from './config-problems.js';
 import { mayRead } from './read-boundary.js';
 
 /** One Program to build: its roots and options, and which of its files to report on. */
@@ -29,6 +30,7 @@ export interface PlanInput {
 
 export interface Plan {
   projects: ProjectPlan[];
+  /** Each said once. */
   notes: string[];
 }
 
@@ -59,14 +61,14 @@ export function defaultCompilerOptions(tsm: TypeScriptModule): ts.CompilerOption
  */
 export function planProjects(input: PlanInput): Plan {
   const { ts: tsm, cwd } = input;
-  const notes: string[] = [];
+  const problems = new ConfigProblems(tsm, path.resolve(cwd));
   const targets = (input.paths.length > 0 ? input.paths : ['.']).map((p) => path.resolve(cwd, p));
   for (const target of targets) {
     if (!existsSync(target)) throw new UsageError(`Path not found: ${target}. Pass files or folders that exist.`);
   }
 
   const configs = new Map<string, ts.ParsedCommandLine>();
-  const load = (configPath: string): void => loadConfigTree(tsm, configPath, configs, notes);
+  const load = (configPath: string): void => loadConfigTree(tsm, configPath, configs, problems);
 
   if (input.project !== undefined) {
     const explicit = resolveProjectOption(input.project, cwd);
@@ -95,6 +97,7 @@ export function planProjects(input: PlanInput): Plan {
   }
 
   const projects: ProjectPlan[] = [];
+  const notes = new Set(problems.notes());
   for (const [configPath, files] of byConfig) {
     const parsed = configs.get(configPath)!;
     projects.push({
@@ -108,7 +111,7 @@ export function planProjects(input: PlanInput): Plan {
   }
   if (unassigned.length > 0) {
     const where = configs.size === 0 ? 'no tsconfig.json was found' : 'no tsconfig.json includes them';
-    notes.push(`${unassigned.length} file(s) analyzed with default compiler options: ${where}.`);
+    notes.add(`${unassigned.length} file(s) analyzed with default compiler options: ${where}.`);
     projects.push({
       tsconfigPath: undefined,
       rootDir: path.resolve(cwd),
@@ -118,7 +121,7 @@ export function planProjects(input: PlanInput): Plan {
       filesToAnalyze: unassigned.sort(),
     });
   }
-  return { projects, notes };
+  return { projects, notes: [...notes] };
 }
 
 function resolveProjectOption(project: string, cwd: string): string {
@@ -143,7 +146,7 @@ function loadConfigTree(
   tsm: TypeScriptModule,
   configPath: string,
   configs: Map<string, ts.ParsedCommandLine>,
-  notes: string[],
+  problems: ConfigProblems,
 ): void {
   if (configs.has(configPath)) return;
   const host = confinedConfigHost(tsm);
@@ -153,17 +156,14 @@ function loadConfigTree(
     throw new UsageError(`Cannot read ${configPath}: ${detail}. Fix the file or pass another one with --project.`);
   }
   const parsed = tsm.parseJsonConfigFileContent(read.config, host, path.dirname(configPath), undefined, configPath);
-  // 18003: "No inputs were found" is normal for solution-style configs.
-  for (const error of parsed.errors.filter((e) => e.code !== 18003)) {
-    notes.push(`${path.relative(process.cwd(), configPath)}: ${tsm.flattenDiagnosticMessageText(error.messageText, '\n')}`);
-  }
+  problems.addDiagnostics(configPath, parsed.errors);
   parsed.fileNames = parsed.fileNames.map((f) => path.resolve(f)).filter((f) => mayRead(f));
   configs.set(configPath, parsed);
   for (const reference of parsed.projectReferences ?? []) {
     const referenced = tsm.resolveProjectReferencePath(reference);
-    if (!mayRead(referenced)) notes.push(`${path.relative(process.cwd(), configPath)}: referenced project ${referenced} is outside the repository and was not read.`);
-    else if (existsSync(referenced)) loadConfigTree(tsm, path.resolve(referenced), configs, notes);
-    else notes.push(`${path.relative(process.cwd(), configPath)}: referenced project ${referenced} does not exist.`);
+    if (!mayRead(referenced)) problems.addNote(configPath, `referenced project ${referenced} is outside the repository and was not read.`);
+    else if (existsSync(referenced)) loadConfigTree(tsm, path.resolve(referenced), configs, problems);
+    else problems.addNote(configPath, `referenced project ${referenced} does not exist.`);
   }
 }
 

@@ -53,7 +53,8 @@ export function runAnalysis(input: RunInput): RunResult {
   const total = plan.projects.reduce((sum, project) => sum + project.filesToAnalyze.length, 0);
   const findings: Finding[] = [];
   const queries: QueryEstimate[] = [];
-  const notes = [...plan.notes];
+  // Each note said once, however many files or Programs meet the same problem.
+  const notes = new Set(plan.notes);
   let done = 0;
   let generated = 0;
   const crossFileRules = input.rules.filter((enabled) => enabled.rule.meta.pathsCrossFiles);
@@ -72,7 +73,7 @@ export function runAnalysis(input: RunInput): RunResult {
       const collectQueries = input.collectQueries === true && inFocus;
       const sourceFile = program.getSourceFile(fileName);
       if (!sourceFile) {
-        notes.push(`${toPosixRelative(input.cwd, fileName)} is not part of its program and was skipped.`);
+        notes.add(`${toPosixRelative(input.cwd, fileName)} is not part of its program and was skipped.`);
       } else if (isGeneratedFile(sourceFile)) {
         generated++;
       } else if (rules.length === 0 && !collectQueries) {
@@ -81,7 +82,7 @@ export function runAnalysis(input: RunInput): RunResult {
         const onRuleError = (rule: { name: string }, error: unknown, node: { getStart(): number }) => {
           const { line } = sourceFile.getLineAndCharacterOfPosition(node.getStart());
           const reason = error instanceof Error ? error.message : String(error);
-          notes.push(
+          notes.add(
             `rule premortem/${rule.name} failed on ${toPosixRelative(input.cwd, fileName)}:${line + 1} and skipped the rest of that file (${reason}). This is a premortem bug; please report it.`,
           );
         };
@@ -104,14 +105,12 @@ export function runAnalysis(input: RunInput): RunResult {
       }
       input.onProgress?.(++done, total);
     }
-    for (const problem of getProjectFacts(tsm, program).prismaSchemaNotes()) {
-      if (!notes.includes(`Prisma schema: ${problem}`)) notes.push(`Prisma schema: ${problem}`);
-    }
+    for (const problem of getProjectFacts(tsm, program).prismaSchemaNotes()) notes.add(`Prisma schema: ${problem}`);
   }
 
   timeProgramIndexes(undefined);
-  if (generated > 0) notes.push(`${generated} generated file(s) skipped (their header says they are generated).`);
+  if (generated > 0) notes.add(`${generated} generated file(s) skipped (their header says they are generated).`);
   findings.sort(compareFindings);
   queries.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  return { findings, queries, files: total - generated, notes, durationMs: Math.round(performance.now() - started) };
+  return { findings, queries, files: total - generated, notes: [...notes], durationMs: Math.round(performance.now() - started) };
 }
