@@ -1,3 +1,4 @@
+import { symlinkSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -5,8 +6,63 @@ import { planProjects, type Plan } from '@premortem/core';
 import { createProject } from '../support/cli.js';
 
 const SOURCE = 'export const a = 1;\n';
+const tsconfig = (include: string[]) => JSON.stringify({ compilerOptions: { strict: true, types: [] }, include });
 
 const plan = (cwd: string, paths: string[] = []): Plan => planProjects({ ts, cwd, paths });
+const analyzed = (result: Plan, cwd: string): string[] =>
+  result.projects.flatMap((project) => project.filesToAnalyze.map((file) => path.relative(cwd, file))).sort();
+
+describe('symbolic links under the analyzed folders', () => {
+  it('analyzes a file reached by several links once, under its real path', () => {
+    const dir = createProject({ 'tsconfig.json': tsconfig(['src']), 'src/a.ts': SOURCE }, { withNodeTypes: false });
+    symlinkSync('a.ts', path.join(dir, 'src/b.ts'));
+    symlinkSync('.', path.join(dir, 'src/again'), 'dir'); // a loop: src/again/again/… is src
+    const result = plan(dir);
+    expect(analyzed(result, dir)).toEqual(['src/a.ts']);
+    // TypeScript's `include` crossed the same links: its roots are real paths too, each once.
+    expect(result.projects[0]!.rootNames.map((file) => path.relative(dir, file))).toEqual(['src/a.ts']);
+    expect(result.notes).toEqual([]);
+  });
+
+  it('analyzes a linked source folder inside the paths once (the twin of a link that leads out)', () => {
+    const dir = createProject({ 'tsconfig.json': tsconfig(['src', 'shared']), 'src/a.ts': SOURCE, 'shared/util.ts': SOURCE }, { withNodeTypes: false });
+    symlinkSync('../shared', path.join(dir, 'src/shared'), 'dir');
+    const result = plan(dir);
+    expect(analyzed(result, dir)).toEqual(['shared/util.ts', 'src/a.ts']);
+    expect(result.notes).toEqual([]);
+  });
+
+  it('does not follow a link out of the given paths, and says which link once', () => {
+    const outside = createProject({ 'secret.ts': SOURCE, 'lib/x.ts': SOURCE }, { withNodeTypes: false });
+    const dir = createProject({ 'tsconfig.json': tsconfig(['src']), 'src/a.ts': SOURCE }, { withNodeTypes: false });
+    symlinkSync(path.join(outside, 'lib'), path.join(dir, 'src/lib'), 'dir');
+    symlinkSync(path.join(outside, 'secret.ts'), path.join(dir, 'src/secret.ts'));
+    const result = plan(dir);
+    expect(analyzed(result, dir)).toEqual(['src/a.ts']);
+    expect(result.projects.flatMap((project) => project.rootNames).filter((file) => file.startsWith(outside))).toEqual([]);
+    expect(result.notes).toEqual([
+      `2 symbolic links lead outside the analyzed folders and were not followed: src/lib → ${outside}/lib, src/secret.ts → ${outside}/secret.ts. To analyze what they point to, pass those paths to premortem too.`,
+    ]);
+  });
+
+  it('follows the same link when its target is one of the given paths', () => {
+    const outside = createProject({ 'lib/x.ts': SOURCE }, { withNodeTypes: false });
+    const dir = createProject({ 'tsconfig.json': tsconfig(['src']), 'src/a.ts': SOURCE }, { withNodeTypes: false });
+    symlinkSync(path.join(outside, 'lib'), path.join(dir, 'src/lib'), 'dir');
+    const result = plan(dir, ['.', path.join(outside, 'lib')]);
+    expect(analyzed(result, dir)).toEqual([path.relative(dir, path.join(outside, 'lib/x.ts')), 'src/a.ts'].sort());
+    expect(result.notes.join('\n')).not.toContain('symbolic link');
+  });
+
+  it('counts many skipped links instead of naming them all', () => {
+    const outside = createProject({ 'x.ts': SOURCE }, { withNodeTypes: false });
+    const dir = createProject({ 'src/a.ts': SOURCE }, { withNodeTypes: false });
+    for (let i = 1; i <= 7; i++) symlinkSync(path.join(outside, 'x.ts'), path.join(dir, `src/x${i}.ts`));
+    const notes = plan(dir).notes.filter((note) => note.includes('symbolic link'));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/^7 symbolic links lead outside the analyzed folders and were not followed: src\/x1\.ts → .*, src\/x5\.ts → [^,]* and 2 more\./);
+  });
+});
 
 describe('tsconfig problems are said once', () => {
   it('names a non-JSON "extends" file once for all the tsconfigs that extend it, and says what to do', () => {

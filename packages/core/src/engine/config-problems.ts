@@ -2,10 +2,11 @@ import path from 'node:path';
 import type ts from 'typescript';
 import type { TypeScriptModule } from '../rule.js';
 import { toPosixRelative } from './project-root.js';
+import { isInsideFolder, readsConfined } from './read-boundary.js';
 
 const SHOWN = 3;
 
-/** 18003 "No inputs were found": normal for solution-style configs. */
+/** 18003 "No inputs were found": normal for solution-style configs, and said better by the refusal note. */
 const NO_INPUTS = 18003;
 
 /**
@@ -17,6 +18,7 @@ const NO_INPUTS = 18003;
 export class ConfigProblems {
   readonly #own = new Set<string>();
   readonly #extended = new Map<string, { extenders: Set<string>; syntax: string | undefined; messages: Set<string> }>();
+  readonly #refused = new Map<string, Set<string>>();
 
   constructor(
     private readonly tsm: TypeScriptModule,
@@ -54,6 +56,12 @@ export class ConfigProblems {
     this.#own.add(`${this.#relative(configPath)}: ${text}`);
   }
 
+  /** An `include` of `configPath` reached `folder`, outside the listing boundary. */
+  addRefusedListing(configPath: string, folder: string): void {
+    const folders = this.#refused.get(configPath) ?? new Set<string>();
+    this.#refused.set(configPath, folders.add(folder));
+  }
+
   notes(): string[] {
     const notes = [...this.#own];
     for (const [file, { extenders, syntax, messages }] of this.#extended) {
@@ -63,6 +71,13 @@ export class ConfigProblems {
       }
       for (const message of messages) notes.push(`${who}: ${message}`);
     }
+    const hint = readsConfined() ? '' : ' To analyze files there, pass their folder to premortem as a path.';
+    for (const [configPath, folders] of this.#refused) {
+      const reached = [...folders].sort();
+      notes.push(
+        `${this.#relative(configPath)}: "include" reaches ${this.#list(reached)}, outside the repository, which ${reached.length === 1 ? 'was' : 'were'} not listed.${hint}`,
+      );
+    }
     return notes;
   }
 
@@ -71,7 +86,8 @@ export class ConfigProblems {
   }
 
   #list(files: readonly string[]): string {
-    const names = files.map((file) => this.#relative(file));
+    // Inside the working folder relative, as every path on stderr; outside it absolute (`/proc`, not `../../../proc`).
+    const names = files.map((file) => (isInsideFolder(file, this.cwd) ? this.#relative(file) : file));
     if (names.length === 1) return names[0]!;
     if (names.length <= SHOWN) return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
     return `${names.slice(0, SHOWN).join(', ')} and ${names.length - SHOWN} more`;

@@ -1,11 +1,15 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type ts from 'typescript';
-import { globSync } from 'tinyglobby';
 import { UsageError } from '../errors.js';
 import type { TypeScriptModule } from '../rule.js';
 import { ConfigProblems } from './config-problems.js';
-import { mayRead } from './read-boundary.js';
+import { findSources, type SourceTree } from './find-sources.js';
+import { ListingBoundary, type ReadDirectory } from './listing-boundary.js';
+import { TsconfigLoader } from './load-tsconfigs.js';
+import { isInsideFolder, mayRead } from './read-boundary.js';
+import { realPathOrSelf } from './real-path.js';
+import { SkippedLinks } from './skipped-links.js';
 
 /** One Program to build: its roots and options, and which of its files to report on. */
 export interface ProjectPlan {
@@ -17,6 +21,8 @@ export interface ProjectPlan {
   options: ts.CompilerOptions;
   projectReferences: readonly ts.ProjectReference[] | undefined;
   filesToAnalyze: string[];
+  /** Lists folders for the Program (project references' `include`) inside the run's listing boundary. */
+  readDirectory: ReadDirectory;
 }
 
 export interface PlanInput {
@@ -34,8 +40,11 @@ export interface Plan {
   notes: string[];
 }
 
-const SOURCE_GLOB = '**/*.{ts,tsx,mts,cts}';
-const IGNORED_DIRS = ['**/node_modules/**', '**/.git/**', '**/.next/**', '**/dist/**', '**/build/**', '**/coverage/**'];
+/** A path given to the run, by its real path. */
+interface Target {
+  path: string;
+  isFolder: boolean;
+}
 
 /** Compiler options for a folder without tsconfig: what a modern app would most likely use. */
 export function defaultCompilerOptions(tsm: TypeScriptModule): ts.CompilerOptions {
@@ -56,37 +65,38 @@ export function defaultCompilerOptions(tsm: TypeScriptModule): ts.CompilerOption
 
 /**
  * Decides which Programs to build. Every source file under the given paths is analyzed once,
- * in the Program of the most specific tsconfig that includes it (nearest folder wins); files no
- * tsconfig includes share one Program with default options.
+ * under its real path, in the Program of the most specific tsconfig that includes it (nearest
+ * folder wins); files no tsconfig includes share one Program with default options. Symbolic
+ * links are followed only inside the given paths, and tsconfig `include`s are listed only inside
+ * the repository (see ListingBoundary).
  */
 export function planProjects(input: PlanInput): Plan {
-  const { ts: tsm, cwd } = input;
-  const problems = new ConfigProblems(tsm, path.resolve(cwd));
-  const targets = (input.paths.length > 0 ? input.paths : ['.']).map((p) => path.resolve(cwd, p));
-  for (const target of targets) {
-    if (!existsSync(target)) throw new UsageError(`Path not found: ${target}. Pass files or folders that exist.`);
-  }
+  const { ts: tsm } = input;
+  const cwd = realPathOrSelf(input.cwd);
+  const targets = resolveTargets(input.paths, cwd);
+  const skippedLinks = new SkippedLinks();
+  const listing = new ListingBoundary(tsm, cwd, skippedLinks);
+  for (const target of targets) listing.allowRepositoryOf(target.isFolder ? target.path : path.dirname(target.path));
+  const problems = new ConfigProblems(tsm, cwd);
+  const loader = new TsconfigLoader(tsm, listing, problems);
+  const isInsideTargets = (file: string): boolean => targets.some((target) => isInsideFolder(file, target.path));
 
-  const configs = new Map<string, ts.ParsedCommandLine>();
-  const load = (configPath: string): void => loadConfigTree(tsm, configPath, configs, problems);
-
+  let tree: SourceTree | undefined;
   if (input.project !== undefined) {
-    const explicit = resolveProjectOption(input.project, cwd);
-    load(explicit);
+    loader.load(resolveProjectOption(input.project, cwd));
   } else {
+    const folders = targets.filter((target) => target.isFolder).map((target) => target.path);
+    tree = findSources(folders, (realPath) => isInsideTargets(realPath) && mayRead(realPath), skippedLinks);
     for (const target of targets) {
-      const dir = isDirectory(target) ? target : path.dirname(target);
+      const dir = target.isFolder ? target.path : path.dirname(target.path);
       const nearest = tsm.findConfigFile(dir, (file) => mayRead(file) && tsm.sys.fileExists(file), 'tsconfig.json');
-      if (nearest) load(path.resolve(nearest));
-      if (isDirectory(target)) {
-        for (const found of globSync('**/tsconfig.json', { cwd: target, ignore: IGNORED_DIRS, absolute: true })) {
-          load(path.resolve(found));
-        }
-      }
+      if (nearest) loader.load(path.resolve(nearest));
     }
+    for (const tsconfig of tree.tsconfigs) loader.load(tsconfig);
   }
 
-  const wanted = collectTargetFiles(targets, configs, input.project !== undefined);
+  const { configs } = loader;
+  const wanted = collectTargetFiles(targets, configs, tree, isInsideTargets);
   const byConfig = new Map<string, string[]>();
   const unassigned: string[] = [];
   const owners = ownersByFile(configs);
@@ -96,8 +106,9 @@ export function planProjects(input: PlanInput): Plan {
     else unassigned.push(file);
   }
 
+  // Project references' tsconfigs are parsed again by the compiler: the same boundary, and what it refuses was said above.
+  const readDirectory = listing.readDirectory(() => {});
   const projects: ProjectPlan[] = [];
-  const notes = new Set(problems.notes());
   for (const [configPath, files] of byConfig) {
     const parsed = configs.get(configPath)!;
     projects.push({
@@ -107,21 +118,40 @@ export function planProjects(input: PlanInput): Plan {
       options: parsed.options,
       projectReferences: parsed.projectReferences,
       filesToAnalyze: files.sort(),
+      readDirectory,
     });
   }
+  const notes = new Set(problems.notes());
   if (unassigned.length > 0) {
     const where = configs.size === 0 ? 'no tsconfig.json was found' : 'no tsconfig.json includes them';
     notes.add(`${unassigned.length} file(s) analyzed with default compiler options: ${where}.`);
     projects.push({
       tsconfigPath: undefined,
-      rootDir: path.resolve(cwd),
+      rootDir: cwd,
       rootNames: unassigned,
       options: defaultCompilerOptions(tsm),
       projectReferences: undefined,
       filesToAnalyze: unassigned.sort(),
+      readDirectory,
     });
   }
+  const linksNote = skippedLinks.note(cwd);
+  if (linksNote) notes.add(linksNote);
   return { projects, notes: [...notes] };
+}
+
+/** The given paths (default: the cwd) by real path: a path given through a link is the user's say-so to go there. */
+function resolveTargets(paths: readonly string[], cwd: string): Target[] {
+  return (paths.length > 0 ? paths : ['.']).map((given) => {
+    const resolved = path.resolve(cwd, given);
+    let stats: Stats;
+    try {
+      stats = statSync(resolved);
+    } catch {
+      throw new UsageError(`Path not found: ${resolved}. Pass files or folders that exist.`);
+    }
+    return { path: realPathOrSelf(resolved), isFolder: stats.isDirectory() };
+  });
 }
 
 function resolveProjectOption(project: string, cwd: string): string {
@@ -131,7 +161,7 @@ function resolveProjectOption(project: string, cwd: string): string {
       `--project ${project}: no such file or folder. Pass a tsconfig.json (or a folder containing one), e.g. --project ./tsconfig.json.`,
     );
   }
-  if (isDirectory(resolved)) {
+  if (statSync(resolved).isDirectory()) {
     const inside = path.join(resolved, 'tsconfig.json');
     if (!existsSync(inside)) {
       throw new UsageError(`--project ${project}: the folder has no tsconfig.json. Pass the tsconfig file itself.`);
@@ -139,44 +169,6 @@ function resolveProjectOption(project: string, cwd: string): string {
     return inside;
   }
   return resolved;
-}
-
-/** Parses a tsconfig and, recursively, the projects it references. */
-function loadConfigTree(
-  tsm: TypeScriptModule,
-  configPath: string,
-  configs: Map<string, ts.ParsedCommandLine>,
-  problems: ConfigProblems,
-): void {
-  if (configs.has(configPath)) return;
-  const host = confinedConfigHost(tsm);
-  const read = tsm.readConfigFile(configPath, (file) => host.readFile(file));
-  if (read.error) {
-    const detail = tsm.flattenDiagnosticMessageText(read.error.messageText, '\n');
-    throw new UsageError(`Cannot read ${configPath}: ${detail}. Fix the file or pass another one with --project.`);
-  }
-  const parsed = tsm.parseJsonConfigFileContent(read.config, host, path.dirname(configPath), undefined, configPath);
-  problems.addDiagnostics(configPath, parsed.errors);
-  parsed.fileNames = parsed.fileNames.map((f) => path.resolve(f)).filter((f) => mayRead(f));
-  configs.set(configPath, parsed);
-  for (const reference of parsed.projectReferences ?? []) {
-    const referenced = tsm.resolveProjectReferencePath(reference);
-    if (!mayRead(referenced)) problems.addNote(configPath, `referenced project ${referenced} is outside the repository and was not read.`);
-    else if (existsSync(referenced)) loadConfigTree(tsm, path.resolve(referenced), configs, problems);
-    else problems.addNote(configPath, `referenced project ${referenced} does not exist.`);
-  }
-}
-
-/** `ts.sys` for reading tsconfigs, blind outside the read boundary (`extends`, `include`, `files`). */
-function confinedConfigHost(tsm: TypeScriptModule): ts.ParseConfigHost {
-  const { sys } = tsm;
-  return {
-    useCaseSensitiveFileNames: sys.useCaseSensitiveFileNames,
-    readDirectory: (root, extensions, excludes, includes, depth) =>
-      mayRead(root) ? sys.readDirectory(root, extensions, excludes, includes, depth).filter((file) => mayRead(file)) : [],
-    fileExists: (file) => mayRead(file) && sys.fileExists(file),
-    readFile: (file) => (mayRead(file) ? sys.readFile(file) : undefined),
-  };
 }
 
 /** The most specific tsconfig for each file: the one whose folder is deepest. */
@@ -192,35 +184,27 @@ function ownersByFile(configs: Map<string, ts.ParsedCommandLine>): Map<string, s
   return owners;
 }
 
+function analyzable(file: string): boolean {
+  return !/\.d\.[cm]?ts$/.test(file) && !file.includes(`${path.sep}node_modules${path.sep}`);
+}
+
 function collectTargetFiles(
-  targets: readonly string[],
+  targets: readonly Target[],
   configs: Map<string, ts.ParsedCommandLine>,
-  explicitProject: boolean,
+  tree: SourceTree | undefined,
+  isInsideTargets: (file: string) => boolean,
 ): string[] {
   const files = new Set<string>();
-  const isInsideTargets = (file: string): boolean =>
-    targets.some((t) => file === t || file.startsWith(t.endsWith(path.sep) ? t : t + path.sep));
-  const analyzable = (file: string): boolean => !/\.d\.[cm]?ts$/.test(file) && !file.includes(`${path.sep}node_modules${path.sep}`);
-
   // Files the tsconfigs list (this is how .js files with allowJs come in).
   for (const parsed of configs.values()) {
     for (const file of parsed.fileNames) if (analyzable(file) && isInsideTargets(file)) files.add(file);
   }
-  if (explicitProject) return [...files];
+  // With --project, only that project's files.
+  if (!tree) return [...files];
 
+  for (const file of tree.sources) if (analyzable(file)) files.add(file);
   for (const target of targets) {
-    if (isDirectory(target)) {
-      for (const found of globSync(SOURCE_GLOB, { cwd: target, ignore: IGNORED_DIRS, absolute: true })) {
-        const file = path.resolve(found);
-        if (analyzable(file)) files.add(file);
-      }
-    } else if (/\.(?:[cm]?[jt]sx?)$/.test(target) && analyzable(target)) {
-      files.add(target);
-    }
+    if (!target.isFolder && /\.(?:[cm]?[jt]sx?)$/.test(target.path) && analyzable(target.path)) files.add(target.path);
   }
   return [...files];
-}
-
-function isDirectory(p: string): boolean {
-  return statSync(p).isDirectory();
 }

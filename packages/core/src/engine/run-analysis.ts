@@ -12,6 +12,7 @@ import { planProjects } from './plan-projects.js';
 import { findProjectRoot, toPosixRelative } from './project-root.js';
 import type { Timings } from './timings.js';
 import { timeProgramIndexes } from './program-cache.js';
+import { realPathOrSelf } from './real-path.js';
 
 export interface RunInput {
   ts: TypeScriptModule;
@@ -48,7 +49,9 @@ export function runAnalysis(input: RunInput): RunResult {
   const started = performance.now();
   const { ts: tsm, timings } = input;
   const plan = timings ? timings.measure('plan projects', () => planProjects(input)) : planProjects(input);
-  const root = findProjectRoot(input.cwd);
+  // Files are named by their real paths: so are the folders they are made relative to.
+  const cwd = realPathOrSelf(input.cwd);
+  const root = findProjectRoot(cwd);
   const relativePath = (file: string): string => toPosixRelative(root, file);
   const total = plan.projects.reduce((sum, project) => sum + project.filesToAnalyze.length, 0);
   const findings: Finding[] = [];
@@ -73,7 +76,7 @@ export function runAnalysis(input: RunInput): RunResult {
       const collectQueries = input.collectQueries === true && inFocus;
       const sourceFile = program.getSourceFile(fileName);
       if (!sourceFile) {
-        notes.add(`${toPosixRelative(input.cwd, fileName)} is not part of its program and was skipped.`);
+        notes.add(`${toPosixRelative(cwd, fileName)} is not part of its program and was skipped.`);
       } else if (isGeneratedFile(sourceFile)) {
         generated++;
       } else if (rules.length === 0 && !collectQueries) {
@@ -83,7 +86,7 @@ export function runAnalysis(input: RunInput): RunResult {
           const { line } = sourceFile.getLineAndCharacterOfPosition(node.getStart());
           const reason = error instanceof Error ? error.message : String(error);
           notes.add(
-            `rule premortem/${rule.name} failed on ${toPosixRelative(input.cwd, fileName)}:${line + 1} and skipped the rest of that file (${reason}). This is a premortem bug; please report it.`,
+            `rule premortem/${rule.name} failed on ${toPosixRelative(cwd, fileName)}:${line + 1} and skipped the rest of that file (${reason}). This is a premortem bug; please report it.`,
           );
         };
         const collector = collectQueries ? createQueryCollector(tsm, checker, sourceFile, getProjectFacts(tsm, program)) : undefined;
