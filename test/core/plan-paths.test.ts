@@ -1,4 +1,5 @@
-import { symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -94,5 +95,29 @@ describe('tsconfig problems are said once', () => {
       { withNodeTypes: false },
     );
     expect(plan(dir).notes).toEqual([`base.json (the "extends" of a/tsconfig.json and b/tsconfig.json): Unknown compiler option 'notAnOption'.`]);
+  });
+});
+
+describe('entries that are not readable files', () => {
+  it('reports a dangling link and a FIFO named like sources, and never hands them to TypeScript', () => {
+    const dir = createProject({ 'tsconfig.json': JSON.stringify({ compilerOptions: { types: [] }, include: ['src'], files: ['listed/pipe.ts'] }), 'src/a.ts': SOURCE }, { withNodeTypes: false });
+    symlinkSync('gone.ts', path.join(dir, 'src/dangling.ts'));
+    execFileSync('mkfifo', [path.join(dir, 'src/fifo.ts')]);
+    mkdirSync(path.join(dir, 'listed'));
+    execFileSync('mkfifo', [path.join(dir, 'listed/pipe.ts')]);
+    const result = plan(dir);
+    expect(result.unreadable.map(({ file, reason }) => `${path.relative(dir, file)}: ${reason}`).sort()).toEqual([
+      'listed/pipe.ts: it is a FIFO (named pipe), not a file',
+      'src/dangling.ts: it is a symbolic link to gone.ts, which does not exist',
+      'src/fifo.ts: it is a FIFO (named pipe), not a file',
+    ]);
+    expect(analyzed(result, dir)).toEqual(['src/a.ts']);
+    expect(result.projects.flatMap((project) => project.rootNames).map((file) => path.relative(dir, file))).toEqual(['src/a.ts']);
+  });
+
+  it('refuses a FIFO given as a path, as a bad argument', () => {
+    const dir = createProject({ 'src/a.ts': SOURCE }, { withNodeTypes: false });
+    execFileSync('mkfifo', [path.join(dir, 'pipe.ts')]);
+    expect(() => plan(dir, ['pipe.ts'])).toThrow('pipe.ts: it is a FIFO (named pipe), not a file. Pass source files or folders.');
   });
 });

@@ -1,5 +1,6 @@
 import { readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
+import { nonFileKind, systemMessage, type UnreadableFile } from './read-failure.js';
 import { resolveLink } from './real-path.js';
 import type { SkippedLinks } from './skipped-links.js';
 
@@ -14,6 +15,10 @@ export interface SourceTree {
   sources: string[];
   /** tsconfig.json files, named in their real folder (a linked tsconfig keeps its own name: its `include` is relative to where it sits). */
   tsconfigs: string[];
+  /** Entries named like sources that are not readable files: a dangling link, a FIFO. */
+  unreadable: UnreadableFile[];
+  /** Folders that could not be listed (permissions), with the system's reason. */
+  unlisted: UnreadableFile[];
 }
 
 /**
@@ -26,6 +31,8 @@ export interface SourceTree {
 export function findSources(folders: readonly string[], mayFollow: (realPath: string) => boolean, skipped: SkippedLinks): SourceTree {
   const sources = new Set<string>();
   const tsconfigs = new Set<string>();
+  const unreadable: UnreadableFile[] = [];
+  const unlisted: UnreadableFile[] = [];
   const walked = new Set<string>();
   const pending = [...folders];
 
@@ -35,8 +42,9 @@ export function findSources(folders: readonly string[], mayFollow: (realPath: st
     let entries: Dirent[];
     try {
       entries = readdirSync(folder, { withFileTypes: true });
-    } catch {
-      continue; // Unlistable (permissions) or gone since it was seen: its contents are unknown.
+    } catch (error) {
+      unlisted.push({ file: folder, reason: systemMessage(error) });
+      continue;
     }
     for (const entry of entries) {
       const { name } = entry;
@@ -51,13 +59,17 @@ export function findSources(folders: readonly string[], mayFollow: (realPath: st
         // Read where it sits, even through a link (its `include` is relative to here); the loader
         // stops the run on one it cannot read, as on any unreadable tsconfig.
         tsconfigs.add(entryPath);
-      } else if (SOURCE_FILE.test(name) && (entry.isFile() || target?.stats.isFile())) {
-        // Links to nowhere, FIFOs and sockets are left out: reading a FIFO would block the run.
+      } else if (!SOURCE_FILE.test(name)) {
+        continue;
+      } else if (entry.isFile() || target?.stats.isFile()) {
         sources.add(target?.realPath ?? entryPath);
+      } else {
+        // A link to nowhere, a FIFO, a socket: reported, never opened (reading a FIFO would block the run).
+        unreadable.push({ file: entryPath, reason: nonFileKind(entryPath) ?? 'it is not a file' });
       }
     }
   }
-  return { sources: [...sources], tsconfigs: [...tsconfigs] };
+  return { sources: [...sources], tsconfigs: [...tsconfigs], unreadable, unlisted };
 }
 
 function isWanted(name: string): boolean {

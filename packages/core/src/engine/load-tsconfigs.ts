@@ -6,16 +6,19 @@ import type { TypeScriptModule } from '../rule.js';
 import type { ConfigProblems } from './config-problems.js';
 import type { ListingBoundary } from './listing-boundary.js';
 import { mayRead } from './read-boundary.js';
+import { nonFileKind, type UnreadableFile } from './read-failure.js';
 import { realPathOrSelf } from './real-path.js';
 
 /**
  * Parses tsconfigs and the projects they reference, through a host that reads only inside the
- * read boundary and lists only inside the listing boundary. Every
+ * read boundary, lists only inside the listing boundary, and opens only regular files. Every
  * `fileNames` entry is a real path, so a file reached through a symbolic link is the same file
  * as when reached directly.
  */
 export class TsconfigLoader {
   readonly configs = new Map<string, ts.ParsedCommandLine>();
+  /** Files a tsconfig's `files` names that are not readable files, by real path: never handed to TypeScript. */
+  readonly unreadable = new Map<string, UnreadableFile>();
 
   constructor(
     private readonly tsm: TypeScriptModule,
@@ -48,12 +51,18 @@ export class TsconfigLoader {
     }
   }
 
-  /** What `include` found is real already (the listing resolves links it crosses); what `files` names is made so here. */
+  /**
+   * What `include` found is real already (the listing resolves links it crosses); what `files`
+   * names is checked here, so a FIFO or a dangling link listed there is reported, never opened.
+   */
   #realFileNames(fileNames: readonly string[], listed: ReadonlySet<string>): string[] {
     const files = new Set<string>();
     for (const name of fileNames) {
       const file = path.resolve(name);
-      if (mayRead(file)) files.add(listed.has(file) ? file : realPathOrSelf(file));
+      if (!mayRead(file)) continue;
+      const problem = listed.has(file) ? undefined : nonFileKind(file);
+      if (problem !== undefined) this.unreadable.set(file, { file, reason: problem });
+      else files.add(listed.has(file) ? file : realPathOrSelf(file));
     }
     return [...files];
   }
@@ -69,7 +78,8 @@ export class TsconfigLoader {
         return found;
       },
       fileExists: (file) => mayRead(file) && sys.fileExists(file),
-      readFile: (file) => (mayRead(file) ? sys.readFile(file) : undefined),
+      // Only regular files: a FIFO named in `extends` would block the read forever.
+      readFile: (file) => (mayRead(file) && nonFileKind(file) === undefined ? sys.readFile(file) : undefined),
     };
   }
 }

@@ -7,7 +7,9 @@ import { ConfigProblems } from './config-problems.js';
 import { findSources, type SourceTree } from './find-sources.js';
 import { ListingBoundary, type ReadDirectory } from './listing-boundary.js';
 import { TsconfigLoader } from './load-tsconfigs.js';
+import { toPosixRelative } from './project-root.js';
 import { isInsideFolder, mayRead } from './read-boundary.js';
+import { nonFileKind, type UnreadableFile } from './read-failure.js';
 import { realPathOrSelf } from './real-path.js';
 import { SkippedLinks } from './skipped-links.js';
 
@@ -38,6 +40,8 @@ export interface Plan {
   projects: ProjectPlan[];
   /** Each said once. */
   notes: string[];
+  /** Files under the given paths that could not be read: each is reported as `premortem/read-error`. */
+  unreadable: UnreadableFile[];
 }
 
 /** A path given to the run, by its real path. */
@@ -137,7 +141,11 @@ export function planProjects(input: PlanInput): Plan {
   }
   const linksNote = skippedLinks.note(cwd);
   if (linksNote) notes.add(linksNote);
-  return { projects, notes: [...notes] };
+  for (const { file, reason } of tree?.unlisted ?? []) {
+    notes.add(`${toPosixRelative(cwd, file) || '.'} could not be listed (${reason}); the files in it were not analyzed.`);
+  }
+  const unreadable = [...(tree?.unreadable ?? []), ...[...loader.unreadable.values()].filter((entry) => isInsideTargets(entry.file))];
+  return { projects, notes: [...notes], unreadable: uniqueByFile(unreadable).filter((entry) => analyzable(entry.file)) };
 }
 
 /** The given paths (default: the cwd) by real path: a path given through a link is the user's say-so to go there. */
@@ -149,6 +157,9 @@ function resolveTargets(paths: readonly string[], cwd: string): Target[] {
       stats = statSync(resolved);
     } catch {
       throw new UsageError(`Path not found: ${resolved}. Pass files or folders that exist.`);
+    }
+    if (!stats.isFile() && !stats.isDirectory()) {
+      throw new UsageError(`${given}: ${nonFileKind(resolved) ?? 'not a file'}. Pass source files or folders.`);
     }
     return { path: realPathOrSelf(resolved), isFolder: stats.isDirectory() };
   });
@@ -207,4 +218,8 @@ function collectTargetFiles(
     if (!target.isFolder && /\.(?:[cm]?[jt]sx?)$/.test(target.path) && analyzable(target.path)) files.add(target.path);
   }
   return [...files];
+}
+
+function uniqueByFile(entries: readonly UnreadableFile[]): UnreadableFile[] {
+  return [...new Map(entries.map((entry) => [entry.file, entry])).values()];
 }

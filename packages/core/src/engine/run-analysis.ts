@@ -12,6 +12,7 @@ import { planProjects } from './plan-projects.js';
 import { findProjectRoot, toPosixRelative } from './project-root.js';
 import type { Timings } from './timings.js';
 import { timeProgramIndexes } from './program-cache.js';
+import { describeReadFailure, readErrorFinding } from './read-failure.js';
 import { realPathOrSelf } from './real-path.js';
 
 export interface RunInput {
@@ -54,12 +55,13 @@ export function runAnalysis(input: RunInput): RunResult {
   const root = findProjectRoot(cwd);
   const relativePath = (file: string): string => toPosixRelative(root, file);
   const total = plan.projects.reduce((sum, project) => sum + project.filesToAnalyze.length, 0);
-  const findings: Finding[] = [];
+  const findings: Finding[] = plan.unreadable.map((unreadable) => readErrorFinding(unreadable, relativePath(unreadable.file)));
   const queries: QueryEstimate[] = [];
   // Each note said once, however many files or Programs meet the same problem.
   const notes = new Set(plan.notes);
   let done = 0;
   let generated = 0;
+  let unreadable = 0;
   const crossFileRules = input.rules.filter((enabled) => enabled.rule.meta.pathsCrossFiles);
   timeProgramIndexes(timings);
   // Monorepos: Programs are built one at a time, the parsed files they have in common handed on.
@@ -75,7 +77,11 @@ export function runAnalysis(input: RunInput): RunResult {
       const rules = inFocus ? input.rules : crossFileRules;
       const collectQueries = input.collectQueries === true && inFocus;
       const sourceFile = program.getSourceFile(fileName);
-      if (!sourceFile) {
+      const readFailure = sourceFile ? undefined : describeReadFailure(fileName);
+      if (readFailure !== undefined) {
+        unreadable++;
+        findings.push(readErrorFinding({ file: fileName, reason: readFailure }, relativePath(fileName)));
+      } else if (!sourceFile) {
         notes.add(`${toPosixRelative(cwd, fileName)} is not part of its program and was skipped.`);
       } else if (isGeneratedFile(sourceFile)) {
         generated++;
@@ -115,5 +121,5 @@ export function runAnalysis(input: RunInput): RunResult {
   if (generated > 0) notes.add(`${generated} generated file(s) skipped (their header says they are generated).`);
   findings.sort(compareFindings);
   queries.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  return { findings, queries, files: total - generated, notes: [...notes], durationMs: Math.round(performance.now() - started) };
+  return { findings, queries, files: total - generated - unreadable, notes: [...notes], durationMs: Math.round(performance.now() - started) };
 }
