@@ -55,6 +55,17 @@ describe('symbolic links under the analyzed folders', () => {
     expect(result.notes.join('\n')).not.toContain('symbolic link');
   });
 
+  it('keeps the spelling of a project folder reached through a link, as macOS spells /private/var as /var', () => {
+    const real = createProject({ 'tsconfig.json': tsconfig(['src']), 'src/a.ts': SOURCE, 'shared/util.ts': SOURCE }, { withNodeTypes: false });
+    symlinkSync('../shared', path.join(real, 'src/shared'), 'dir');
+    const spelled = path.join(createProject({}, { withNodeTypes: false }), 'project');
+    symlinkSync(real, spelled, 'dir');
+    const result = plan(spelled);
+    // Named under the folder as given (the bot and the tests make paths relative to it that way), each file once.
+    expect(result.projects.flatMap((project) => project.filesToAnalyze)).toEqual([path.join(spelled, 'shared/util.ts'), path.join(spelled, 'src/a.ts')]);
+    expect(result.projects.map((project) => project.tsconfigPath)).toEqual([path.join(spelled, 'tsconfig.json')]);
+  });
+
   it('counts many skipped links instead of naming them all', () => {
     const outside = createProject({ 'x.ts': SOURCE }, { withNodeTypes: false });
     const dir = createProject({ 'src/a.ts': SOURCE }, { withNodeTypes: false });

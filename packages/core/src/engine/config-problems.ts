@@ -2,7 +2,8 @@ import path from 'node:path';
 import type ts from 'typescript';
 import type { TypeScriptModule } from '../rule.js';
 import { toPosixRelative } from './project-root.js';
-import { isInsideFolder, readsConfined } from './read-boundary.js';
+import { isInsideFolder } from './canonical-paths.js';
+import { readsConfined } from './read-boundary.js';
 
 const SHOWN = 3;
 

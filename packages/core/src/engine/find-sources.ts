@@ -1,7 +1,7 @@
 import { readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { nonFileKind, systemMessage, type UnreadableFile } from './read-failure.js';
-import { resolveLink } from './real-path.js';
+import { resolveLink, type CanonicalPaths } from './canonical-paths.js';
 import type { SkippedLinks } from './skipped-links.js';
 
 /** Folders never searched: installed packages, build output, VCS data (dot folders are skipped too). */
@@ -11,7 +11,7 @@ const SOURCE_FILE = /\.(?:ts|tsx|mts|cts)$/;
 const TSCONFIG = 'tsconfig.json';
 
 export interface SourceTree {
-  /** Source files by real path, each once however many links lead to it. */
+  /** Source files by real (canonical) path, each once however many links lead to it. */
   sources: string[];
   /** tsconfig.json files, named in their real folder (a linked tsconfig keeps its own name: its `include` is relative to where it sits). */
   tsconfigs: string[];
@@ -22,13 +22,18 @@ export interface SourceTree {
 }
 
 /**
- * The source files and tsconfigs under `folders` (real paths). Symbolic links are followed only
- * when their real target is one `mayFollow` accepts (inside the folders being analyzed), each real
- * folder is walked once, so a linked source folder inside the repository is analyzed once, under
- * its real path, and a link to `/` or to a sibling checkout is recorded in `skipped` instead of
+ * The source files and tsconfigs under `folders` (canonical paths). Symbolic links are followed
+ * only when their real target is one `mayFollow` accepts (inside the folders being analyzed), each
+ * real folder is walked once, so a linked source folder inside the repository is analyzed once,
+ * under its real path (see CanonicalPaths), and a link to `/` or to a sibling checkout is recorded in `skipped` instead of
  * walked. Dot entries and IGNORED_FOLDERS are left out.
  */
-export function findSources(folders: readonly string[], mayFollow: (realPath: string) => boolean, skipped: SkippedLinks): SourceTree {
+export function findSources(
+  folders: readonly string[],
+  mayFollow: (file: string) => boolean,
+  skipped: SkippedLinks,
+  names: CanonicalPaths,
+): SourceTree {
   const sources = new Set<string>();
   const tsconfigs = new Set<string>();
   const unreadable: UnreadableFile[] = [];
@@ -50,11 +55,12 @@ export function findSources(folders: readonly string[], mayFollow: (realPath: st
       const { name } = entry;
       if (name.startsWith('.') || IGNORED_FOLDERS.has(name)) continue;
       const entryPath = path.join(folder, name);
-      const target = entry.isSymbolicLink() ? resolveLink(entryPath) : undefined;
-      if (target && !mayFollow(target.realPath)) {
+      const link = entry.isSymbolicLink() ? resolveLink(entryPath) : undefined;
+      const target = link && { name: names.ofReal(link.realPath), stats: link.stats };
+      if (target && !mayFollow(target.name)) {
         if (target.stats.isDirectory() || isWanted(name)) skipped.add(entryPath);
       } else if (entry.isDirectory() || target?.stats.isDirectory()) {
-        pending.push(target?.realPath ?? entryPath);
+        pending.push(target?.name ?? entryPath);
       } else if (name === TSCONFIG) {
         // Read where it sits, even through a link (its `include` is relative to here); the loader
         // stops the run on one it cannot read, as on any unreadable tsconfig.
@@ -62,7 +68,7 @@ export function findSources(folders: readonly string[], mayFollow: (realPath: st
       } else if (!SOURCE_FILE.test(name)) {
         continue;
       } else if (entry.isFile() || target?.stats.isFile()) {
-        sources.add(target?.realPath ?? entryPath);
+        sources.add(target?.name ?? entryPath);
       } else {
         // A link to nowhere, a FIFO, a socket: reported, never opened (reading a FIFO would block the run).
         unreadable.push({ file: entryPath, reason: nonFileKind(entryPath) ?? 'it is not a file' });

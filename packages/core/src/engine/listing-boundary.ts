@@ -2,8 +2,9 @@ import { readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { TypeScriptModule } from '../rule.js';
 import { findProjectRoot } from './project-root.js';
-import { isInsideFolder, mayRead } from './read-boundary.js';
-import { realPathOrSelf, resolveLink } from './real-path.js';
+import { isInsideFolder } from './canonical-paths.js';
+import { mayRead } from './read-boundary.js';
+import { realPathOrSelf, resolveLink, type CanonicalPaths } from './canonical-paths.js';
 import type { SkippedLinks } from './skipped-links.js';
 
 /** What TypeScript's include matcher asks of a folder: the names of its files and subfolders. */
@@ -56,6 +57,7 @@ export class ListingBoundary {
     private readonly tsm: TypeScriptModule,
     private readonly cwd: string,
     private readonly skippedLinks: SkippedLinks,
+    private readonly names: CanonicalPaths,
   ) {
     this.#matchFiles = getMatchFiles(tsm);
   }
@@ -94,7 +96,7 @@ export class ListingBoundary {
       const { useCaseSensitiveFileNames } = this.tsm.sys;
       const found = this.#matchFiles(rootDir, extensions, excludes, includes, useCaseSensitiveFileNames, this.cwd, depth, entries, realpath);
       // Real paths only when a link was crossed: one realpath per file would cost a monorepo dearly.
-      return followedLink ? [...new Set(found.map(realPathOrSelf))] : found;
+      return followedLink ? [...new Set(found.map((file) => this.names.of(file)))] : found;
     };
   }
 
@@ -118,7 +120,7 @@ export class ListingBoundary {
         const isSource = target?.stats.isFile() === true && extensions.some((extension) => dirent.name.endsWith(extension));
         // A link to nowhere, or to something TypeScript would not take anyway: as TypeScript does, pass over it.
         if (!target || (!isDirectory && !isSource)) continue;
-        if (!this.contains(target.realPath)) {
+        if (!this.contains(this.names.ofReal(target.realPath))) {
           this.skippedLinks.add(link);
           continue;
         }

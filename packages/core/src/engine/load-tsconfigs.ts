@@ -7,7 +7,7 @@ import type { ConfigProblems } from './config-problems.js';
 import type { ListingBoundary } from './listing-boundary.js';
 import { mayRead } from './read-boundary.js';
 import { nonFileKind, type UnreadableFile } from './read-failure.js';
-import { realPathOrSelf } from './real-path.js';
+import type { CanonicalPaths } from './canonical-paths.js';
 
 /**
  * Parses tsconfigs and the projects they reference, through a host that reads only inside the
@@ -24,11 +24,12 @@ export class TsconfigLoader {
     private readonly tsm: TypeScriptModule,
     private readonly listing: ListingBoundary,
     private readonly problems: ConfigProblems,
+    private readonly names: CanonicalPaths,
   ) {}
 
   /** Parses a tsconfig and, recursively, the projects it references. */
   load(configPath: string): void {
-    const file = inRealFolder(configPath);
+    const file = this.#inRealFolder(configPath);
     if (this.configs.has(file)) return;
     this.listing.allowRepositoryOf(path.dirname(file));
     const listed = new Set<string>();
@@ -62,9 +63,18 @@ export class TsconfigLoader {
       if (!mayRead(file)) continue;
       const problem = listed.has(file) ? undefined : nonFileKind(file);
       if (problem !== undefined) this.unreadable.set(file, { file, reason: problem });
-      else files.add(listed.has(file) ? file : realPathOrSelf(file));
+      else files.add(listed.has(file) ? file : this.names.of(file));
     }
     return [...files];
+  }
+
+  /**
+   * The tsconfig's folder as a real path, its own name kept: a linked tsconfig.json still reads
+   * its \`include\` from where it sits, and a config reached as \`/proc/self/cwd/tsconfig.json\` is
+   * the same config as the one in the repository.
+   */
+  #inRealFolder(configPath: string): string {
+    return path.join(this.names.of(path.dirname(path.resolve(configPath))), path.basename(configPath));
   }
 
   #host(configPath: string, listed: Set<string>): ts.ParseConfigHost {
@@ -82,13 +92,4 @@ export class TsconfigLoader {
       readFile: (file) => (mayRead(file) && nonFileKind(file) === undefined ? sys.readFile(file) : undefined),
     };
   }
-}
-
-/**
- * The tsconfig's folder as a real path, its own name kept: a linked tsconfig.json still reads its
- * `include` from where it sits, and a config reached as `/proc/self/cwd/tsconfig.json` is the
- * same config as the one in the repository.
- */
-function inRealFolder(configPath: string): string {
-  return path.join(realPathOrSelf(path.dirname(path.resolve(configPath))), path.basename(configPath));
 }

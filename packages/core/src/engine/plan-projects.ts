@@ -3,14 +3,14 @@ import path from 'node:path';
 import type ts from 'typescript';
 import { UsageError } from '../errors.js';
 import type { TypeScriptModule } from '../rule.js';
+import { CanonicalPaths, isInsideFolder } from './canonical-paths.js';
 import { ConfigProblems } from './config-problems.js';
 import { findSources, type SourceTree } from './find-sources.js';
 import { ListingBoundary, type ReadDirectory } from './listing-boundary.js';
 import { TsconfigLoader } from './load-tsconfigs.js';
-import { toPosixRelative } from './project-root.js';
-import { isInsideFolder, mayRead } from './read-boundary.js';
+import { findProjectRoot, toPosixRelative } from './project-root.js';
+import { mayRead } from './read-boundary.js';
 import { nonFileKind, type UnreadableFile } from './read-failure.js';
-import { realPathOrSelf } from './real-path.js';
 import { SkippedLinks } from './skipped-links.js';
 
 /** One Program to build: its roots and options, and which of its files to report on. */
@@ -44,7 +44,7 @@ export interface Plan {
   unreadable: UnreadableFile[];
 }
 
-/** A path given to the run, by its real path. */
+/** A path given to the run, by its canonical path. */
 interface Target {
   path: string;
   isFolder: boolean;
@@ -76,13 +76,15 @@ export function defaultCompilerOptions(tsm: TypeScriptModule): ts.CompilerOption
  */
 export function planProjects(input: PlanInput): Plan {
   const { ts: tsm } = input;
-  const cwd = realPathOrSelf(input.cwd);
-  const targets = resolveTargets(input.paths, cwd);
+  const cwd = path.resolve(input.cwd);
+  const names = new CanonicalPaths();
+  for (const folder of [findProjectRoot(cwd), cwd]) names.keepSpelling(folder);
+  const targets = resolveTargets(input.paths, cwd, names);
   const skippedLinks = new SkippedLinks();
-  const listing = new ListingBoundary(tsm, cwd, skippedLinks);
+  const listing = new ListingBoundary(tsm, cwd, skippedLinks, names);
   for (const target of targets) listing.allowRepositoryOf(target.isFolder ? target.path : path.dirname(target.path));
   const problems = new ConfigProblems(tsm, cwd);
-  const loader = new TsconfigLoader(tsm, listing, problems);
+  const loader = new TsconfigLoader(tsm, listing, problems, names);
   const isInsideTargets = (file: string): boolean => targets.some((target) => isInsideFolder(file, target.path));
 
   let tree: SourceTree | undefined;
@@ -90,7 +92,7 @@ export function planProjects(input: PlanInput): Plan {
     loader.load(resolveProjectOption(input.project, cwd));
   } else {
     const folders = targets.filter((target) => target.isFolder).map((target) => target.path);
-    tree = findSources(folders, (realPath) => isInsideTargets(realPath) && mayRead(realPath), skippedLinks);
+    tree = findSources(folders, (file) => isInsideTargets(file) && mayRead(file), skippedLinks, names);
     for (const target of targets) {
       const dir = target.isFolder ? target.path : path.dirname(target.path);
       const nearest = tsm.findConfigFile(dir, (file) => mayRead(file) && tsm.sys.fileExists(file), 'tsconfig.json');
@@ -148,8 +150,11 @@ export function planProjects(input: PlanInput): Plan {
   return { projects, notes: [...notes], unreadable: uniqueByFile(unreadable).filter((entry) => analyzable(entry.file)) };
 }
 
-/** The given paths (default: the cwd) by real path: a path given through a link is the user's say-so to go there. */
-function resolveTargets(paths: readonly string[], cwd: string): Target[] {
+/**
+ * The given paths (default: the cwd) by canonical path: a path given through a link is the
+ * user's say-so to go where it leads; its repository keeps the spelling it was given.
+ */
+function resolveTargets(paths: readonly string[], cwd: string, names: CanonicalPaths): Target[] {
   return (paths.length > 0 ? paths : ['.']).map((given) => {
     const resolved = path.resolve(cwd, given);
     let stats: Stats;
@@ -161,7 +166,8 @@ function resolveTargets(paths: readonly string[], cwd: string): Target[] {
     if (!stats.isFile() && !stats.isDirectory()) {
       throw new UsageError(`${given}: ${nonFileKind(resolved) ?? 'not a file'}. Pass source files or folders.`);
     }
-    return { path: realPathOrSelf(resolved), isFolder: stats.isDirectory() };
+    names.keepSpelling(findProjectRoot(stats.isDirectory() ? resolved : path.dirname(resolved)));
+    return { path: names.of(resolved), isFolder: stats.isDirectory() };
   });
 }
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { realPathOrSelf } from './real-path.js';
+import { isInsideFolder, realPathOrSelf } from './canonical-paths.js';
 
 let allowedFolders: string[] | undefined;
 
@@ -9,8 +9,8 @@ let allowedFolders: string[] | undefined;
  * the stats file. The review bot sets it to the snapshot (and TypeScript's lib folder), so a
  * pull request's tsconfig or config cannot make it read, and report on, the server's files.
  * Paths are compared as resolved, not real, paths: snapshots hold no symbolic links. Each folder
- * is also allowed under its real path, since the engine names files by their real paths (a
- * temporary folder under a symbolic link, as macOS's /var is).
+ * is also allowed under its real path, since the engine names files by their real paths when
+ * a link leads elsewhere (see CanonicalPaths).
  */
 export function confineReads(folders: readonly string[]): void {
   allowedFolders = [...new Set(folders.flatMap((folder) => [path.resolve(folder), realPathOrSelf(folder)]))];
@@ -26,9 +26,4 @@ export function mayRead(file: string): boolean {
 /** Whether `confineReads` was called in this process or worker. */
 export function readsConfined(): boolean {
   return allowedFolders !== undefined;
-}
-
-/** `file` is `folder` or below it; both resolved. */
-export function isInsideFolder(file: string, folder: string): boolean {
-  return file === folder || file.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep);
 }

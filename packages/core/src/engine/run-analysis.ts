@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Finding } from '../findings.js';
 import type { QueryEstimate } from '../formatters/json.js';
@@ -13,7 +14,6 @@ import { findProjectRoot, toPosixRelative } from './project-root.js';
 import type { Timings } from './timings.js';
 import { timeProgramIndexes } from './program-cache.js';
 import { describeReadFailure, readErrorFinding } from './read-failure.js';
-import { realPathOrSelf } from './real-path.js';
 
 export interface RunInput {
   ts: TypeScriptModule;
@@ -50,8 +50,7 @@ export function runAnalysis(input: RunInput): RunResult {
   const started = performance.now();
   const { ts: tsm, timings } = input;
   const plan = timings ? timings.measure('plan projects', () => planProjects(input)) : planProjects(input);
-  // Files are named by their real paths: so are the folders they are made relative to.
-  const cwd = realPathOrSelf(input.cwd);
+  const cwd = path.resolve(input.cwd);
   const root = findProjectRoot(cwd);
   const relativePath = (file: string): string => toPosixRelative(root, file);
   const total = plan.projects.reduce((sum, project) => sum + project.filesToAnalyze.length, 0);
