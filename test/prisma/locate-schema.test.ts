@@ -1,3 +1,5 @@
+import { symlinkSync } from 'node:fs';
+import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { locatePrismaSchema } from '../../packages/core/src/prisma/locate-schema.js';
@@ -115,6 +117,14 @@ describe('locatePrismaSchema: monorepos', () => {
     expect(found?.diagnostics).toEqual([
       'found several schemas at the same depth (apps/a/prisma/schema.prisma, apps/b/prisma/schema.prisma) and read apps/a/prisma/schema.prisma; set `schema` in prisma.config.ts to choose',
     ]);
+  });
+
+  it('does not walk a symbolic link to a folder outside the repository (the twin of a real folder)', () => {
+    const outside = tempProject({ 'db/prisma/schema.prisma': tinySchema(), 'db/prisma/schema/extra.prisma': tinySchema('Extra') });
+    const dir = tempProject({ 'packages/web/index.ts': '' });
+    symlinkSync(path.join(outside, 'db'), path.join(dir, 'packages/db'), 'dir');
+    expect(locatePrismaSchema(ts, dir)).toBeUndefined();
+    expect(locate({ 'packages/db/prisma/schema.prisma': tinySchema(), 'packages/web/index.ts': '' })?.files).toEqual(['packages/db/prisma/schema.prisma']);
   });
 
   it('is not used when the root has a schema of its own', () => {

@@ -14,13 +14,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Spawns the built `premortem` binary, as a user's shell would. */
-export function runCli(args: string[], cwd: string, env: Record<string, string> = {}): CliResult {
+/** Spawns the built `premortem` binary, as a user's shell would (as another user with `as`, when the tests run as root). */
+export function runCli(args: string[], cwd: string, env: Record<string, string> = {}, as?: { uid: number; gid: number }): CliResult {
   const result = spawnSync(process.execPath, [bin, ...args], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', ...env },
     timeout: 60_000,
+    ...as,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

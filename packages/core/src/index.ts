@@ -6,6 +6,7 @@ export * from './presets.js';
 export { analyzeFile, walkFile, type EnabledRule, type AnalyzeFileInput, type WalkInput } from './engine/analyze-file.js';
 export { runAnalysis, type RunInput, type RunResult } from './engine/run-analysis.js';
 export { planProjects, defaultCompilerOptions, type Plan, type ProjectPlan } from './engine/plan-projects.js';
+export { describeReadFailure, type UnreadableFile } from './engine/read-failure.js';
 export { findProjectRoot, toPosixRelative } from './engine/project-root.js';
 export { confineReads, mayRead } from './engine/read-boundary.js';
 export { Timings } from './engine/timings.js';

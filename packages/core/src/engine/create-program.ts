@@ -21,6 +21,8 @@ export function createProgramForPlan(tsm: TypeScriptModule, plan: ProjectPlan, s
   // Without a tsconfig the Program's folder is the project's (its schema, its config), not the process's.
   if (!plan.tsconfigPath) host.getCurrentDirectory = () => plan.rootDir;
   confineHost(tsm, host, options);
+  // Project references' tsconfigs are parsed again here: their `include` is listed inside the same boundary as in planning.
+  host.readDirectory = plan.readDirectory;
   if (shared) shared.attach(host, options);
   const program = tsm.createProgram({
     rootNames: plan.rootNames,

@@ -1,10 +1,17 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type ts from 'typescript';
-import { globSync } from 'tinyglobby';
 import { UsageError } from '../errors.js';
 import type { TypeScriptModule } from '../rule.js';
+import { CanonicalPaths, isInsideFolder } from './canonical-paths.js';
+import { ConfigProblems } from './config-problems.js';
+import { findSources, type SourceTree } from './find-sources.js';
+import { ListingBoundary, type ReadDirectory } from './listing-boundary.js';
+import { TsconfigLoader } from './load-tsconfigs.js';
+import { findProjectRoot, toPosixRelative } from './project-root.js';
 import { mayRead } from './read-boundary.js';
+import { nonFileKind, type UnreadableFile } from './read-failure.js';
+import { SkippedLinks } from './skipped-links.js';
 
 /** One Program to build: its roots and options, and which of its files to report on. */
 export interface ProjectPlan {
@@ -16,6 +23,8 @@ export interface ProjectPlan {
   options: ts.CompilerOptions;
   projectReferences: readonly ts.ProjectReference[] | undefined;
   filesToAnalyze: string[];
+  /** Lists folders for the Program (project references' `include`) inside the run's listing boundary. */
+  readDirectory: ReadDirectory;
 }
 
 export interface PlanInput {
@@ -29,11 +38,17 @@ export interface PlanInput {
 
 export interface Plan {
   projects: ProjectPlan[];
+  /** Each said once. */
   notes: string[];
+  /** Files under the given paths that could not be read: each is reported as `premortem/read-error`. */
+  unreadable: UnreadableFile[];
 }
 
-const SOURCE_GLOB = '**/*.{ts,tsx,mts,cts}';
-const IGNORED_DIRS = ['**/node_modules/**', '**/.git/**', '**/.next/**', '**/dist/**', '**/build/**', '**/coverage/**'];
+/** A path given to the run, by its canonical path. */
+interface Target {
+  path: string;
+  isFolder: boolean;
+}
 
 /** Compiler options for a folder without tsconfig: what a modern app would most likely use. */
 export function defaultCompilerOptions(tsm: TypeScriptModule): ts.CompilerOptions {
@@ -54,37 +69,40 @@ export function defaultCompilerOptions(tsm: TypeScriptModule): ts.CompilerOption
 
 /**
  * Decides which Programs to build. Every source file under the given paths is analyzed once,
- * in the Program of the most specific tsconfig that includes it (nearest folder wins); files no
- * tsconfig includes share one Program with default options.
+ * under its real path, in the Program of the most specific tsconfig that includes it (nearest
+ * folder wins); files no tsconfig includes share one Program with default options. Symbolic
+ * links are followed only inside the given paths, and tsconfig `include`s are listed only inside
+ * the repository (see ListingBoundary).
  */
 export function planProjects(input: PlanInput): Plan {
-  const { ts: tsm, cwd } = input;
-  const notes: string[] = [];
-  const targets = (input.paths.length > 0 ? input.paths : ['.']).map((p) => path.resolve(cwd, p));
-  for (const target of targets) {
-    if (!existsSync(target)) throw new UsageError(`Path not found: ${target}. Pass files or folders that exist.`);
-  }
+  const { ts: tsm } = input;
+  const cwd = path.resolve(input.cwd);
+  const names = new CanonicalPaths();
+  for (const folder of [findProjectRoot(cwd), cwd]) names.keepSpelling(folder);
+  const targets = resolveTargets(input.paths, cwd, names);
+  const skippedLinks = new SkippedLinks();
+  const listing = new ListingBoundary(tsm, cwd, skippedLinks, names);
+  for (const target of targets) listing.allowRepositoryOf(target.isFolder ? target.path : path.dirname(target.path));
+  const problems = new ConfigProblems(tsm, cwd);
+  const loader = new TsconfigLoader(tsm, listing, problems, names);
+  const isInsideTargets = (file: string): boolean => targets.some((target) => isInsideFolder(file, target.path));
 
-  const configs = new Map<string, ts.ParsedCommandLine>();
-  const load = (configPath: string): void => loadConfigTree(tsm, configPath, configs, notes);
-
+  let tree: SourceTree | undefined;
   if (input.project !== undefined) {
-    const explicit = resolveProjectOption(input.project, cwd);
-    load(explicit);
+    loader.load(resolveProjectOption(input.project, cwd));
   } else {
+    const folders = targets.filter((target) => target.isFolder).map((target) => target.path);
+    tree = findSources(folders, (file) => isInsideTargets(file) && mayRead(file), skippedLinks, names);
     for (const target of targets) {
-      const dir = isDirectory(target) ? target : path.dirname(target);
+      const dir = target.isFolder ? target.path : path.dirname(target.path);
       const nearest = tsm.findConfigFile(dir, (file) => mayRead(file) && tsm.sys.fileExists(file), 'tsconfig.json');
-      if (nearest) load(path.resolve(nearest));
-      if (isDirectory(target)) {
-        for (const found of globSync('**/tsconfig.json', { cwd: target, ignore: IGNORED_DIRS, absolute: true })) {
-          load(path.resolve(found));
-        }
-      }
+      if (nearest) loader.load(path.resolve(nearest));
     }
+    for (const tsconfig of tree.tsconfigs) loader.load(tsconfig);
   }
 
-  const wanted = collectTargetFiles(targets, configs, input.project !== undefined);
+  const { configs } = loader;
+  const wanted = collectTargetFiles(targets, configs, tree, isInsideTargets);
   const byConfig = new Map<string, string[]>();
   const unassigned: string[] = [];
   const owners = ownersByFile(configs);
@@ -94,6 +112,8 @@ export function planProjects(input: PlanInput): Plan {
     else unassigned.push(file);
   }
 
+  // Project references' tsconfigs are parsed again by the compiler: the same boundary, and what it refuses was said above.
+  const readDirectory = listing.readDirectory(() => {});
   const projects: ProjectPlan[] = [];
   for (const [configPath, files] of byConfig) {
     const parsed = configs.get(configPath)!;
@@ -104,21 +124,51 @@ export function planProjects(input: PlanInput): Plan {
       options: parsed.options,
       projectReferences: parsed.projectReferences,
       filesToAnalyze: files.sort(),
+      readDirectory,
     });
   }
+  const notes = new Set(problems.notes());
   if (unassigned.length > 0) {
     const where = configs.size === 0 ? 'no tsconfig.json was found' : 'no tsconfig.json includes them';
-    notes.push(`${unassigned.length} file(s) analyzed with default compiler options: ${where}.`);
+    notes.add(`${unassigned.length} file(s) analyzed with default compiler options: ${where}.`);
     projects.push({
       tsconfigPath: undefined,
-      rootDir: path.resolve(cwd),
+      rootDir: cwd,
       rootNames: unassigned,
       options: defaultCompilerOptions(tsm),
       projectReferences: undefined,
       filesToAnalyze: unassigned.sort(),
+      readDirectory,
     });
   }
-  return { projects, notes };
+  const linksNote = skippedLinks.note(cwd);
+  if (linksNote) notes.add(linksNote);
+  for (const { file, reason } of tree?.unlisted ?? []) {
+    notes.add(`${toPosixRelative(cwd, file) || '.'} could not be listed (${reason}); the files in it were not analyzed.`);
+  }
+  const unreadable = [...(tree?.unreadable ?? []), ...[...loader.unreadable.values()].filter((entry) => isInsideTargets(entry.file))];
+  return { projects, notes: [...notes], unreadable: uniqueByFile(unreadable).filter((entry) => analyzable(entry.file)) };
+}
+
+/**
+ * The given paths (default: the cwd) by canonical path: a path given through a link is the
+ * user's say-so to go where it leads; its repository keeps the spelling it was given.
+ */
+function resolveTargets(paths: readonly string[], cwd: string, names: CanonicalPaths): Target[] {
+  return (paths.length > 0 ? paths : ['.']).map((given) => {
+    const resolved = path.resolve(cwd, given);
+    let stats: Stats;
+    try {
+      stats = statSync(resolved);
+    } catch {
+      throw new UsageError(`Path not found: ${resolved}. Pass files or folders that exist.`);
+    }
+    if (!stats.isFile() && !stats.isDirectory()) {
+      throw new UsageError(`${given}: ${nonFileKind(resolved) ?? 'not a file'}. Pass source files or folders.`);
+    }
+    names.keepSpelling(findProjectRoot(stats.isDirectory() ? resolved : path.dirname(resolved)));
+    return { path: names.of(resolved), isFolder: stats.isDirectory() };
+  });
 }
 
 function resolveProjectOption(project: string, cwd: string): string {
@@ -128,7 +178,7 @@ function resolveProjectOption(project: string, cwd: string): string {
       `--project ${project}: no such file or folder. Pass a tsconfig.json (or a folder containing one), e.g. --project ./tsconfig.json.`,
     );
   }
-  if (isDirectory(resolved)) {
+  if (statSync(resolved).isDirectory()) {
     const inside = path.join(resolved, 'tsconfig.json');
     if (!existsSync(inside)) {
       throw new UsageError(`--project ${project}: the folder has no tsconfig.json. Pass the tsconfig file itself.`);
@@ -136,47 +186,6 @@ function resolveProjectOption(project: string, cwd: string): string {
     return inside;
   }
   return resolved;
-}
-
-/** Parses a tsconfig and, recursively, the projects it references. */
-function loadConfigTree(
-  tsm: TypeScriptModule,
-  configPath: string,
-  configs: Map<string, ts.ParsedCommandLine>,
-  notes: string[],
-): void {
-  if (configs.has(configPath)) return;
-  const host = confinedConfigHost(tsm);
-  const read = tsm.readConfigFile(configPath, (file) => host.readFile(file));
-  if (read.error) {
-    const detail = tsm.flattenDiagnosticMessageText(read.error.messageText, '\n');
-    throw new UsageError(`Cannot read ${configPath}: ${detail}. Fix the file or pass another one with --project.`);
-  }
-  const parsed = tsm.parseJsonConfigFileContent(read.config, host, path.dirname(configPath), undefined, configPath);
-  // 18003: "No inputs were found" is normal for solution-style configs.
-  for (const error of parsed.errors.filter((e) => e.code !== 18003)) {
-    notes.push(`${path.relative(process.cwd(), configPath)}: ${tsm.flattenDiagnosticMessageText(error.messageText, '\n')}`);
-  }
-  parsed.fileNames = parsed.fileNames.map((f) => path.resolve(f)).filter((f) => mayRead(f));
-  configs.set(configPath, parsed);
-  for (const reference of parsed.projectReferences ?? []) {
-    const referenced = tsm.resolveProjectReferencePath(reference);
-    if (!mayRead(referenced)) notes.push(`${path.relative(process.cwd(), configPath)}: referenced project ${referenced} is outside the repository and was not read.`);
-    else if (existsSync(referenced)) loadConfigTree(tsm, path.resolve(referenced), configs, notes);
-    else notes.push(`${path.relative(process.cwd(), configPath)}: referenced project ${referenced} does not exist.`);
-  }
-}
-
-/** `ts.sys` for reading tsconfigs, blind outside the read boundary (`extends`, `include`, `files`). */
-function confinedConfigHost(tsm: TypeScriptModule): ts.ParseConfigHost {
-  const { sys } = tsm;
-  return {
-    useCaseSensitiveFileNames: sys.useCaseSensitiveFileNames,
-    readDirectory: (root, extensions, excludes, includes, depth) =>
-      mayRead(root) ? sys.readDirectory(root, extensions, excludes, includes, depth).filter((file) => mayRead(file)) : [],
-    fileExists: (file) => mayRead(file) && sys.fileExists(file),
-    readFile: (file) => (mayRead(file) ? sys.readFile(file) : undefined),
-  };
 }
 
 /** The most specific tsconfig for each file: the one whose folder is deepest. */
@@ -192,35 +201,31 @@ function ownersByFile(configs: Map<string, ts.ParsedCommandLine>): Map<string, s
   return owners;
 }
 
+function analyzable(file: string): boolean {
+  return !/\.d\.[cm]?ts$/.test(file) && !file.includes(`${path.sep}node_modules${path.sep}`);
+}
+
 function collectTargetFiles(
-  targets: readonly string[],
+  targets: readonly Target[],
   configs: Map<string, ts.ParsedCommandLine>,
-  explicitProject: boolean,
+  tree: SourceTree | undefined,
+  isInsideTargets: (file: string) => boolean,
 ): string[] {
   const files = new Set<string>();
-  const isInsideTargets = (file: string): boolean =>
-    targets.some((t) => file === t || file.startsWith(t.endsWith(path.sep) ? t : t + path.sep));
-  const analyzable = (file: string): boolean => !/\.d\.[cm]?ts$/.test(file) && !file.includes(`${path.sep}node_modules${path.sep}`);
-
   // Files the tsconfigs list (this is how .js files with allowJs come in).
   for (const parsed of configs.values()) {
     for (const file of parsed.fileNames) if (analyzable(file) && isInsideTargets(file)) files.add(file);
   }
-  if (explicitProject) return [...files];
+  // With --project, only that project's files.
+  if (!tree) return [...files];
 
+  for (const file of tree.sources) if (analyzable(file)) files.add(file);
   for (const target of targets) {
-    if (isDirectory(target)) {
-      for (const found of globSync(SOURCE_GLOB, { cwd: target, ignore: IGNORED_DIRS, absolute: true })) {
-        const file = path.resolve(found);
-        if (analyzable(file)) files.add(file);
-      }
-    } else if (/\.(?:[cm]?[jt]sx?)$/.test(target) && analyzable(target)) {
-      files.add(target);
-    }
+    if (!target.isFolder && /\.(?:[cm]?[jt]sx?)$/.test(target.path) && analyzable(target.path)) files.add(target.path);
   }
   return [...files];
 }
 
-function isDirectory(p: string): boolean {
-  return statSync(p).isDirectory();
+function uniqueByFile(entries: readonly UnreadableFile[]): UnreadableFile[] {
+  return [...new Map(entries.map((entry) => [entry.file, entry])).values()];
 }

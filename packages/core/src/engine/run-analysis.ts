@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Finding } from '../findings.js';
 import type { QueryEstimate } from '../formatters/json.js';
@@ -12,6 +13,7 @@ import { planProjects } from './plan-projects.js';
 import { findProjectRoot, toPosixRelative } from './project-root.js';
 import type { Timings } from './timings.js';
 import { timeProgramIndexes } from './program-cache.js';
+import { describeReadFailure, readErrorFinding } from './read-failure.js';
 
 export interface RunInput {
   ts: TypeScriptModule;
@@ -48,14 +50,17 @@ export function runAnalysis(input: RunInput): RunResult {
   const started = performance.now();
   const { ts: tsm, timings } = input;
   const plan = timings ? timings.measure('plan projects', () => planProjects(input)) : planProjects(input);
-  const root = findProjectRoot(input.cwd);
+  const cwd = path.resolve(input.cwd);
+  const root = findProjectRoot(cwd);
   const relativePath = (file: string): string => toPosixRelative(root, file);
   const total = plan.projects.reduce((sum, project) => sum + project.filesToAnalyze.length, 0);
-  const findings: Finding[] = [];
+  const findings: Finding[] = plan.unreadable.map((unreadable) => readErrorFinding(unreadable, relativePath(unreadable.file)));
   const queries: QueryEstimate[] = [];
-  const notes = [...plan.notes];
+  // Each note said once, however many files or Programs meet the same problem.
+  const notes = new Set(plan.notes);
   let done = 0;
   let generated = 0;
+  let unreadable = 0;
   const crossFileRules = input.rules.filter((enabled) => enabled.rule.meta.pathsCrossFiles);
   timeProgramIndexes(timings);
   // Monorepos: Programs are built one at a time, the parsed files they have in common handed on.
@@ -71,8 +76,12 @@ export function runAnalysis(input: RunInput): RunResult {
       const rules = inFocus ? input.rules : crossFileRules;
       const collectQueries = input.collectQueries === true && inFocus;
       const sourceFile = program.getSourceFile(fileName);
-      if (!sourceFile) {
-        notes.push(`${toPosixRelative(input.cwd, fileName)} is not part of its program and was skipped.`);
+      const readFailure = sourceFile ? undefined : describeReadFailure(fileName);
+      if (readFailure !== undefined) {
+        unreadable++;
+        findings.push(readErrorFinding({ file: fileName, reason: readFailure }, relativePath(fileName)));
+      } else if (!sourceFile) {
+        notes.add(`${toPosixRelative(cwd, fileName)} is not part of its program and was skipped.`);
       } else if (isGeneratedFile(sourceFile)) {
         generated++;
       } else if (rules.length === 0 && !collectQueries) {
@@ -81,8 +90,8 @@ export function runAnalysis(input: RunInput): RunResult {
         const onRuleError = (rule: { name: string }, error: unknown, node: { getStart(): number }) => {
           const { line } = sourceFile.getLineAndCharacterOfPosition(node.getStart());
           const reason = error instanceof Error ? error.message : String(error);
-          notes.push(
-            `rule premortem/${rule.name} failed on ${toPosixRelative(input.cwd, fileName)}:${line + 1} and skipped the rest of that file (${reason}). This is a premortem bug; please report it.`,
+          notes.add(
+            `rule premortem/${rule.name} failed on ${toPosixRelative(cwd, fileName)}:${line + 1} and skipped the rest of that file (${reason}). This is a premortem bug; please report it.`,
           );
         };
         const collector = collectQueries ? createQueryCollector(tsm, checker, sourceFile, getProjectFacts(tsm, program)) : undefined;
@@ -104,14 +113,12 @@ export function runAnalysis(input: RunInput): RunResult {
       }
       input.onProgress?.(++done, total);
     }
-    for (const problem of getProjectFacts(tsm, program).prismaSchemaNotes()) {
-      if (!notes.includes(`Prisma schema: ${problem}`)) notes.push(`Prisma schema: ${problem}`);
-    }
+    for (const problem of getProjectFacts(tsm, program).prismaSchemaNotes()) notes.add(`Prisma schema: ${problem}`);
   }
 
   timeProgramIndexes(undefined);
-  if (generated > 0) notes.push(`${generated} generated file(s) skipped (their header says they are generated).`);
+  if (generated > 0) notes.add(`${generated} generated file(s) skipped (their header says they are generated).`);
   findings.sort(compareFindings);
   queries.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  return { findings, queries, files: total - generated, notes, durationMs: Math.round(performance.now() - started) };
+  return { findings, queries, files: total - generated - unreadable, notes: [...notes], durationMs: Math.round(performance.now() - started) };
 }

@@ -21,6 +21,9 @@ type Found = Omit<SchemaLocation, 'diagnostics'>;
 /** Prisma's default places, in its order (`getDefaultSchema` in @prisma/internals). */
 const CONVENTIONAL = ['schema.prisma', 'prisma/schema.prisma', 'prisma/schema'];
 const IGNORED = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/.next/**', '**/build/**'];
+// Searches walk the repository's own folders: a symbolic link there (to `/`, to a sibling checkout)
+// is not walked, as the source search does not walk it. A schema path named outright still is.
+const WALK = { ignore: IGNORED, followSymbolicLinks: false };
 const MONOREPO_DEPTH = 8;
 
 /**
@@ -103,7 +106,7 @@ function fromConventionalPaths(rootDir: string): Found | undefined {
 
 /** A monorepo: the shallowest `schema.prisma` or `prisma/schema/` folder; the others are named in a diagnostic. */
 function fromShallowestBelow(rootDir: string, diagnostics: string[]): Found | undefined {
-  const matches = globSync(['**/schema.prisma', '**/prisma/schema/**/*.prisma'], { cwd: rootDir, ignore: IGNORED, deep: MONOREPO_DEPTH });
+  const matches = globSync(['**/schema.prisma', '**/prisma/schema/**/*.prisma'], { ...WALK, cwd: rootDir, deep: MONOREPO_DEPTH });
   const targets = [...new Set(matches.map(toSchemaTarget))];
   if (targets.length === 0) return undefined;
   const depth = (target: string) => target.split('/').length;
@@ -134,7 +137,7 @@ function expand(target: string): string[] | undefined {
   }
   if (stats.isFile()) return [target];
   if (!stats.isDirectory()) return undefined;
-  const files = globSync('**/*.prisma', { cwd: target, ignore: IGNORED, absolute: true }).sort();
+  const files = globSync('**/*.prisma', { ...WALK, cwd: target, absolute: true }).sort();
   return files.length > 0 ? files.map((file) => path.normalize(file)) : undefined;
 }
 
