@@ -23,13 +23,13 @@ async function main(env: NodeJS.ProcessEnv): Promise<number> {
   // This process holds the job's token and runs in the checked-out repository: from here on it
   // loads code only from premortem (the analysis itself runs in a confined child process).
   refuseForeignModules(installedProgram([packageFolderOf(fileURLToPath(import.meta.url))]).packages);
-  const payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH!, 'utf8')) as object;
+  const payload: unknown = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH!, 'utf8'));
   const probot = new Probot({
     githubToken: env.GITHUB_TOKEN!,
     Octokit: createOctokitClass(DEFAULT_REQUEST_POLICY),
     ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
   });
-  const app = createApp({
+  const app = await createApp(probot, {
     workspace: path.resolve(env.GITHUB_WORKSPACE!),
     workDir: path.join(env.RUNNER_TEMP ?? os.tmpdir(), 'premortem'),
     authentication: 'token',
@@ -37,8 +37,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<number> {
     identity: identityFromEnv(env),
     ...(env.PREMORTEM_INCOMPLETE_CONCLUSION === 'neutral' ? { incompleteConclusion: 'neutral' as const } : {}),
   });
-  await probot.load(app);
-  await probot.receive({ id: env.GITHUB_RUN_ID ?? 'local', name: env.GITHUB_EVENT_NAME as never, payload: payload as never });
+  app.receive({ id: env.GITHUB_RUN_ID ?? 'local', name: env.GITHUB_EVENT_NAME!, payload });
   await app.idle();
   return 0;
 }

@@ -29,10 +29,10 @@ export async function startServer(config: ServerConfig, logLevel: 'debug' | 'inf
     Octokit: createOctokitClass(config.requestPolicy),
     ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
   });
-  const app = createApp({ ...config.settings, durable: true });
-  await probot.load(app);
+  const app = await createApp(probot, { ...config.settings, durable: true });
   const server = createWebhookServer({
     probot,
+    app,
     path: config.webhookPath,
     limits: config.webhookLimits,
     log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },

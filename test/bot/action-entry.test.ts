@@ -52,7 +52,7 @@ describe('the Actions entry', () => {
       GITHUB_WORKSPACE: path.join(work, 'workspace'),
       RUNNER_TEMP: work,
     });
-    expect(result).toMatchObject({ code: 0 });
+    expect(result).toMatchObject({ code: 0, stderr: "" });
     expect(gh.problems).toEqual([]);
     expect(gh.state.reviews.map((review) => review.comments.map((c) => `${c.path}:${c.line}`))).toEqual([['app/layout.tsx:17', 'src/server/routers/bookings.ts:34']]);
     expect(gh.state.checkRuns.map((run) => [run.head_sha, run.conclusion])).toEqual([['c'.repeat(40), 'failure']]);

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningBot } from '@premortem/bot';
+import { createHarness, SECRET, startBot, type Harness } from './support/bot-harness.js';
+import { signWebhook } from './support/webhooks.js';
+
+// The webhook front judged request by request: what it refuses, from the headers alone where it can.
+let harness: Harness;
+let bot: RunningBot;
+beforeAll(async () => {
+  harness = await createHarness();
+  bot = await startBot(harness, path.join(harness.work, 'front'));
+});
+afterAll(async () => {
+  await bot?.stop();
+  await harness?.close();
+});
+
+async function post(body: string, headers: Record<string, string>, url = bot.url, method = 'POST'): Promise<{ status: number; message: string }> {
+  const response = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, ...(method === 'POST' ? { body } : {}) });
+  const text = await response.text();
+  return { status: response.status, message: (JSON.parse(text) as { message: string }).message };
+}
+const delivery = (event = 'pull_request') => ({ 'x-github-event': event, 'x-github-delivery': 'd-1' });
+
+describe('the webhook server', () => {
+  it('takes deliveries on its path only, and only as POSTs', async () => {
+    expect((await post('{}', delivery(), bot.url.replace('/api/github/webhooks', '/elsewhere'))).status).toBe(404);
+    expect((await post('', delivery(), bot.url, 'GET')).status).toBe(405);
+  });
+
+  it('refuses what is not a GitHub delivery before reading it', async () => {
+    expect(await post('{}', { 'x-github-event': 'ping' })).toMatchObject({ status: 400, message: expect.stringContaining('x-hub-signature-256') as string });
+  });
+
+  it('refuses a wrong signature, and says so without echoing anything of the body', async () => {
+    const body = JSON.stringify({ secret: 'do-not-echo' });
+    const answer = await post(body, { ...delivery(), 'x-hub-signature-256': await signWebhook('not-the-secret', body) });
+    expect(answer).toEqual({ status: 401, message: 'Signature does not match' });
+  });
+
+  it('answers a signed event it does not review with 200, and skips it', async () => {
+    const body = JSON.stringify({ action: 'created', repository: { name: 'calendar', html_url: 'https://github.com/acme/calendar', owner: { login: 'acme' } } });
+    expect(await post(body, { ...delivery('issue_comment'), 'x-hub-signature-256': await signWebhook(SECRET, body) })).toEqual({ status: 200, message: 'ok' });
+  });
+
+  it('answers a signed payload that is not the shape it expects with 200, queueing nothing', async () => {
+    for (const payload of [{ action: 'opened' }, { action: 'opened', repository: { name: 'calendar', html_url: 'x', owner: { login: 'acme' } }, pull_request: { number: 'seven' } }, []]) {
+      const body = JSON.stringify(payload);
+      expect((await post(body, { ...delivery(), 'x-hub-signature-256': await signWebhook(SECRET, body) })).status).toBe(200);
+    }
+    await bot.app.idle();
+    expect(harness.gh.requests.filter((request) => request.method !== 'GET')).toEqual([]);
+  });
+
+  it('refuses a signed body that is not JSON', async () => {
+    const body = 'not json';
+    expect(await post(body, { ...delivery(), 'x-hub-signature-256': await signWebhook(SECRET, body) })).toEqual({ status: 400, message: 'The body is not JSON' });
+  });
+});
