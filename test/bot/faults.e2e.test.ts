@@ -133,6 +133,19 @@ describe('the bot while GitHub misbehaves', () => {
     expect(gh.problems).toEqual([]);
   });
 
+  it('a tarball download that hangs before its headers is cut off at the deadline and tried again', async () => {
+    const { gh } = harness;
+    await harness.openPull(16, sha('7'), 'head');
+    gh.failNext({ path: new RegExp(`^/_codeload/.*/${sha('7')}$`), effect: 'hang' });
+    expect(await harness.deliver(bot.url, 16, sha('7'))).toBe(200);
+    await bot.app.idle();
+    expect(gh.requests.filter((request) => request.path.includes(`/tarball/${sha('7')}`))).toHaveLength(2);
+    expect(gh.state.checkRuns.filter((run) => run.head_sha === sha('7')).map((run) => run.conclusion)).toEqual(['failure']);
+    expect(gh.state.reviews.filter((review) => review.pull_number === 16)).toHaveLength(1);
+    expect(gh.hanging()).toBe(0);
+    expect(gh.problems).toEqual([]);
+  });
+
   it('trusts only its own markers: a user’s comment or review carrying one is neither edited nor taken for the bot’s', async () => {
     const { gh } = harness;
     await harness.openPull(15, sha('4'), 'head');
@@ -148,6 +161,29 @@ describe('the bot while GitHub misbehaves', () => {
       [gh.botLogin, 2],
     ]);
     expect(gh.problems).toEqual([]);
+  });
+});
+
+describe('the bot when a download stalls mid-way', () => {
+  it('gives up at the snapshot deadline, frees the connection, and concludes as configured (neutral here), saying why', async () => {
+    const { gh } = harness;
+    const bot = await startBot(harness, path.join(harness.work, 'stall'), {
+      settings: { workDir: path.join(harness.work, 'stall'), settleMs: 20, incompleteConclusion: 'neutral', snapshotLimits: { maxFiles: 400, maxBytes: 20e6, maxFileBytes: 1e6, timeoutMs: 2000 } },
+    });
+    try {
+      await harness.openPull(17, sha('8'), 'head');
+      gh.failNext({ path: new RegExp(`^/_codeload/.*/${sha('8')}$`), effect: 'stall-body' });
+      expect(await harness.deliver(bot.url, 17, sha('8'))).toBe(200);
+      await bot.app.idle();
+      const run = gh.state.checkRuns.find((candidate) => candidate.head_sha === sha('8'))!;
+      expect({ status: run.status, conclusion: run.conclusion, title: run.output.title }).toEqual({ status: 'completed', conclusion: 'neutral', title: 'Premortem could not analyze this commit' });
+      expect(run.output.summary).toMatch(/longer than 2 s/);
+      expect(run.output.summary).toContain('PREMORTEM_INCOMPLETE_CONCLUSION=neutral');
+      await until(() => gh.hanging() === 0, 5000, () => 'the stalled download still holds its connection');
+      expect(gh.problems).toEqual([]);
+    } finally {
+      await bot.stop();
+    }
   });
 });
 

@@ -28,15 +28,20 @@ export async function downloadSnapshot(
 ): Promise<Snapshot> {
   const folder = mkdtempSync(path.join(snapshotsFolder(workDir), `${repository.ref.slice(0, 12)}-`));
   const dispose = () => rmSync(folder, { recursive: true, force: true });
+  let download: Readable | undefined;
   try {
+    // The request's own deadline holds until the headers; the body is held to the extraction's.
     const response = await octokit.request('GET /repos/{owner}/{repo}/tarball/{ref}', {
       ...repository,
       request: { parseSuccessResponseBody: false, signal },
     });
-    const body = Readable.fromWeb(response.data as WebReadableStream<Uint8Array>).pipe(capBytes(limits.maxBytes));
+    download = Readable.fromWeb(response.data as WebReadableStream<Uint8Array>);
+    const body = download.pipe(capBytes(limits.maxBytes));
     const extracted = await extractTarball(body, folder, { limits, signal, include: (file: string) => ANALYZED_FILE.test(file) });
     return { root: extracted.root, files: extracted.files, dispose };
   } catch (error) {
+    // A stalled or refused download must not keep its connection.
+    download?.destroy();
     dispose();
     throw error;
   }

@@ -63,9 +63,10 @@ export interface Fault {
    * What goes wrong: `reply` (the default) answers `status` without doing anything; `hang` never
    * answers (until the double closes); `reset-before` drops the connection without doing anything;
    * `reset-after` does what was asked, then drops the connection before answering: the client
-   * cannot tell which of the last two happened.
+   * cannot tell which of the last two happened. `stall-body` (archive downloads) sends the
+   * headers and half the archive, then nothing.
    */
-  effect?: 'reply' | 'hang' | 'reset-before' | 'reset-after';
+  effect?: 'reply' | 'hang' | 'reset-before' | 'reset-after' | 'stall-body';
   /** The status of a `reply` fault. */
   status?: number;
   headers?: Record<string, string>;
@@ -715,7 +716,38 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       }
     }
 
-    if (requestUrl.pathname.startsWith(`${CODELOAD}/`)) return send(codeload(requestUrl));
+    // Faults apply to the archive host's downloads too (`path` tested against /_codeload/…).
+    const fault = faults.find((candidate) => (candidate.method === undefined || candidate.method.toUpperCase() === method) && candidate.path.test(requestUrl.pathname));
+    if (fault) {
+      fault.remaining -= 1;
+      if (fault.remaining <= 0) faults.splice(faults.indexOf(fault), 1);
+    }
+    const effect = fault?.effect ?? 'reply';
+    const hold = () => {
+      held.add(response);
+      response.once('close', () => held.delete(response));
+    };
+    if (fault && effect === 'hang') {
+      record.status = -1;
+      return hold();
+    }
+    if (fault && effect === 'reset-before') {
+      record.status = -1;
+      request.socket.destroy();
+      return;
+    }
+
+    if (requestUrl.pathname.startsWith(`${CODELOAD}/`)) {
+      const reply = codeload(requestUrl);
+      if (fault && effect === 'stall-body' && reply.raw) {
+        // The headers and half the archive, then nothing more.
+        record.status = reply.status;
+        response.writeHead(reply.status, { ...reply.headers, 'content-length': String(reply.raw.length) });
+        response.write(reply.raw.subarray(0, Math.floor(reply.raw.length / 2)));
+        return hold();
+      }
+      return send(reply);
+    }
 
     const operation = findOperation(method, requestUrl.pathname);
     record.operationId = operation?.operationId;
@@ -725,22 +757,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       return fail(404, 'Not Found');
     }
 
-    const fault = faults.find((candidate) => (candidate.method === undefined || candidate.method.toUpperCase() === method) && candidate.path.test(requestUrl.pathname));
     if (fault) {
-      fault.remaining -= 1;
-      if (fault.remaining <= 0) faults.splice(faults.indexOf(fault), 1);
-      const effect = fault.effect ?? 'reply';
-      if (effect === 'hang') {
-        record.status = -1;
-        held.add(response);
-        response.once('close', () => held.delete(response));
-        return;
-      }
-      if (effect === 'reset-before') {
-        record.status = -1;
-        request.socket.destroy();
-        return;
-      }
       if (effect === 'reply') {
         const status = fault.status ?? 500;
         return fail(status, fault.message ?? defaultFaultMessage(status), {}, fault.headers);
