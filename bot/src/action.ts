@@ -20,6 +20,11 @@ async function main(env: NodeJS.ProcessEnv): Promise<number> {
     process.stderr.write(`premortem: ${missing.join(', ')} not set. Run this inside GitHub Actions, with \`GITHUB_TOKEN: \${{ github.token }}\` in the step's env.\n`);
     return 2;
   }
+  const incomplete = env.PREMORTEM_INCOMPLETE_CONCLUSION?.trim() || 'failure';
+  if (incomplete !== 'failure' && incomplete !== 'neutral') {
+    process.stderr.write(`premortem: incomplete-conclusion must be failure or neutral, got "${incomplete}".\n`);
+    return 2;
+  }
   // This process holds the job's token and runs in the checked-out repository: from here on it
   // loads code only from premortem (the analysis itself runs in a confined child process).
   refuseForeignModules(installedProgram([packageFolderOf(fileURLToPath(import.meta.url))]).packages);
@@ -35,7 +40,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<number> {
     authentication: 'token',
     // What the job's token writes is by github-actions[bot]; another token names its own login.
     identity: identityFromEnv(env),
-    ...(env.PREMORTEM_INCOMPLETE_CONCLUSION === 'neutral' ? { incompleteConclusion: 'neutral' as const } : {}),
+    incompleteConclusion: incomplete,
   });
   app.receive({ id: env.GITHUB_RUN_ID ?? 'local', name: env.GITHUB_EVENT_NAME!, payload });
   await app.idle();
