@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { refusedModules } from '@premortem/core';
+import { refusedError } from './analyze.js';
 import { main } from './cli.js';
 
 process.exitCode = await main(process.argv.slice(2), {
@@ -13,6 +14,6 @@ process.exitCode = await main(process.argv.slice(2), {
 process.once('exit', () => {
   const refused = refusedModules();
   if (refused.length === 0 || process.exitCode === 2) return;
-  process.stderr.write(`premortem: refused to load code that is not part of premortem: ${refused.join(', ')}. Nothing from it ran; this is a premortem bug, please report it.\n`);
+  process.stderr.write(`premortem: ${refusedError(refused).message}\n`);
   process.exitCode = 2;
 });
