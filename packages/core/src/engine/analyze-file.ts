@@ -2,6 +2,7 @@ import type ts from 'typescript';
 import type { ProgramQueries, TypeQueries } from '../compiler-surface.js';
 import { getEnclosingSymbolPath } from '../ast/enclosing-symbol.js';
 import { getRange } from '../ast/locations.js';
+import { walkTree } from '../ast/walk-tree.js';
 import { FingerprintCounter } from '../fingerprint.js';
 import { PARSE_ERROR_RULE_ID, interpolate, type Finding } from '../findings.js';
 import { ruleId, type Report, type RuleContext, type RuleDefinition, type Severity, type TypeScriptModule, type Visitor } from '../rule.js';
@@ -76,12 +77,11 @@ export function walkFile(input: WalkInput, onReport: (rule: RuleDefinition, repo
       if (handler) (handlers[Number(kind)] ??= []).push(input.timings ? input.timings.wrap('query estimates', handler) : handler);
     }
   }
-  const visit = (node: ts.Node): void => {
+  // Pre-order, children in forEachChild order, on an explicit stack: no nesting overflows it.
+  walkTree(tsm, sourceFile, (node) => {
     const list = handlers[node.kind];
     if (list) for (const handler of list) handler(node);
-    tsm.forEachChild(node, visit);
-  };
-  visit(sourceFile);
+  });
 }
 
 function createGuarded(
