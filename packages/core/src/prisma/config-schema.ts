@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type ts from 'typescript';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
+import { walkTree } from '../ast/walk-tree.js';
 import type { TypeScriptModule } from '../rule.js';
 import { resolveLocalConst } from './recognize-call.js';
 
@@ -66,11 +67,9 @@ function getConfigObjects(tsm: TypeScriptModule, sourceFile: ts.SourceFile): ts.
     if (tsm.isObjectLiteralExpression(value)) objects.push(value);
     else if (tsm.isCallExpression(value) && isDefineConfigCall(tsm, value)) addObject(value.arguments[0]);
   };
-  const visit = (node: ts.Node): void => {
+  walkTree(tsm, sourceFile, (node) => {
     if (tsm.isCallExpression(node) && isDefineConfigCall(tsm, node)) addObject(node.arguments[0]);
-    tsm.forEachChild(node, visit);
-  };
-  visit(sourceFile);
+  });
   for (const statement of sourceFile.statements) {
     if (tsm.isExportAssignment(statement)) addObject(statement.expression);
     if (tsm.isExpressionStatement(statement) && tsm.isBinaryExpression(statement.expression)) {

@@ -2,6 +2,7 @@ import type ts from 'typescript';
 import type { ProgramQueries } from '../compiler-surface.js';
 import { isFunctionLike, type FunctionLike } from '../ast/functions.js';
 import { resolveCalledFunction } from '../ast/called-function.js';
+import { walkTree } from '../ast/walk-tree.js';
 import type { TypeScriptModule } from '../rule.js';
 import { recognizeFetchCall, type DirectFetch, type FetchRecognizer } from './fetch-calls.js';
 import { calleeName, getReactFunctionKind, isHookName } from './react-functions.js';
@@ -70,20 +71,15 @@ export class FetchSummaries {
   firstFetchIn(node: ts.Node, skip?: (node: ts.Node) => boolean): FetchChain | undefined {
     const tsm = this.ts;
     let found: FetchChain | undefined;
-    const visit = (child: ts.Node): void => {
-      if (found || skip?.(child)) return;
-      if (isFunctionLike(tsm, child) && !this.#isImmediateCallback(child)) return;
-      if (tsm.isClassLike(child)) return;
+    walkTree(tsm, node, (child) => {
+      if (skip?.(child)) return 'skip';
+      if (isFunctionLike(tsm, child) && !this.#isImmediateCallback(child)) return 'skip';
+      if (tsm.isClassLike(child)) return 'skip';
       if (tsm.isCallExpression(child)) {
-        const chain = this.callFetch(child);
-        if (chain) {
-          found = chain;
-          return;
-        }
+        found = this.callFetch(child);
+        if (found) return 'stop';
       }
-      tsm.forEachChild(child, visit);
-    };
-    visit(node);
+    });
     return found;
   }
 
