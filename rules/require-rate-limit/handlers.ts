@@ -8,6 +8,7 @@ import {
   projectPathSegments,
   resolveSymbol,
   skipOuterExpressions,
+  walkTree,
   type FunctionLike,
   type TypeScriptModule,
 } from '@premortem/core';
@@ -113,11 +114,9 @@ function nextPagesHandler(tsm: TypeScriptModule, sourceFile: ts.SourceFile, rout
 /** The methods a pages-router handler branches on (`req.method === 'POST'`, `switch (req.method)`); `ANY` when it does not look. */
 export function requestMethods(tsm: TypeScriptModule, node: ts.Node): string[] {
   const methods = new Set<string>();
-  const visit = (child: ts.Node): void => {
+  walkTree(tsm, node, (child) => {
     if (tsm.isStringLiteralLike(child) && /^(GET|HEAD|POST|PUT|PATCH|DELETE)$/.test(child.text) && mentionsMethod(tsm, child)) methods.add(child.text);
-    tsm.forEachChild(child, visit);
-  };
-  visit(node);
+  });
   return methods.size > 0 ? [...methods] : ['ANY'];
 }
 
