@@ -3,6 +3,7 @@ import type ts from 'typescript';
 import type { TypeScriptModule } from '../rule.js';
 import type { ProjectPlan } from './plan-projects.js';
 import { mayRead, readsConfined } from './read-boundary.js';
+import { guardSourceFiles } from './unanalyzable-files.js';
 
 /**
  * One Program for one planned project. Imports of referenced projects resolve to their sources,
@@ -21,6 +22,8 @@ export function createProgramForPlan(tsm: TypeScriptModule, plan: ProjectPlan, s
   // Without a tsconfig the Program's folder is the project's (its schema, its config), not the process's.
   if (!plan.tsconfigPath) host.getCurrentDirectory = () => plan.rootDir;
   confineHost(tsm, host, options);
+  // Before sharing: a file left out is shared as its empty stand-in, and reported by every Program.
+  guardSourceFiles(tsm, host, options);
   if (shared) shared.attach(host, options);
   const program = tsm.createProgram({
     rootNames: plan.rootNames,

@@ -4,6 +4,7 @@ import type ts from 'typescript';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import { walkTree } from '../ast/walk-tree.js';
 import type { TypeScriptModule } from '../rule.js';
+import { describeParserFailure } from '../engine/unanalyzable-files.js';
 import { resolveLocalConst } from './recognize-call.js';
 
 /** The `schema` option of a Prisma config file, as far as reading its text can tell. */
@@ -38,7 +39,12 @@ export function readConfigSchema(tsm: TypeScriptModule, configFile: string, cwd 
   } catch (error) {
     return { kind: 'unresolved', reason: `cannot be read (${error instanceof Error ? error.message : String(error)})` };
   }
-  const sourceFile = tsm.createSourceFile(configFile, text, tsm.ScriptTarget.Latest, true);
+  let sourceFile: ts.SourceFile;
+  try {
+    sourceFile = tsm.createSourceFile(configFile, text, tsm.ScriptTarget.Latest, true);
+  } catch (error) {
+    return { kind: 'unresolved', reason: `cannot be read: ${describeParserFailure(error)}` };
+  }
   for (const config of getConfigObjects(tsm, sourceFile)) {
     const value = getSchemaOption(tsm, config);
     if (!value) continue;
