@@ -2,7 +2,7 @@ import path from 'node:path';
 import { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } from 'node-sarif-builder';
 import type { Log, Result } from 'sarif';
 import type { Finding } from '../findings.js';
-import { PARSE_ERROR_RULE_ID } from '../findings.js';
+import { ENGINE_FINDINGS } from '../findings.js';
 import { ruleDocsUrl } from '../docs-url.js';
 import { ruleId, type RuleDefinition } from '../rule.js';
 
@@ -33,9 +33,11 @@ export function toSarif(findings: readonly Finding[], rules: readonly RuleDefini
     run.addRule(builder);
     ids.push(ruleId(rule));
   }
-  if (findings.some((f) => f.ruleId === PARSE_ERROR_RULE_ID)) {
-    run.addRule(new SarifRuleBuilder().initSimple({ ruleId: PARSE_ERROR_RULE_ID, shortDescriptionText: 'The file could not be parsed; its other findings may be missing.' }));
-    ids.push(PARSE_ERROR_RULE_ID);
+  // The engine's own findings about a file (it does not parse, or could not be analyzed), when present.
+  for (const [id, description] of Object.entries(ENGINE_FINDINGS)) {
+    if (!findings.some((f) => f.ruleId === id)) continue;
+    run.addRule(new SarifRuleBuilder().initSimple({ ruleId: id, shortDescriptionText: description }));
+    ids.push(id);
   }
   for (const finding of findings) {
     const builder = new SarifResultBuilder().initSimple({
