@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Log } from 'sarif';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatMarkdown, ruleDocsUrl } from '@premortem/core';
 import { createProject, parseReport, runCli, strictTsconfig, type CliResult } from '../support/cli.js';
 import { sarifValidator } from '../support/sarif.js';
 
@@ -75,5 +76,12 @@ describe('premortem check on a project with files too deep to analyze', () => {
     expect(rules.map((rule) => rule.id)).not.toContain('premortem/parse-error');
     expect(run.results).toHaveLength(7);
     for (const sarifResult of run.results!) expect(rules[sarifResult.ruleIndex!]!.id).toBe(sarifResult.ruleId);
+  });
+
+  it('names the engine finding in Markdown without a link to a docs page, and still links the rules', () => {
+    const findings = parseReport(json.stdout).findings.map((finding) => ({ ...finding, file: path.join(dir, finding.file) }));
+    const markdown = formatMarkdown(findings, { root: dir, files: 7 });
+    expect(markdown).toContain("| 🔴 | analysis-error | `src/b-parentheses.ts:1` | TypeScript's parser ran out of stack");
+    expect(markdown).toContain(`| 🔴 | [no-floating-promises](${ruleDocsUrl('no-floating-promises')}) | \`src/service.ts:2\` |`);
   });
 });
