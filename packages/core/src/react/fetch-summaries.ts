@@ -16,12 +16,21 @@ export interface FetchChain {
 }
 
 /**
+ * How many calls deep a question follows. Each call is a recursion through a function's body: a
+ * generated chain of 2,000 functions, each calling the next, overflowed the stack. Past this
+ * depth a function counts as sending nothing, as a function on a cycle does.
+ */
+export const MAX_CALL_DEPTH = 100;
+
+/**
  * Which project functions send a request when called, directly or through other project
  * functions, answered once per function and shared by every rule of a Program.
  */
 export class FetchSummaries {
   readonly #functions = new Map<FunctionLike, FetchChain | null>();
   readonly #calls = new WeakMap<ts.CallExpression, FetchChain | null>();
+  /** Functions being followed right now, one inside the other. */
+  #depth = 0;
 
   constructor(
     readonly recognizer: FetchRecognizer,
@@ -57,10 +66,16 @@ export class FetchSummaries {
   functionFetch(fn: FunctionLike): FetchChain | undefined {
     const known = this.#functions.get(fn);
     if (known !== undefined) return known ?? undefined;
-    this.#functions.set(fn, null); // a cycle finds nothing more
-    const result = fn.body ? this.firstFetchIn(fn.body) : undefined;
-    this.#functions.set(fn, result ?? null);
-    return result;
+    this.#functions.set(fn, null); // a cycle, or a chain past MAX_CALL_DEPTH, finds nothing more
+    if (this.#depth >= MAX_CALL_DEPTH) return undefined;
+    this.#depth++;
+    try {
+      const result = fn.body ? this.firstFetchIn(fn.body) : undefined;
+      this.#functions.set(fn, result ?? null);
+      return result;
+    } finally {
+      this.#depth--;
+    }
   }
 
   /**
