@@ -6,6 +6,9 @@ import { findWait } from './delays.js';
 
 type Loop = ts.WhileStatement | ts.DoStatement | ts.ForStatement;
 
+/** Declarations followed to find a value: enough for `const MAX = LIMIT` chains, finite on cycles. */
+const MAX_HOPS = 5;
+
 export function isLoop(tsm: TypeScriptModule, node: ts.Node): node is Loop {
   return tsm.isWhileStatement(node) || tsm.isDoStatement(node) || tsm.isForStatement(node);
 }
@@ -177,20 +180,23 @@ function identifierIn(tsm: TypeScriptModule, expression: ts.Expression): ts.Iden
   return undefined;
 }
 
-/** A number the code spells: a literal, a `const`, a parameter default; Infinity for `Infinity`. */
-export function numberOf(tsm: TypeScriptModule, expression: ts.Expression, checker?: TypeQueries): number | undefined {
+/**
+ * A number the code spells: a literal, a `const`, a parameter default; Infinity for `Infinity`.
+ * Follows at most `MAX_HOPS` declarations: `var a = b; var b = a;` is valid, and endless.
+ */
+export function numberOf(tsm: TypeScriptModule, expression: ts.Expression, checker?: TypeQueries, hops = 0): number | undefined {
   const value = resolveLocalConst(tsm, expression) ?? skipOuterExpressions(tsm, expression);
   if (tsm.isNumericLiteral(value)) return Number(value.text.replace(/_/g, ''));
   if (tsm.isIdentifier(value) && value.text === 'Infinity') return Infinity;
   if (tsm.isPropertyAccessExpression(value) && value.getText() === 'Number.POSITIVE_INFINITY') return Infinity;
   if (tsm.isPrefixUnaryExpression(value) && value.operator === tsm.SyntaxKind.MinusToken) {
-    const inner = numberOf(tsm, value.operand, checker);
+    const inner = numberOf(tsm, value.operand, checker, hops);
     return inner === undefined ? undefined : -inner;
   }
   if (checker && tsm.isIdentifier(value)) {
     const declaration = resolveSymbol(tsm, checker, value)?.valueDeclaration;
-    if (declaration && (tsm.isVariableDeclaration(declaration) || tsm.isParameter(declaration)) && declaration.initializer && declaration.initializer !== expression) {
-      return numberOf(tsm, declaration.initializer, checker);
+    if (hops < MAX_HOPS && declaration && (tsm.isVariableDeclaration(declaration) || tsm.isParameter(declaration)) && declaration.initializer && declaration.initializer !== expression) {
+      return numberOf(tsm, declaration.initializer, checker, hops + 1);
     }
   }
   return undefined;

@@ -168,6 +168,54 @@ export async function thrice(): Promise<void> {
   });
 });
 
+describe('rules follow calls and declarations a bounded number of steps', () => {
+  const rule = (name: string) => rules.find((candidate) => candidate.name === name)!;
+  const reactTsconfig = JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', jsx: 'preserve', lib: ['ES2022', 'DOM'], types: [] } });
+  /** A component that calls f1, which calls f2, … down to f<length>, which fetches. */
+  const callChain = (length: number) =>
+    Array.from({ length: length - 1 }, (_, i) => `export function f${i + 1}(): Promise<Response> { return f${i + 2}(); }\n`).join('') +
+    `export function f${length}(): Promise<Response> { return fetch('/api/agenda'); }\nexport function Agenda() {\n  void f1();\n  return <div />;\n}\n`;
+
+  it('no-fetch-in-render follows a chain of 50 calls to its fetch, and stops at MAX_CALL_DEPTH on a generated chain of 2,000', () => {
+    const dir = createProject({ 'tsconfig.json': reactTsconfig, 'src/short.tsx': callChain(50), 'src/long.tsx': callChain(2000) });
+    const inRender = rule('no-fetch-in-render');
+    const result = runAnalysis({ ts, cwd: dir, paths: ['.'], rules: [{ rule: inRender, severity: 'error', options: resolveOptions(inRender.meta, undefined, undefined) }] });
+    // The long chain overflowed the stack here; its fetch, 2,000 calls down, is not followed.
+    expect(result.notes).toEqual([]);
+    expect(result.findings.map((f) => [f.file.replace(/^.*\/src\//, ''), f.line, f.message.includes('f49() → f50()')])).toEqual([['short.tsx', 52, true]]);
+  });
+
+  it('require-rate-limit and no-unbounded-retry stop at a cycle of declarations, which is valid code', () => {
+    const result = analyze(
+      {
+        'src/app.ts': `declare function express(): { post(path: string, ...handlers: unknown[]): void };
+const app = express();
+var a: any = b;
+var b: any = a;
+app.post('/users', a);
+declare function send(): Promise<void>;
+export async function retry(): Promise<void> {
+  var limit: number = max;
+  var max: number = limit;
+  for (let attempt = 0; attempt < limit; attempt++) {
+    try {
+      await send();
+      return;
+    } catch {
+      // again
+    }
+  }
+}
+`,
+      },
+      [rule('require-rate-limit'), rule('no-unbounded-retry')],
+    );
+    // Both rules overflowed the stack on this file, and said so in a note.
+    expect(result.notes).toEqual([]);
+    expect(result.findings.map((f) => [f.line, f.ruleId])).toEqual([[5, 'premortem/require-rate-limit']]);
+  });
+});
+
 describe('a stack overflow while analyzing one file', () => {
   const meta = {
     description: 'test rule',
