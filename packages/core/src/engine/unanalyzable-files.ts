@@ -51,13 +51,15 @@ export function guardSourceFiles(tsm: TypeScriptModule, host: ts.CompilerHost, o
     try {
       sourceFile = parse(fileName, languageVersionOrOptions, onError, shouldCreateNewSourceFile);
     } catch (error) {
-      return standIn(tsm, fileName, languageVersionOrOptions, { reason: 'parser-failed', message: describeParserFailure(error), line: 1, column: 1 });
+      // The host read the file before the parser threw; reading it again is for this rare file only.
+      const text = host.readFile(fileName) ?? '';
+      return standIn(tsm, fileName, text, languageVersionOrOptions, { reason: 'parser-failed', message: describeParserFailure(error), line: 1, column: 1 });
     }
     if (!sourceFile || fileName.startsWith(libFolder)) return sourceFile;
     const nesting = measureNesting(tsm, sourceFile, MAX_NESTING_DEPTH);
     if (!nesting.firstTooDeep) return sourceFile;
     const at = sourceFile.getLineAndCharacterOfPosition(nesting.firstTooDeep.getStart(sourceFile));
-    return standIn(tsm, fileName, languageVersionOrOptions, {
+    return standIn(tsm, fileName, sourceFile.text, languageVersionOrOptions, {
       reason: 'too-deep',
       message: `This file nests ${nesting.depth.toLocaleString('en-US')} levels deep, more than premortem can analyze (limit ${MAX_NESTING_DEPTH})`,
       line: at.line + 1,
@@ -66,13 +68,19 @@ export function guardSourceFiles(tsm: TypeScriptModule, host: ts.CompilerHost, o
   };
 }
 
+/**
+ * A file with no code, only the original's leading comments: a generated file's banner
+ * (`@generated`) still marks it as generated, so it is skipped as such rather than reported.
+ */
 function standIn(
   tsm: TypeScriptModule,
   fileName: string,
+  text: string,
   languageVersionOrOptions: ts.ScriptTarget | ts.CreateSourceFileOptions,
   why: AnalysisFailure,
 ): ts.SourceFile {
-  const empty = tsm.createSourceFile(fileName, '', languageVersionOrOptions, false);
+  const header = tsm.getLeadingCommentRanges(text, 0)?.at(-1)?.end ?? 0;
+  const empty = tsm.createSourceFile(fileName, text.slice(0, header), languageVersionOrOptions, false);
   unanalyzable.set(empty, why);
   return empty;
 }
