@@ -65,6 +65,29 @@ describe('measureNesting', () => {
   });
 });
 
+describe('what TypeScript itself does with these files, without the guards', () => {
+  /** Parses and binds one file the way a Program does, with TypeScript's own host: its exports. */
+  function bind(code: string): string[] {
+    const dir = createProject({ 'tsconfig.json': strictTsconfig, 'src/x.ts': code }, { withNodeTypes: false });
+    const program = ts.createProgram({ rootNames: [`${dir}/src/x.ts`], options: { noLib: true, types: [] } });
+    const checker = program.getTypeChecker();
+    const module = checker.getSymbolAtLocation(program.getSourceFile(`${dir}/src/x.ts`)!);
+    return [...(module?.exports?.keys() ?? [])].map(String);
+  }
+
+  it('overflows in the parser on 20,000 nested parentheses, and in the binder on a 20,000-link member chain it parsed', () => {
+    expect(() => ts.createSourceFile('/virtual/x.ts', parentheses(20_000), ts.ScriptTarget.ES2022)).toThrow(RangeError);
+    const chain = memberChain(20_000);
+    expect(ts.createSourceFile('/virtual/x.ts', chain, ts.ScriptTarget.ES2022).statements).toHaveLength(2);
+    expect(() => bind(chain)).toThrow(RangeError);
+  });
+
+  it('binds a 30,000-term sum (counted as one level), and overflows on a 30,000-term || chain (counted per link)', () => {
+    expect(bind(sum(30_000))).toEqual(['total']);
+    expect(() => bind(`declare const a: boolean;\nexport const ok = ${Array(30_000).fill('a').join(' || ')};`)).toThrow(RangeError);
+  });
+});
+
 describe('a file too deep for TypeScript is one premortem/analysis-error finding; the rest is analyzed', () => {
   it('leaves out a file that parses but is too deep to bind, and says where it went too deep', () => {
     const result = analyze({
