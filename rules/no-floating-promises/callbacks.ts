@@ -7,6 +7,7 @@ import {
   returnsThenable,
   skipOuterExpressions,
   unionParts,
+  walkDescendants,
   type TypeScriptModule,
 } from '@premortem/core';
 import type { TypeFacts } from './classify.js';
@@ -194,12 +195,13 @@ function returnsPromiseBySyntax(tsm: TypeScriptModule, fn: ts.Expression): boole
 function returnsPlainValues(tsm: TypeScriptModule, fn: ts.ArrowFunction | ts.FunctionExpression): boolean {
   if (!tsm.isBlock(fn.body)) return isPlainValue(tsm, fn.body);
   let plain = true;
-  const visit = (node: ts.Node): void => {
-    if (!plain || tsm.isFunctionLike(node) || tsm.isClassLike(node)) return;
-    if (tsm.isReturnStatement(node) && node.expression && !isPlainValue(tsm, node.expression)) plain = false;
-    else tsm.forEachChild(node, visit);
-  };
-  tsm.forEachChild(fn.body, visit);
+  walkDescendants(tsm, fn.body, (node) => {
+    if (tsm.isFunctionLike(node) || tsm.isClassLike(node)) return 'skip';
+    if (tsm.isReturnStatement(node) && node.expression && !isPlainValue(tsm, node.expression)) {
+      plain = false;
+      return 'stop';
+    }
+  });
   return plain;
 }
 
@@ -293,16 +295,13 @@ export function cannotReject(tsm: TypeScriptModule, fn: ts.ArrowFunction | ts.Fu
 
 function mayThrow(tsm: TypeScriptModule, block: ts.Block): boolean {
   let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found) return;
+  walkDescendants(tsm, block, (node) => {
     if (tsm.isThrowStatement(node) || tsm.isAwaitExpression(node)) {
       found = true;
-      return;
+      return 'stop';
     }
     // A nested function's throws belong to its own callers.
-    if (tsm.isFunctionLike(node)) return;
-    tsm.forEachChild(node, visit);
-  };
-  tsm.forEachChild(block, visit);
+    if (tsm.isFunctionLike(node)) return 'skip';
+  });
   return found;
 }

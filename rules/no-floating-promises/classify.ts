@@ -9,29 +9,54 @@ export interface TypeFacts {
   checker: TypeQueries;
 }
 
+export interface DroppedPromise {
+  /** The operand that holds the promise: `p()` in `ready && p()`, `c ? p() : q()` or `(p(), 1)`. */
+  operand: ts.Expression;
+  kind: FloatingKind;
+}
+
 /**
  * Why the value of `node`, if dropped, leaves a rejection unhandled; undefined when it is not a
  * promise or its rejection is already handled (`.catch(h)`, `.then(a, b)`, `await`).
  */
 export function classifyDropped(facts: TypeFacts, node: ts.Expression): FloatingKind | undefined {
-  const { ts: tsm, checker } = facts;
-  const expression = skipOuterExpressions(tsm, node);
+  return findDroppedPromise(facts, node)?.kind;
+}
 
+/**
+ * The first operand, left to right, whose value `node` passes through and drops unhandled:
+ * operands of `,`, `&&`, `||`, `??` and both branches of `?:` are dropped with it. Read on an
+ * explicit stack: a 30,000-term `a && b && …` chain is 30,000 levels deep.
+ */
+export function findDroppedPromise(facts: TypeFacts, node: ts.Expression): DroppedPromise | undefined {
+  const tsm = facts.ts;
+  const pending: ts.Expression[] = [node];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const expression = skipOuterExpressions(tsm, next);
+    if (tsm.isBinaryExpression(expression) && passesOperandThrough(tsm, expression.operatorToken.kind)) {
+      pending.push(expression.right, expression.left);
+    } else if (tsm.isConditionalExpression(expression)) {
+      pending.push(expression.whenFalse, expression.whenTrue);
+    } else {
+      const kind = classifyOperand(facts, expression);
+      if (kind) return { operand: expression, kind };
+    }
+  }
+  return undefined;
+}
+
+function passesOperandThrough(tsm: TypeScriptModule, operator: ts.SyntaxKind): boolean {
+  const k = tsm.SyntaxKind;
+  return operator === k.CommaToken || operator === k.AmpersandAmpersandToken || operator === k.BarBarToken || operator === k.QuestionQuestionToken;
+}
+
+/** `classifyDropped` for one operand: an expression that is not a `,`/`&&`/`||`/`??` chain or a `?:`. */
+function classifyOperand(facts: TypeFacts, expression: ts.Expression): FloatingKind | undefined {
+  const { ts: tsm, checker } = facts;
+  // Assignments store the promise; what happens to it next is the stored-promise check's job.
   if (tsm.isBinaryExpression(expression)) {
     const operator = expression.operatorToken.kind;
-    if (
-      operator === tsm.SyntaxKind.CommaToken ||
-      operator === tsm.SyntaxKind.AmpersandAmpersandToken ||
-      operator === tsm.SyntaxKind.BarBarToken ||
-      operator === tsm.SyntaxKind.QuestionQuestionToken
-    ) {
-      return classifyDropped(facts, expression.left) ?? classifyDropped(facts, expression.right);
-    }
-    // Assignments store the promise; what happens to it next is the stored-promise check's job.
     if (operator >= tsm.SyntaxKind.FirstAssignment && operator <= tsm.SyntaxKind.LastAssignment) return undefined;
-  }
-  if (tsm.isConditionalExpression(expression)) {
-    return classifyDropped(facts, expression.whenTrue) ?? classifyDropped(facts, expression.whenFalse);
   }
   if (tsm.isVoidExpression(expression) || tsm.isAwaitExpression(expression) || tsm.isYieldExpression(expression)) {
     return undefined;

@@ -11,7 +11,7 @@ import {
   type TypeScriptModule,
 } from '@premortem/core';
 import { isMisusedCallback } from './callbacks.js';
-import { classifyDropped, type FloatingKind, type TypeFacts } from './classify.js';
+import { classifyDropped, findDroppedPromise, type FloatingKind, type TypeFacts } from './classify.js';
 import { defaultOptions, schema, type Options } from './options.js';
 import { findNeverHandledFields, findNeverHandledVariable } from './stored.js';
 
@@ -77,13 +77,14 @@ export const noFloatingPromises = defineRule<MessageIds, Options>({
         });
         return;
       }
-      const kind = classifyDropped(facts, expression);
-      if (!kind) return;
+      const dropped = findDroppedPromise(facts, expression);
+      if (!dropped) return;
+      const { kind } = dropped;
       const statementExpression = (node as ts.ExpressionStatement).expression;
       context.report({
         node: statementExpression,
         messageId: kind,
-        data: { expression: describe(tsm, sourceFile, droppedOperand(facts, expression)) },
+        data: { expression: describe(tsm, sourceFile, dropped.operand) },
         // Only a plain operand can take `await` or `.catch()` safely: on `ready && save()` a
         // `.catch` would run on `false`, on `(save(), 1)` it would run on `1`.
         suggest: isSimpleOperand(tsm, expression) ? suggestionsFor(tsm, sourceFile, expression, kind, options) : [],
@@ -142,19 +143,6 @@ function isAsyncIIFE(tsm: TypeScriptModule, expression: ts.Expression): boolean 
   if (!tsm.isCallExpression(expression)) return false;
   const callee = skipOuterExpressions(tsm, expression.expression);
   return tsm.isArrowFunction(callee) || tsm.isFunctionExpression(callee);
-}
-
-/** In `a && p()`, `c ? p() : q()` or `(p(), 1)`, the operand that holds the dropped promise. */
-function droppedOperand(facts: TypeFacts, expression: ts.Expression): ts.Expression {
-  const tsm = facts.ts;
-  const inner = skipOuterExpressions(tsm, expression);
-  if (tsm.isBinaryExpression(inner)) {
-    return droppedOperand(facts, classifyDropped(facts, inner.left) ? inner.left : inner.right);
-  }
-  if (tsm.isConditionalExpression(inner)) {
-    return droppedOperand(facts, classifyDropped(facts, inner.whenTrue) ? inner.whenTrue : inner.whenFalse);
-  }
-  return inner;
 }
 
 /** A short, single-line rendering of what produced the promise, for messages. */

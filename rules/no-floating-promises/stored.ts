@@ -1,5 +1,5 @@
 import type ts from 'typescript';
-import { isThenableType, skipOuterExpressions, type TypeScriptModule } from '@premortem/core';
+import { isThenableType, skipOuterExpressions, walkTree, type TypeScriptModule } from '@premortem/core';
 import { classifyDropped, type TypeFacts } from './classify.js';
 
 /**
@@ -69,9 +69,8 @@ export function findNeverHandledFields(facts: TypeFacts, classNode: ts.ClassLike
         reads.add(node.name.text);
       }
     }
-    tsm.forEachChild(node, visit);
   };
-  for (const member of classNode.members) visit(member);
+  for (const member of classNode.members) walkTree(tsm, member, visit);
   // Types last, and only for fields nothing reads.
   return [...candidates]
     .filter(([field]) => !reads.has(field))
@@ -132,15 +131,12 @@ function settlesStoredValue(tsm: TypeScriptModule, reference: ts.Expression): bo
 
 function someReference(tsm: TypeScriptModule, scope: ts.Node, name: string, test: (id: ts.Identifier) => boolean): boolean {
   let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found) return;
+  walkTree(tsm, scope, (node) => {
     if (tsm.isIdentifier(node) && node.text === name && !isMemberName(tsm, node) && test(node)) {
       found = true;
-      return;
+      return 'stop';
     }
-    tsm.forEachChild(node, visit);
-  };
-  visit(scope);
+  });
   return found;
 }
 

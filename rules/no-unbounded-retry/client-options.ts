@@ -11,6 +11,8 @@ import {
   resolveLocalObject,
   resolveSymbol,
   skipOuterExpressions,
+  walkTree,
+  walkTreeWithState,
   type TypeScriptModule,
 } from '@premortem/core';
 import type { Delay, RetryConstruct } from './construct.js';
@@ -155,8 +157,7 @@ function globalSwrLimit(tsm: TypeScriptModule, program: ProgramQueries, checker:
     for (const sourceFile of program.getSourceFiles()) {
       if (!isProjectSource(program, sourceFile) || !sourceFile.text.includes('SWRConfig')) continue;
       let limited = false;
-      const visit = (node: ts.Node): void => {
-        if (limited) return;
+      walkTree(tsm, sourceFile, (node) => {
         if ((tsm.isJsxOpeningElement(node) || tsm.isJsxSelfClosingElement(node)) && node.tagName.getText() === 'SWRConfig') {
           for (const attribute of node.attributes.properties) {
             if (!tsm.isJsxAttribute(attribute) || attribute.name.getText() !== 'value' || !attribute.initializer) continue;
@@ -164,10 +165,9 @@ function globalSwrLimit(tsm: TypeScriptModule, program: ProgramQueries, checker:
             const value = expression ? resolveLocalObject(tsm, expression) ?? objectOfIdentifier(tsm, checker, expression) : undefined;
             if (value && limitsRetries(tsm, checker, value)) limited = true;
           }
+          if (limited) return 'stop';
         }
-        tsm.forEachChild(node, visit);
-      };
-      visit(sourceFile);
+      });
       if (limited) return true;
     }
     return false;
@@ -223,16 +223,14 @@ function isGot(tsm: TypeScriptModule, checker: TypeQueries, callee: ts.Expressio
 function alwaysReturnsTrue(tsm: TypeScriptModule, block: ts.Block): boolean {
   let sawReturn = false;
   let conditional = false;
-  const visit = (node: ts.Node): void => {
-    if (isFunctionLike(tsm, node)) return;
+  walkTree(tsm, block, (node) => {
+    if (isFunctionLike(tsm, node)) return 'skip';
     if (tsm.isIfStatement(node) || tsm.isConditionalExpression(node)) conditional = true;
     if (tsm.isReturnStatement(node)) {
       sawReturn = true;
       if (!node.expression || skipOuterExpressions(tsm, node.expression).kind !== tsm.SyntaxKind.TrueKeyword) conditional = true;
     }
-    tsm.forEachChild(node, visit);
-  };
-  visit(block);
+  });
   return sawReturn && !conditional;
 }
 
@@ -250,25 +248,25 @@ export function effectRefetchOnError(tsm: TypeScriptModule, checker: TypeQueries
   const effect = call.arguments[0] ? resolveLocalFunction(tsm, checker, call.arguments[0]) : undefined;
   if (!effect?.body) return undefined;
   let found: ts.CallExpression | undefined;
-  const visit = (node: ts.Node, underError: boolean): void => {
-    if (found || (isFunctionLike(tsm, node) && node !== effect)) return;
-    if (tsm.isIfStatement(node)) {
-      const mentions = errors.some((error) => node.expression.getText().includes(error)) && !/^!/.test(node.expression.getText().trim());
-      visit(node.expression, underError);
-      visit(node.thenStatement, underError || mentions);
-      if (node.elseStatement) visit(node.elseStatement, underError);
-      return;
-    }
-    if (underError && tsm.isCallExpression(node)) {
-      const callee = calleeName(tsm, node.expression);
-      if (callee && REFETCH_NAME.test(callee) && !/timeout/i.test(callee)) {
-        found = node;
-        return;
+  const mentionsError = (condition: ts.Expression): boolean =>
+    errors.some((error) => condition.getText().includes(error)) && !/^!/.test(condition.getText().trim());
+  walkTreeWithState(
+    tsm,
+    effect.body,
+    false,
+    (node, underError) => {
+      if (isFunctionLike(tsm, node) && node !== effect) return 'skip';
+      if (underError && tsm.isCallExpression(node)) {
+        const callee = calleeName(tsm, node.expression);
+        if (callee && REFETCH_NAME.test(callee) && !/timeout/i.test(callee)) {
+          found = node;
+          return 'stop';
+        }
       }
-    }
-    tsm.forEachChild(node, (child) => visit(child, underError));
-  };
-  visit(effect.body, false);
+    },
+    // `if (error) …`: its then-branch runs on a failure.
+    (child, parent, underError) => underError || (tsm.isIfStatement(parent) && child === parent.thenStatement && mentionsError(parent.expression)),
+  );
   if (!found) return undefined;
   return { node: found, label: `effect that calls \`${calleeName(tsm, found.expression)}()\` whenever \`${errors.join('`/`')}\` changes`, attempts: Infinity, delay: 'none', jitter: false, handWritten: true };
 }

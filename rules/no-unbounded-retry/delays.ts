@@ -1,6 +1,6 @@
 import type ts from 'typescript';
 import type { ProgramQueries, TypeQueries } from '@premortem/core';
-import { calleeName, isFunctionLike, resolveCalledFunction, resolveSymbol, skipOuterExpressions, type TypeScriptModule } from '@premortem/core';
+import { calleeName, isFunctionLike, resolveCalledFunction, resolveSymbol, skipOuterExpressions, walkTree, type TypeScriptModule } from '@premortem/core';
 import type { Delay } from './construct.js';
 
 const SLEEP_NAME = /^(sleep|delay|wait|pause|backoff|timeout|setTimeout|waitFor|snooze)\w*$/i;
@@ -17,20 +17,14 @@ export interface Wait {
  */
 export function findWait(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQueries, region: ts.Node, counter: ts.Symbol | undefined): Wait {
   let found: ts.Expression | null | undefined;
-  const visit = (node: ts.Node): void => {
-    if (found !== undefined) return;
+  walkTree(tsm, region, (node) => {
     // Functions defined here are not run here (a Promise executor is read by waitAmount).
-    if (isFunctionLike(tsm, node) && node !== region) return;
+    if (isFunctionLike(tsm, node) && node !== region) return 'skip';
     if (tsm.isAwaitExpression(node)) {
-      const amount = waitAmount(tsm, skipOuterExpressions(tsm, node.expression));
-      if (amount !== undefined) {
-        found = amount;
-        return;
-      }
+      found = waitAmount(tsm, skipOuterExpressions(tsm, node.expression));
+      if (found !== undefined) return 'stop';
     }
-    tsm.forEachChild(node, visit);
-  };
-  visit(region);
+  });
   if (found === undefined) return { delay: 'none', jitter: false };
   if (found === null) return { delay: 'unknown', jitter: false };
   return judge(tsm, program, checker, found, counter, region);
@@ -46,15 +40,13 @@ function waitAmount(tsm: TypeScriptModule, expression: ts.Expression): ts.Expres
   if (tsm.isNewExpression(expression) && calleeName(tsm, expression.expression) === 'Promise') {
     const executor = expression.arguments?.[0];
     let amount: ts.Expression | null | undefined;
-    const visit = (node: ts.Node): void => {
-      if (amount !== undefined) return;
+    if (!executor) return undefined;
+    walkTree(tsm, executor, (node) => {
       if (tsm.isCallExpression(node) && calleeName(tsm, node.expression) === 'setTimeout') {
         amount = node.arguments[1] ?? null;
-        return;
+        return 'stop';
       }
-      tsm.forEachChild(node, visit);
-    };
-    if (executor) visit(executor);
+    });
     return amount;
   }
   return undefined;
@@ -72,24 +64,25 @@ function judge(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQuer
   const texts: string[] = [amount.getText()];
   let usesCounter = false;
   let reassigned = false;
-  const visit = (node: ts.Node, depth: number): void => {
-    if (tsm.isIdentifier(node)) {
-      const symbol = resolveSymbol(tsm, checker, node);
-      if (symbol && symbol === counter) usesCounter = true;
-      const declaration = symbol?.valueDeclaration;
-      if (depth < 2 && declaration && tsm.isVariableDeclaration(declaration) && declaration.initializer) {
-        texts.push(declaration.initializer.getText());
-        visit(declaration.initializer, depth + 1);
+  // `depth` counts declarations followed, not nesting: the recursion below is at most two deep.
+  const read = (root: ts.Node, depth: number): void =>
+    walkTree(tsm, root, (node) => {
+      if (tsm.isIdentifier(node)) {
+        const symbol = resolveSymbol(tsm, checker, node);
+        if (symbol && symbol === counter) usesCounter = true;
+        const declaration = symbol?.valueDeclaration;
+        if (depth < 2 && declaration && tsm.isVariableDeclaration(declaration) && declaration.initializer) {
+          texts.push(declaration.initializer.getText());
+          read(declaration.initializer, depth + 1);
+        }
+        if (symbol && isReassignedIn(tsm, checker, region, symbol)) reassigned = true;
       }
-      if (symbol && isReassignedIn(tsm, checker, region, symbol)) reassigned = true;
-    }
-    if (tsm.isCallExpression(node) && depth < 2) {
-      const fn = resolveCalledFunction(tsm, program, checker, node);
-      if (fn?.body) texts.push(fn.body.getText());
-    }
-    tsm.forEachChild(node, (child) => visit(child, depth));
-  };
-  visit(amount, 0);
+      if (tsm.isCallExpression(node) && depth < 2) {
+        const fn = resolveCalledFunction(tsm, program, checker, node);
+        if (fn?.body) texts.push(fn.body.getText());
+      }
+    });
+  read(amount, 0);
   const text = texts.join('\n');
   const literal = tsm.isNumericLiteral(skipOuterExpressions(tsm, amount));
   const delay: Delay = literal && Number((skipOuterExpressions(tsm, amount) as ts.NumericLiteral).text) === 0 ? 'none' : usesCounter || reassigned || GROWTH.test(text) ? 'growing' : 'constant';
@@ -99,16 +92,14 @@ function judge(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQuer
 /** `delay *= 2`, `delay = Math.min(delay * 2, max)` inside the loop: the wait grows. */
 function isReassignedIn(tsm: TypeScriptModule, checker: TypeQueries, region: ts.Node, symbol: ts.Symbol): boolean {
   let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found) return;
+  walkTree(tsm, region, (node) => {
     if (tsm.isBinaryExpression(node) && node.operatorToken.kind >= tsm.SyntaxKind.FirstAssignment && node.operatorToken.kind <= tsm.SyntaxKind.LastAssignment) {
       const target = skipOuterExpressions(tsm, node.left);
       if (tsm.isIdentifier(target) && checker.getSymbolAtLocation(target) === symbol) {
         found = node.operatorToken.kind !== tsm.SyntaxKind.EqualsToken || /[*]|<<|\*\*/.test(node.right.getText());
+        if (found) return 'stop';
       }
     }
-    tsm.forEachChild(node, visit);
-  };
-  visit(region);
+  });
   return found;
 }

@@ -8,6 +8,7 @@ import {
   resolveCalledFunction,
   resolveSymbol,
   skipOuterExpressions,
+  walkTree,
   type FunctionLike,
   type TypeScriptModule,
 } from '@premortem/core';
@@ -70,14 +71,12 @@ function computeInnerRetry(context: DetectContext, fn: FunctionLike, depth: numb
   const { ts: tsm, program, checker } = context;
   if (!fn.body) return undefined;
   let best: InnerRetry | undefined;
-  const visit = (node: ts.Node): void => {
+  walkTree(tsm, fn.body, (node) => {
     const construct = detectConstruct(context, node);
     if (construct && construct.attempts !== undefined && construct.attempts > 1 && (!best || construct.attempts > best.attempts)) {
       best = { label: construct.label, attempts: construct.attempts, node: construct.node };
     }
-    tsm.forEachChild(node, visit);
-  };
-  visit(fn.body);
+  });
   if (best || depth >= 2) return best;
   // One or two calls away: `syncCalendar()` → `fetchWithRetry()`.
   const chain = findCallThrough(tsm, program, checker, fn, (call) => {
@@ -116,12 +115,10 @@ export function callsIn(tsm: TypeScriptModule, attempted: ts.Node): ts.CallExpre
   const calls: ts.CallExpression[] = [];
   const root = isFunctionLike(tsm, attempted) ? attempted.body : attempted;
   if (!root) return calls;
-  const visit = (node: ts.Node): void => {
-    if (isFunctionLike(tsm, node) && !isImmediate(tsm, node)) return;
+  walkTree(tsm, root, (node) => {
+    if (isFunctionLike(tsm, node) && !isImmediate(tsm, node)) return 'skip';
     if (tsm.isCallExpression(node)) calls.push(node);
-    tsm.forEachChild(node, visit);
-  };
-  visit(root);
+  });
   return calls;
 }
 

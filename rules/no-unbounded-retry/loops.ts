@@ -1,10 +1,13 @@
 import type ts from 'typescript';
 import type { ProgramQueries, TypeQueries } from '@premortem/core';
-import { isFunctionLike, resolveLocalConst, resolveSymbol, skipOuterExpressions, type FunctionLike, type TypeScriptModule } from '@premortem/core';
+import { chainOperands, isFunctionLike, resolveLocalConst, resolveSymbol, skipOuterExpressions, walkTree, type FunctionLike, type TypeScriptModule } from '@premortem/core';
 import type { RetryConstruct } from './construct.js';
 import { findWait } from './delays.js';
 
 type Loop = ts.WhileStatement | ts.DoStatement | ts.ForStatement;
+
+/** Declarations followed to find a value: enough for `const MAX = LIMIT` chains, finite on cycles. */
+const MAX_HOPS = 5;
 
 export function isLoop(tsm: TypeScriptModule, node: ts.Node): node is Loop {
   return tsm.isWhileStatement(node) || tsm.isDoStatement(node) || tsm.isForStatement(node);
@@ -50,26 +53,27 @@ function loopLabel(tsm: TypeScriptModule, loop: Loop): string {
 /** `try` statements that belong to this loop (not to a nested loop or function). */
 function directTries(tsm: TypeScriptModule, body: ts.Node): ts.TryStatement[] {
   const found: ts.TryStatement[] = [];
-  const visit = (node: ts.Node): void => {
-    if (isFunctionLike(tsm, node) || isLoop(tsm, node) || tsm.isForOfStatement(node) || tsm.isForInStatement(node)) return;
+  walkTree(tsm, body, (node) => {
+    if (isFunctionLike(tsm, node) || isLoop(tsm, node) || tsm.isForOfStatement(node) || tsm.isForInStatement(node)) return 'skip';
     if (tsm.isTryStatement(node)) found.push(node);
-    tsm.forEachChild(node, visit);
-  };
-  visit(body);
+  });
   return found;
 }
 
 function exitsOnSuccess(tsm: TypeScriptModule, block: ts.Node, loop: Loop, except?: ts.Node): boolean {
   const flag = conditionFlag(tsm, loop);
   let exits = false;
-  const visit = (node: ts.Node): void => {
-    if (exits || isFunctionLike(tsm, node) || node === except) return;
-    if (tsm.isReturnStatement(node)) exits = true;
-    else if (tsm.isBreakStatement(node) && !insideInnerLoop(tsm, node, loop)) exits = true;
-    else if (flag && tsm.isBinaryExpression(node) && node.operatorToken.kind === tsm.SyntaxKind.EqualsToken && skipOuterExpressions(tsm, node.left).getText() === flag) exits = true;
-    else tsm.forEachChild(node, visit);
-  };
-  visit(block);
+  walkTree(tsm, block, (node) => {
+    if (isFunctionLike(tsm, node) || node === except) return 'skip';
+    if (
+      tsm.isReturnStatement(node) ||
+      (tsm.isBreakStatement(node) && !insideInnerLoop(tsm, node, loop)) ||
+      (flag && tsm.isBinaryExpression(node) && node.operatorToken.kind === tsm.SyntaxKind.EqualsToken && skipOuterExpressions(tsm, node.left).getText() === flag)
+    ) {
+      exits = true;
+      return 'stop';
+    }
+  });
   return exits;
 }
 
@@ -81,9 +85,9 @@ function conditionFlag(tsm: TypeScriptModule, loop: Loop): string | undefined {
 }
 
 function negatedFlag(tsm: TypeScriptModule, condition: ts.Expression): string | undefined {
-  const value = skipOuterExpressions(tsm, condition);
-  if (tsm.isPrefixUnaryExpression(value) && value.operator === tsm.SyntaxKind.ExclamationToken) return skipOuterExpressions(tsm, value.operand).getText();
-  if (tsm.isBinaryExpression(value) && value.operatorToken.kind === tsm.SyntaxKind.AmpersandAmpersandToken) return negatedFlag(tsm, value.left) ?? negatedFlag(tsm, value.right);
+  for (const value of chainOperands(tsm, condition, tsm.SyntaxKind.AmpersandAmpersandToken)) {
+    if (tsm.isPrefixUnaryExpression(value) && value.operator === tsm.SyntaxKind.ExclamationToken) return skipOuterExpressions(tsm, value.operand).getText();
+  }
   return undefined;
 }
 
@@ -97,26 +101,26 @@ function insideInnerLoop(tsm: TypeScriptModule, node: ts.Node, loop: Loop): bool
 /** A `continue` of this loop inside the catch. */
 function continuesLoop(tsm: TypeScriptModule, clause: ts.CatchClause, loop: Loop): boolean {
   let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found || isFunctionLike(tsm, node)) return;
-    if (tsm.isContinueStatement(node) && !node.label && !insideInnerLoop(tsm, node, loop)) found = true;
-    else tsm.forEachChild(node, visit);
-  };
-  visit(clause.block);
+  walkTree(tsm, clause.block, (node) => {
+    if (isFunctionLike(tsm, node)) return 'skip';
+    if (tsm.isContinueStatement(node) && !node.label && !insideInnerLoop(tsm, node, loop)) {
+      found = true;
+      return 'stop';
+    }
+  });
   return found;
 }
 
 function indexesWith(tsm: TypeScriptModule, checker: TypeQueries, block: ts.Node, counter: ts.Symbol): boolean {
   let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found) return;
-    if (tsm.isElementAccessExpression(node)) {
-      const index = skipOuterExpressions(tsm, node.argumentExpression);
-      if (tsm.isIdentifier(index) && checker.getSymbolAtLocation(index) === counter) found = true;
+  walkTree(tsm, block, (node) => {
+    if (!tsm.isElementAccessExpression(node)) return;
+    const index = skipOuterExpressions(tsm, node.argumentExpression);
+    if (tsm.isIdentifier(index) && checker.getSymbolAtLocation(index) === counter) {
+      found = true;
+      return 'stop';
     }
-    tsm.forEachChild(node, visit);
-  };
-  visit(block);
+  });
   return found;
 }
 
@@ -148,11 +152,18 @@ interface Comparison {
 
 /** `attempt < 3`, `3 > attempt`, `attempt++ < MAX`, `retries-- > 0`, `attempt <= max`. */
 function comparisonOf(tsm: TypeScriptModule, expression: ts.Expression): Comparison | undefined {
-  const value = skipOuterExpressions(tsm, expression);
+  for (const operand of chainOperands(tsm, expression, tsm.SyntaxKind.AmpersandAmpersandToken)) {
+    const comparison = simpleComparisonOf(tsm, operand);
+    if (comparison) return comparison;
+  }
+  return undefined;
+}
+
+/** `comparisonOf` for one operand of a `&&` chain. */
+function simpleComparisonOf(tsm: TypeScriptModule, value: ts.Expression): Comparison | undefined {
   if (!tsm.isBinaryExpression(value)) return undefined;
   const op = value.operatorToken.kind;
   const k = tsm.SyntaxKind;
-  if (op === k.AmpersandAmpersandToken) return comparisonOf(tsm, value.left) ?? comparisonOf(tsm, value.right);
   if (![k.LessThanToken, k.LessThanEqualsToken, k.GreaterThanToken, k.GreaterThanEqualsToken].includes(op)) return undefined;
   const left = numberOf(tsm, value.left);
   const right = numberOf(tsm, value.right);
@@ -169,20 +180,23 @@ function identifierIn(tsm: TypeScriptModule, expression: ts.Expression): ts.Iden
   return undefined;
 }
 
-/** A number the code spells: a literal, a `const`, a parameter default; Infinity for `Infinity`. */
-export function numberOf(tsm: TypeScriptModule, expression: ts.Expression, checker?: TypeQueries): number | undefined {
+/**
+ * A number the code spells: a literal, a `const`, a parameter default; Infinity for `Infinity`.
+ * Follows at most `MAX_HOPS` declarations: `var a = b; var b = a;` is valid, and endless.
+ */
+export function numberOf(tsm: TypeScriptModule, expression: ts.Expression, checker?: TypeQueries, hops = 0): number | undefined {
   const value = resolveLocalConst(tsm, expression) ?? skipOuterExpressions(tsm, expression);
   if (tsm.isNumericLiteral(value)) return Number(value.text.replace(/_/g, ''));
   if (tsm.isIdentifier(value) && value.text === 'Infinity') return Infinity;
   if (tsm.isPropertyAccessExpression(value) && value.getText() === 'Number.POSITIVE_INFINITY') return Infinity;
   if (tsm.isPrefixUnaryExpression(value) && value.operator === tsm.SyntaxKind.MinusToken) {
-    const inner = numberOf(tsm, value.operand, checker);
+    const inner = numberOf(tsm, value.operand, checker, hops);
     return inner === undefined ? undefined : -inner;
   }
   if (checker && tsm.isIdentifier(value)) {
     const declaration = resolveSymbol(tsm, checker, value)?.valueDeclaration;
-    if (declaration && (tsm.isVariableDeclaration(declaration) || tsm.isParameter(declaration)) && declaration.initializer && declaration.initializer !== expression) {
-      return numberOf(tsm, declaration.initializer, checker);
+    if (hops < MAX_HOPS && declaration && (tsm.isVariableDeclaration(declaration) || tsm.isParameter(declaration)) && declaration.initializer && declaration.initializer !== expression) {
+      return numberOf(tsm, declaration.initializer, checker, hops + 1);
     }
   }
   return undefined;
@@ -235,30 +249,27 @@ function isTrue(tsm: TypeScriptModule, expression: ts.Expression): boolean {
  */
 function exitGuard(tsm: TypeScriptModule, checker: TypeQueries, body: ts.Node): number | undefined | null {
   let result: number | undefined | null = null;
-  const visit = (node: ts.Node): void => {
-    if (result !== null || isFunctionLike(tsm, node)) return;
+  walkTree(tsm, body, (node) => {
+    if (isFunctionLike(tsm, node)) return 'skip';
     if (tsm.isIfStatement(node) && leaves(tsm, node.thenStatement)) {
       const guard = leavingComparison(tsm, node.expression);
       if (guard) {
         const limit = guard.comparison.limit ?? boundOf(tsm, checker, guard.test);
         result = limit === undefined ? undefined : limit + (guard.comparison.inclusive ? 0 : 1);
-        return;
+        return 'stop';
       }
     }
-    tsm.forEachChild(node, visit);
-  };
-  visit(body);
+  });
   return result;
 }
 
 /** `if (giveUp || attempt >= max) throw …`: any disjunct that holds leaves, so a comparison among them bounds the loop. */
 function leavingComparison(tsm: TypeScriptModule, expression: ts.Expression): { test: ts.Expression; comparison: Comparison } | undefined {
-  const value = skipOuterExpressions(tsm, expression);
-  if (tsm.isBinaryExpression(value) && value.operatorToken.kind === tsm.SyntaxKind.BarBarToken) {
-    return leavingComparison(tsm, value.left) ?? leavingComparison(tsm, value.right);
+  for (const test of chainOperands(tsm, expression, tsm.SyntaxKind.BarBarToken)) {
+    const comparison = comparisonOf(tsm, test);
+    if (comparison) return { test, comparison };
   }
-  const comparison = comparisonOf(tsm, value);
-  return comparison ? { test: value, comparison } : undefined;
+  return undefined;
 }
 
 function leaves(tsm: TypeScriptModule, statement: ts.Statement): boolean {
@@ -269,30 +280,26 @@ function leaves(tsm: TypeScriptModule, statement: ts.Statement): boolean {
 /** `if (status === 401) continue;` in a catch: a failure that cannot succeed, retried. */
 function permanentFailure(tsm: TypeScriptModule, clause: ts.CatchClause): { permanentFailure?: ts.Node } {
   let found: ts.Node | undefined;
-  const visit = (node: ts.Node): void => {
-    if (found || isFunctionLike(tsm, node)) return;
+  walkTree(tsm, clause.block, (node) => {
+    if (isFunctionLike(tsm, node)) return 'skip';
     if (tsm.isIfStatement(node) && !leaves(tsm, node.thenStatement)) {
       const codes = statusCodes(tsm, node.expression);
       if (codes.some((code) => code >= 400 && code < 500 && code !== 408 && code !== 429)) {
         found = node.expression;
-        return;
+        return 'stop';
       }
     }
-    tsm.forEachChild(node, visit);
-  };
-  visit(clause.block);
+  });
   return found ? { permanentFailure: found } : {};
 }
 
 function statusCodes(tsm: TypeScriptModule, condition: ts.Expression): number[] {
   const codes: number[] = [];
-  const visit = (node: ts.Node): void => {
+  walkTree(tsm, condition, (node) => {
     if (tsm.isBinaryExpression(node) && /status/i.test(node.left.getText()) && tsm.isNumericLiteral(skipOuterExpressions(tsm, node.right))) {
       codes.push(Number((skipOuterExpressions(tsm, node.right) as ts.NumericLiteral).text));
     }
-    tsm.forEachChild(node, visit);
-  };
-  visit(condition);
+  });
   return codes;
 }
 
@@ -357,12 +364,12 @@ function failureHandler(tsm: TypeScriptModule, call: ts.Node, fn: FunctionLike |
 function guardingCondition(tsm: TypeScriptModule, checker: TypeQueries, call: ts.Node, fn: FunctionLike, parameters: Set<ts.Symbol | undefined>): number | undefined | null {
   const mentionsParameter = (expression: ts.Node): boolean => {
     let found = false;
-    const visit = (node: ts.Node): void => {
-      if (found) return;
-      if (tsm.isIdentifier(node) && parameters.has(checker.getSymbolAtLocation(node))) found = true;
-      else tsm.forEachChild(node, visit);
-    };
-    visit(expression);
+    walkTree(tsm, expression, (node) => {
+      if (tsm.isIdentifier(node) && parameters.has(checker.getSymbolAtLocation(node))) {
+        found = true;
+        return 'stop';
+      }
+    });
     return found;
   };
   const limitOf = (condition: ts.Expression): number | undefined => {

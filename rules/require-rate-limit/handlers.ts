@@ -8,6 +8,7 @@ import {
   projectPathSegments,
   resolveSymbol,
   skipOuterExpressions,
+  walkTree,
   type FunctionLike,
   type TypeScriptModule,
 } from '@premortem/core';
@@ -113,11 +114,9 @@ function nextPagesHandler(tsm: TypeScriptModule, sourceFile: ts.SourceFile, rout
 /** The methods a pages-router handler branches on (`req.method === 'POST'`, `switch (req.method)`); `ANY` when it does not look. */
 export function requestMethods(tsm: TypeScriptModule, node: ts.Node): string[] {
   const methods = new Set<string>();
-  const visit = (child: ts.Node): void => {
+  walkTree(tsm, node, (child) => {
     if (tsm.isStringLiteralLike(child) && /^(GET|HEAD|POST|PUT|PATCH|DELETE)$/.test(child.text) && mentionsMethod(tsm, child)) methods.add(child.text);
-    tsm.forEachChild(child, visit);
-  };
-  visit(node);
+  });
   return methods.size > 0 ? [...methods] : ['ANY'];
 }
 
@@ -270,8 +269,14 @@ export function stringsOf(tsm: TypeScriptModule, expression: ts.Expression | und
   return [];
 }
 
-/** The function an expression runs: written inline, a named function, or what a wrapper call wraps. */
-export function handlerFunctions(tsm: TypeScriptModule, checker: TypeQueries, program: ProgramQueries, expression: ts.Expression | ts.Node): FunctionLike[] {
+/** Variables followed to find a handler: enough for `const handler = withAuth(fn)` chains, finite on cycles. */
+const MAX_HOPS = 5;
+
+/**
+ * The function an expression runs: written inline, a named function, or what a wrapper call
+ * wraps. Follows at most MAX_HOPS variables: `var a = b; var b = a;` is valid, and endless.
+ */
+export function handlerFunctions(tsm: TypeScriptModule, checker: TypeQueries, program: ProgramQueries, expression: ts.Expression | ts.Node, hops = 0): FunctionLike[] {
   if (isFunctionLike(tsm, expression)) return [expression];
   const value = skipOuterExpressions(tsm, expression as ts.Expression);
   if (isFunctionLike(tsm, value)) return [value];
@@ -280,9 +285,9 @@ export function handlerFunctions(tsm: TypeScriptModule, checker: TypeQueries, pr
     const declaration = resolveSymbol(tsm, checker, nameNode)?.valueDeclaration;
     const fn = declaration ? functionOf(tsm, declaration) : undefined;
     if (fn) return [fn];
-    if (declaration && tsm.isVariableDeclaration(declaration) && declaration.initializer) return handlerFunctions(tsm, checker, program, declaration.initializer);
+    if (hops < MAX_HOPS && declaration && tsm.isVariableDeclaration(declaration) && declaration.initializer) return handlerFunctions(tsm, checker, program, declaration.initializer, hops + 1);
   }
   // withAuth(async (req) => …): the inner handler runs too.
-  if (tsm.isCallExpression(value)) return value.arguments.flatMap((argument) => handlerFunctions(tsm, checker, program, argument));
+  if (tsm.isCallExpression(value)) return value.arguments.flatMap((argument) => handlerFunctions(tsm, checker, program, argument, hops));
   return [];
 }

@@ -9,6 +9,7 @@ import {
   projectPathSegments,
   resolveSymbol,
   skipOuterExpressions,
+  walkTree,
   type TypeScriptModule,
 } from '@premortem/core';
 import { frameworkOf, handlerFunctions, property, stringsOf, type HttpHandler } from './handlers.js';
@@ -64,12 +65,10 @@ function buildIndex(tsm: TypeScriptModule, program: ProgramQueries, checker: Typ
     }
     const text = sourceFile.text;
     if (!/\.(use|route|register|useGlobalGuards)\s*\(|APP_GUARD/.test(text)) continue;
-    const visit = (node: ts.Node): void => {
+    walkTree(tsm, sourceFile, (node) => {
       if (tsm.isCallExpression(node)) collectCall(tsm, checker, node, index);
       if (tsm.isObjectLiteralExpression(node)) collectGuardProvider(tsm, node, index);
-      tsm.forEachChild(node, visit);
-    };
-    visit(sourceFile);
+    });
   }
   return index;
 }
@@ -336,14 +335,12 @@ function guardModule(tsm: TypeScriptModule, checker: TypeQueries, node: ts.Node)
     if (tsm.isClassDeclaration(current)) return current;
   }
   let module: ts.ClassDeclaration | undefined;
-  const visit = (child: ts.Node): void => {
-    if (module) return;
+  walkTree(tsm, node.getSourceFile(), (child) => {
     if (tsm.isCallExpression(child) && calleeName(tsm, child.expression) === 'create' && child.expression.getText().includes('NestFactory') && child.arguments[0]) {
       module = classesIn(tsm, checker, child.arguments[0])[0];
+      if (module) return 'stop';
     }
-    tsm.forEachChild(child, visit);
-  };
-  visit(node.getSourceFile());
+  });
   return module;
 }
 

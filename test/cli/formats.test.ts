@@ -1,13 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import AjvDraft04 from 'ajv-draft-04';
-import ajvFormats from 'ajv-formats';
 import type { Log } from 'sarif';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findProjectRoot, formatMarkdown, type Finding } from '@premortem/core';
 import { parseReport, repoRoot, runCli, type CliResult } from '../support/cli.js';
+import { sarifValidator } from '../support/sarif.js';
 
 // The fixture app has a finding with a mount path and route files with `[param]` folders: the
 // cases a format most easily gets wrong.
@@ -16,15 +14,6 @@ const app = path.join(repoRoot, 'fixtures/calendar-app');
 const prefix = path.relative(findProjectRoot(app), app).split(path.sep).join('/') + '/';
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'premortem-formats-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-// The OASIS SARIF 2.1.0 schema (rtm.5, the release), as Microsoft's SARIF test utilities ship it.
-function sarifValidator() {
-  const schemaFile = createRequire(import.meta.url).resolve('@microsoft/sarif-matcher-utils/lib/schemas/sarif-2.1.0-rtm.5.json');
-  // CommonJS packages: under NodeNext their classes are on `.default`.
-  const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
-  ajvFormats.default(ajv);
-  return ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
-}
 
 describe('check --format', () => {
   let json: ReturnType<typeof parseReport>;

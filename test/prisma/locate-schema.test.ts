@@ -73,6 +73,17 @@ describe('locatePrismaSchema: prisma.config.ts', () => {
     expect(found?.diagnostics[0]).toMatch(/^prisma\.config\.ts sets `schema` to `process\.env\.PRISMA_SCHEMA!`, which is only known when the file runs/);
   });
 
+  it('says so when the config nests too deeply for TypeScript to parse, and looks in the default places', () => {
+    const deep = `${config("'db/schema.prisma'")}export const x = ${'('.repeat(20_000)}1${')'.repeat(20_000)};\n`;
+    const found = locate({ 'prisma.config.ts': deep, 'db/schema.prisma': tinySchema(), 'prisma/schema.prisma': tinySchema() });
+    expect(found).toMatchObject({ files: ['prisma/schema.prisma'], via: 'prisma/schema.prisma' });
+    expect(found?.diagnostics).toEqual([
+      "prisma.config.ts cannot be read: TypeScript's parser ran out of stack on this file (it nests too deeply); looked for the schema where Prisma looks by default instead",
+    ]);
+    // Its twin, the same config without the deep constant, is followed.
+    expect(locate({ 'prisma.config.ts': config("'db/schema.prisma'"), 'db/schema.prisma': tinySchema(), 'prisma/schema.prisma': tinySchema() })?.via).toBe('prisma.config.ts');
+  });
+
   it('reads .config/prisma.ts, relative to its own folder', () => {
     const found = locate({ '.config/prisma.ts': "export default { schema: '../db/schema.prisma' };", 'db/schema.prisma': tinySchema() });
     expect(found).toMatchObject({ files: ['db/schema.prisma'], via: '.config/prisma.ts' });

@@ -23,12 +23,15 @@ export interface Finding {
 export const PARSE_ERROR_RULE_ID = 'premortem/parse-error';
 /** A file the run was asked to analyze but could not read (permissions, a dangling link, a FIFO). */
 export const READ_ERROR_RULE_ID = 'premortem/read-error';
+/** A file no rule could check: TypeScript could not parse it, or it nests deeper than can be analyzed. */
+export const ANALYSIS_ERROR_RULE_ID = 'premortem/analysis-error';
 
-/** Findings the engine itself reports, with what they mean (rules describe themselves in their metadata). */
-export const ENGINE_FINDINGS: ReadonlyArray<{ ruleId: string; description: string }> = [
-  { ruleId: PARSE_ERROR_RULE_ID, description: 'The file could not be parsed; its other findings may be missing.' },
-  { ruleId: READ_ERROR_RULE_ID, description: 'The file could not be read; no rule could check it.' },
-];
+/** Findings the engine makes about a file itself, not a rule's, with what each means. */
+export const ENGINE_FINDINGS: Readonly<Record<string, string>> = {
+  [PARSE_ERROR_RULE_ID]: 'The file could not be parsed; its other findings may be missing.',
+  [READ_ERROR_RULE_ID]: 'The file could not be read; no rule could check it.',
+  [ANALYSIS_ERROR_RULE_ID]: 'The file could not be analyzed (TypeScript could not parse it, or it nests too deeply); no rule checked it.',
+};
 
 export function compareFindings(a: Finding, b: Finding): number {
   return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);

@@ -4,6 +4,7 @@ import type { TypeScriptModule } from '../rule.js';
 import { getProjectMemberNames } from './member-names.js';
 import { functionOf, isFunctionLike, type FunctionLike } from './functions.js';
 import { skipOuterExpressions } from './skip-outer-expressions.js';
+import { walkTree } from './walk-tree.js';
 import { isProjectSource, resolveSourceDeclaration } from './symbols.js';
 
 /**
@@ -46,26 +47,23 @@ export function findCallThrough(
   if (seen.has(root)) return undefined;
   seen.add(root);
   let found: ts.CallExpression[] | undefined;
-  const visit = (node: ts.Node): void => {
-    if (found) return;
-    if (tsm.isCallExpression(node)) {
-      if (matches(node)) {
-        found = [node];
-        return;
-      }
-      if (depth > 0) {
-        const callee = resolveCalledFunction(tsm, program, checker, node);
-        const inner = callee?.body ? findCallThrough(tsm, program, checker, callee, matches, depth - 1, seen) : undefined;
-        if (inner) {
-          found = [node, ...inner];
-          return;
-        }
+  const start = isFunctionLike(tsm, root) ? root.body : root;
+  if (!start) return undefined;
+  walkTree(tsm, start, (node) => {
+    if (!tsm.isCallExpression(node)) return;
+    if (matches(node)) {
+      found = [node];
+      return 'stop';
+    }
+    if (depth > 0) {
+      const callee = resolveCalledFunction(tsm, program, checker, node);
+      // Bounded by `depth`, not by the nesting of the code: the recursion follows calls.
+      const inner = callee?.body ? findCallThrough(tsm, program, checker, callee, matches, depth - 1, seen) : undefined;
+      if (inner) {
+        found = [node, ...inner];
+        return 'stop';
       }
     }
-    tsm.forEachChild(node, visit);
-  };
-  if (isFunctionLike(tsm, root)) {
-    if (root.body) visit(root.body);
-  } else visit(root);
+  });
   return found;
 }

@@ -1,6 +1,7 @@
 import type ts from 'typescript';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import type { TypeScriptModule } from '../rule.js';
+import { walkTree } from './walk-tree.js';
 
 /** Array methods that call their callback once per element. */
 const ITERATING_METHODS = new Set(['map', 'forEach', 'flatMap', 'reduce', 'reduceRight', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex']);
@@ -45,15 +46,14 @@ export function getEnclosingIteration(tsm: TypeScriptModule, node: ts.Node): Ite
 export function hasAwaitBefore(tsm: TypeScriptModule, fn: ts.FunctionLikeDeclaration, node: ts.Node): boolean {
   let found = false;
   const limit = node.getStart();
-  const visit = (current: ts.Node): void => {
-    if (found || current.getStart() >= limit) return;
+  if (!fn.body) return false;
+  walkTree(tsm, fn.body, (current) => {
+    if (current.getStart() >= limit) return 'skip';
     if (tsm.isAwaitExpression(current) && current.getEnd() <= limit) {
       found = true;
-      return;
+      return 'stop';
     }
-    if (current !== fn && tsm.isFunctionLike(current)) return;
-    tsm.forEachChild(current, visit);
-  };
-  if (fn.body) visit(fn.body);
+    if (current !== fn && tsm.isFunctionLike(current)) return 'skip';
+  });
   return found;
 }

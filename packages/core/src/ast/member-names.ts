@@ -5,6 +5,7 @@ import type { TypeScriptModule } from '../rule.js';
 import { isGeneratedFile } from './generated.js';
 import { propertyName } from './property-name.js';
 import { isProjectSource } from './symbols.js';
+import { walkTreeWithState } from './walk-tree.js';
 
 /**
  * Every name that `x.name` can reach in the project's own source, read from each file's syntax
@@ -57,10 +58,7 @@ function fileMemberNames(tsm: TypeScriptModule, members: ReadonlySet<number>, so
     else if (moduleLevel && tsm.isVariableStatement(node)) {
       for (const declaration of node.declarationList.declarations) addBindingNames(declaration.name);
     }
-    tsm.forEachChild(node, tsm.isSourceFile(node) || tsm.isModuleBlock(node) ? visitModuleLevel : visitNested);
   };
-  const visitModuleLevel = (node: ts.Node): void => visit(node, true);
-  const visitNested = (node: ts.Node): void => visit(node, false);
-  visit(sourceFile, false);
+  walkTreeWithState(tsm, sourceFile, false, visit, (_child, parent) => tsm.isSourceFile(parent) || tsm.isModuleBlock(parent));
   return [...names];
 }

@@ -2,6 +2,7 @@ import type ts from 'typescript';
 import type { ProgramQueries, TypeQueries } from '../compiler-surface.js';
 import { perSourceFile } from '../engine/program-cache.js';
 import type { TypeScriptModule } from '../rule.js';
+import { walkTree } from './walk-tree.js';
 
 export interface ImportSource {
   /** The module specifier as written: `axios`, `@/utils/trpc`. */
@@ -70,12 +71,10 @@ function readFileImports(tsm: TypeScriptModule, sourceFile: ts.SourceFile): File
   }
   const redeclared = new Set<string>();
   if (byName.size > 0) {
-    const visit = (node: ts.Node): void => {
+    walkTree(tsm, sourceFile, (node) => {
       const name = (node as ts.NamedDeclaration).name;
       if (name && tsm.isIdentifier(name) && byName.has(name.text) && declaresScopeName(tsm, node)) redeclared.add(name.text);
-      tsm.forEachChild(node, visit);
-    };
-    visit(sourceFile);
+    });
   }
   return { byName, redeclared };
 }

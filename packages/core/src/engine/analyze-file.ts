@@ -2,12 +2,14 @@ import type ts from 'typescript';
 import type { ProgramQueries, TypeQueries } from '../compiler-surface.js';
 import { getEnclosingSymbolPath } from '../ast/enclosing-symbol.js';
 import { getRange } from '../ast/locations.js';
-import { FingerprintCounter } from '../fingerprint.js';
-import { PARSE_ERROR_RULE_ID, interpolate, type Finding } from '../findings.js';
+import { walkTree } from '../ast/walk-tree.js';
+import { computeFingerprint, FingerprintCounter } from '../fingerprint.js';
+import { ANALYSIS_ERROR_RULE_ID, PARSE_ERROR_RULE_ID, interpolate, type Finding } from '../findings.js';
 import { ruleId, type Report, type RuleContext, type RuleDefinition, type Severity, type TypeScriptModule, type Visitor } from '../rule.js';
 import { UsageError } from '../errors.js';
 import { getProjectFacts } from './project-facts.js';
 import type { Timings } from './timings.js';
+import { getUnanalyzableFile, isStackOverflow, type AnalysisFailure } from './unanalyzable-files.js';
 
 export interface EnabledRule {
   rule: RuleDefinition;
@@ -76,12 +78,11 @@ export function walkFile(input: WalkInput, onReport: (rule: RuleDefinition, repo
       if (handler) (handlers[Number(kind)] ??= []).push(input.timings ? input.timings.wrap('query estimates', handler) : handler);
     }
   }
-  const visit = (node: ts.Node): void => {
+  // Pre-order, children in forEachChild order, on an explicit stack: no nesting overflows it.
+  walkTree(tsm, sourceFile, (node) => {
     const list = handlers[node.kind];
     if (list) for (const handler of list) handler(node);
-    tsm.forEachChild(node, visit);
-  };
-  visit(sourceFile);
+  });
 }
 
 function createGuarded(
@@ -119,22 +120,34 @@ function guardRule(
 
 /**
  * Runs every enabled rule over one file and returns findings. A file that does not parse yields
- * a `premortem/parse-error` finding instead: rules would only see the parser's guesses.
+ * a `premortem/parse-error` finding instead: rules would only see the parser's guesses. A file
+ * left out of its Program (see unanalyzable-files.ts), or whose analysis ran out of stack,
+ * yields one `premortem/analysis-error` finding.
  */
 export function analyzeFile(input: AnalyzeFileInput): Finding[] {
   const { ts: tsm, sourceFile } = input;
   const relative = input.relativePath(sourceFile.fileName);
   const fingerprints = new FingerprintCounter();
 
+  const unanalyzable = getUnanalyzableFile(sourceFile);
+  if (unanalyzable) return [analysisErrorFinding(sourceFile, unanalyzable, relative)];
+
   const firstError = input.program.getSyntacticDiagnostics(sourceFile)[0];
   if (firstError) return [parseErrorFinding(tsm, sourceFile, firstError, relative, fingerprints)];
 
   const findings: Finding[] = [];
   const byRule = new Map(input.rules.map((enabled) => [enabled.rule, enabled]));
-  walkFile(input, (rule, report) => {
-    const enabled = byRule.get(rule)!;
-    findings.push(toFinding(input, enabled, ruleId(rule), report, relative, fingerprints));
-  });
+  try {
+    walkFile(input, (rule, report) => {
+      const enabled = byRule.get(rule)!;
+      findings.push(toFinding(input, enabled, ruleId(rule), report, relative, fingerprints));
+    });
+  } catch (error) {
+    // Each rule is guarded on its own (onRuleError); what overflows here is the engine's own
+    // per-file code (the walk, the query collector, findings), so this file's results are not whole.
+    if (!isStackOverflow(error)) throw error;
+    return [analysisErrorFinding(sourceFile, { reason: 'out-of-stack', message: 'Analyzing this file ran out of stack', line: 1, column: 1 }, relative)];
+  }
   return findings;
 }
 
@@ -191,5 +204,20 @@ function parseErrorFinding(
     endColumn: end.character + 1,
     message: `This file does not parse (TS${diagnostic.code}: ${text}); no rule could check it.`,
     fingerprint: fingerprints.next({ ruleId: PARSE_ERROR_RULE_ID, file: relative, symbolPath: '<module>', snippet: text }),
+  };
+}
+
+function analysisErrorFinding(sourceFile: ts.SourceFile, failure: AnalysisFailure, relative: string): Finding {
+  return {
+    ruleId: ANALYSIS_ERROR_RULE_ID,
+    severity: 'error',
+    file: sourceFile.fileName,
+    line: failure.line,
+    column: failure.column,
+    endLine: failure.line,
+    endColumn: failure.column,
+    message: `${failure.message}; no rule checked it.`,
+    // The reason, not the depth or the place: the same problem keeps its fingerprint across edits.
+    fingerprint: computeFingerprint({ ruleId: ANALYSIS_ERROR_RULE_ID, file: relative, symbolPath: '<module>', snippet: failure.reason }, 0),
   };
 }

@@ -3,6 +3,7 @@ import type ts from 'typescript';
 import type { TypeScriptModule } from '../rule.js';
 import type { ProjectPlan } from './plan-projects.js';
 import { mayRead, readsConfined } from './read-boundary.js';
+import { guardSourceFiles } from './unanalyzable-files.js';
 
 /**
  * One Program for one planned project. Imports of referenced projects resolve to their sources,
@@ -23,6 +24,8 @@ export function createProgramForPlan(tsm: TypeScriptModule, plan: ProjectPlan, s
   confineHost(tsm, host, options);
   // Project references' tsconfigs are parsed again here: their `include` is listed inside the same boundary as in planning.
   host.readDirectory = plan.readDirectory;
+  // Before sharing: a file left out is shared as its empty stand-in, and reported by every Program.
+  guardSourceFiles(tsm, host, options);
   if (shared) shared.attach(host, options);
   const program = tsm.createProgram({
     rootNames: plan.rootNames,

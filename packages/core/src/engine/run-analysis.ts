@@ -4,7 +4,7 @@ import type { Finding } from '../findings.js';
 import type { QueryEstimate } from '../formatters/json.js';
 import { createQueryCollector } from '../prisma/collect-queries.js';
 import { getProjectFacts } from './project-facts.js';
-import { compareFindings } from '../findings.js';
+import { ANALYSIS_ERROR_RULE_ID, compareFindings } from '../findings.js';
 import type { TypeScriptModule } from '../rule.js';
 import { isGeneratedFile } from '../ast/generated.js';
 import { analyzeFile, type EnabledRule } from './analyze-file.js';
@@ -108,8 +108,10 @@ export function runAnalysis(input: RunInput): RunResult {
             ...(collector ? { visitors: [collector.visitor] } : {}),
           });
         // Rules, their type queries and the query collector are measured inside and subtracted.
-        findings.push(...(timings ? timings.measure('walk, parse-error check, findings', analyze) : analyze()));
-        if (collector) queries.push(...collector.queries);
+        const fileFindings = timings ? timings.measure('walk, parse-error check, findings', analyze) : analyze();
+        findings.push(...fileFindings);
+        // A file no rule could check lists no queries either: the collector saw part of it, or nothing.
+        if (collector && !fileFindings.some((finding) => finding.ruleId === ANALYSIS_ERROR_RULE_ID)) queries.push(...collector.queries);
       }
       input.onProgress?.(++done, total);
     }

@@ -1,4 +1,4 @@
-import type { Finding } from '../findings.js';
+import { ENGINE_FINDINGS, type Finding } from '../findings.js';
 import { ruleDocsUrl } from '../docs-url.js';
 import { RULE_PREFIX } from '../rule.js';
 import { toPosixRelative } from '../engine/project-root.js';
@@ -28,7 +28,8 @@ export function formatMarkdown(findings: readonly Finding[], options: MarkdownOp
   ];
   for (const f of findings.slice(0, limit)) {
     const name = f.ruleId.startsWith(RULE_PREFIX) ? f.ruleId.slice(RULE_PREFIX.length) : f.ruleId;
-    const rule = f.ruleId.startsWith(RULE_PREFIX) ? `[${name}](${ruleDocsUrl(name)})` : name;
+    // The engine's own findings (parse-error, analysis-error) have no docs page to link to.
+    const rule = f.ruleId.startsWith(RULE_PREFIX) && !(f.ruleId in ENGINE_FINDINGS) ? `[${name}](${ruleDocsUrl(name)})` : name;
     const chain = f.path?.length ? `<br>${f.path.map((step) => `↳ ${cell(step.label)} (\`${relative(step.file)}:${step.line}\`)`).join('<br>')}` : '';
     lines.push(`| ${f.severity === 'error' ? '🔴' : '🟡'} | ${rule} | \`${relative(f.file)}:${f.line}\` | ${cell(f.message)}${chain} |`);
   }

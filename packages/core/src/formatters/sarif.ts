@@ -33,7 +33,8 @@ export function toSarif(findings: readonly Finding[], rules: readonly RuleDefini
     run.addRule(builder);
     ids.push(ruleId(rule));
   }
-  for (const { ruleId: id, description } of ENGINE_FINDINGS) {
+  // The engine's own findings about a file (it does not parse, cannot be read or analyzed), when present.
+  for (const [id, description] of Object.entries(ENGINE_FINDINGS)) {
     if (!findings.some((f) => f.ruleId === id)) continue;
     run.addRule(new SarifRuleBuilder().initSimple({ ruleId: id, shortDescriptionText: description }));
     ids.push(id);

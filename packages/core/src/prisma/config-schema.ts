@@ -2,7 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type ts from 'typescript';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
+import { walkTree } from '../ast/walk-tree.js';
 import type { TypeScriptModule } from '../rule.js';
+import { describeParserFailure } from '../engine/unanalyzable-files.js';
 import { resolveLocalConst } from './recognize-call.js';
 
 /** The `schema` option of a Prisma config file, as far as reading its text can tell. */
@@ -37,7 +39,12 @@ export function readConfigSchema(tsm: TypeScriptModule, configFile: string, cwd 
   } catch (error) {
     return { kind: 'unresolved', reason: `cannot be read (${error instanceof Error ? error.message : String(error)})` };
   }
-  const sourceFile = tsm.createSourceFile(configFile, text, tsm.ScriptTarget.Latest, true);
+  let sourceFile: ts.SourceFile;
+  try {
+    sourceFile = tsm.createSourceFile(configFile, text, tsm.ScriptTarget.Latest, true);
+  } catch (error) {
+    return { kind: 'unresolved', reason: `cannot be read: ${describeParserFailure(error)}` };
+  }
   for (const config of getConfigObjects(tsm, sourceFile)) {
     const value = getSchemaOption(tsm, config);
     if (!value) continue;
@@ -66,11 +73,9 @@ function getConfigObjects(tsm: TypeScriptModule, sourceFile: ts.SourceFile): ts.
     if (tsm.isObjectLiteralExpression(value)) objects.push(value);
     else if (tsm.isCallExpression(value) && isDefineConfigCall(tsm, value)) addObject(value.arguments[0]);
   };
-  const visit = (node: ts.Node): void => {
+  walkTree(tsm, sourceFile, (node) => {
     if (tsm.isCallExpression(node) && isDefineConfigCall(tsm, node)) addObject(node.arguments[0]);
-    tsm.forEachChild(node, visit);
-  };
-  visit(sourceFile);
+  });
   for (const statement of sourceFile.statements) {
     if (tsm.isExportAssignment(statement)) addObject(statement.expression);
     if (tsm.isExpressionStatement(statement) && tsm.isBinaryExpression(statement.expression)) {

@@ -3,6 +3,7 @@ import type { TypeQueries } from '../compiler-surface.js';
 import { isFunctionLike } from '../ast/functions.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import { getImportSource, resolveSymbol } from '../ast/symbols.js';
+import { walkTree } from '../ast/walk-tree.js';
 import { getPropertyValue } from '../prisma/query-shape.js';
 import { resolveLocalObject } from '../prisma/recognize-call.js';
 import type { TypeScriptModule } from '../rule.js';
@@ -180,15 +181,12 @@ function isConditionalKey(tsm: TypeScriptModule, key: ts.Expression): boolean {
 
 function containsNullish(tsm: TypeScriptModule, node: ts.Node): boolean {
   let found = false;
-  const visit = (child: ts.Node): void => {
-    if (found) return;
+  walkTree(tsm, node, (child) => {
     if (child.kind === tsm.SyntaxKind.NullKeyword || tsm.isConditionalExpression(child) || (tsm.isIdentifier(child) && child.text === 'undefined')) {
       found = true;
-      return;
+      return 'stop';
     }
-    tsm.forEachChild(child, visit);
-  };
-  visit(node);
+  });
   return found;
 }
 
@@ -217,12 +215,13 @@ function isSkipQueryFn(tsm: TypeScriptModule, options: ts.Expression): boolean {
 function isSkipToken(tsm: TypeScriptModule, expression: ts.Expression | undefined): boolean {
   if (!expression) return false;
   let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found || isFunctionLike(tsm, node)) return;
-    if (tsm.isIdentifier(node) && node.text === 'skipToken') found = true;
-    else tsm.forEachChild(node, visit);
-  };
-  visit(expression);
+  walkTree(tsm, expression, (node) => {
+    if (isFunctionLike(tsm, node)) return 'skip';
+    if (tsm.isIdentifier(node) && node.text === 'skipToken') {
+      found = true;
+      return 'stop';
+    }
+  });
   return found;
 }
 

@@ -2,6 +2,7 @@ import type ts from 'typescript';
 import type { ProgramQueries } from '../compiler-surface.js';
 import { isFunctionLike, type FunctionLike } from '../ast/functions.js';
 import { resolveCalledFunction } from '../ast/called-function.js';
+import { walkTree } from '../ast/walk-tree.js';
 import type { TypeScriptModule } from '../rule.js';
 import { recognizeFetchCall, type DirectFetch, type FetchRecognizer } from './fetch-calls.js';
 import { calleeName, getReactFunctionKind, isHookName } from './react-functions.js';
@@ -15,12 +16,21 @@ export interface FetchChain {
 }
 
 /**
+ * How many calls deep a question follows. Each call is a recursion through a function's body: a
+ * generated chain of 2,000 functions, each calling the next, overflowed the stack. Past this
+ * depth a function counts as sending nothing, as a function on a cycle does.
+ */
+export const MAX_CALL_DEPTH = 100;
+
+/**
  * Which project functions send a request when called, directly or through other project
  * functions, answered once per function and shared by every rule of a Program.
  */
 export class FetchSummaries {
   readonly #functions = new Map<FunctionLike, FetchChain | null>();
   readonly #calls = new WeakMap<ts.CallExpression, FetchChain | null>();
+  /** Functions being followed right now, one inside the other. */
+  #depth = 0;
 
   constructor(
     readonly recognizer: FetchRecognizer,
@@ -56,10 +66,16 @@ export class FetchSummaries {
   functionFetch(fn: FunctionLike): FetchChain | undefined {
     const known = this.#functions.get(fn);
     if (known !== undefined) return known ?? undefined;
-    this.#functions.set(fn, null); // a cycle finds nothing more
-    const result = fn.body ? this.firstFetchIn(fn.body) : undefined;
-    this.#functions.set(fn, result ?? null);
-    return result;
+    this.#functions.set(fn, null); // a cycle, or a chain past MAX_CALL_DEPTH, finds nothing more
+    if (this.#depth >= MAX_CALL_DEPTH) return undefined;
+    this.#depth++;
+    try {
+      const result = fn.body ? this.firstFetchIn(fn.body) : undefined;
+      this.#functions.set(fn, result ?? null);
+      return result;
+    } finally {
+      this.#depth--;
+    }
   }
 
   /**
@@ -70,20 +86,15 @@ export class FetchSummaries {
   firstFetchIn(node: ts.Node, skip?: (node: ts.Node) => boolean): FetchChain | undefined {
     const tsm = this.ts;
     let found: FetchChain | undefined;
-    const visit = (child: ts.Node): void => {
-      if (found || skip?.(child)) return;
-      if (isFunctionLike(tsm, child) && !this.#isImmediateCallback(child)) return;
-      if (tsm.isClassLike(child)) return;
+    walkTree(tsm, node, (child) => {
+      if (skip?.(child)) return 'skip';
+      if (isFunctionLike(tsm, child) && !this.#isImmediateCallback(child)) return 'skip';
+      if (tsm.isClassLike(child)) return 'skip';
       if (tsm.isCallExpression(child)) {
-        const chain = this.callFetch(child);
-        if (chain) {
-          found = chain;
-          return;
-        }
+        found = this.callFetch(child);
+        if (found) return 'stop';
       }
-      tsm.forEachChild(child, visit);
-    };
-    visit(node);
+    });
     return found;
   }
 

@@ -1,6 +1,7 @@
 import type ts from 'typescript';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import { isFunctionLike, type FunctionLike } from '../ast/functions.js';
+import { walkDescendants } from '../ast/walk-tree.js';
 import type { TypeScriptModule } from '../rule.js';
 
 export type ReactFunctionKind = 'component' | 'hook';
@@ -62,15 +63,12 @@ export function getReactFunctionKind(tsm: TypeScriptModule, fn: FunctionLike): R
 
 function containsJsx(tsm: TypeScriptModule, node: ts.Node): boolean {
   let found = false;
-  const visit = (child: ts.Node): void => {
-    if (found) return;
+  walkDescendants(tsm, node, (child) => {
     if (tsm.isJsxElement(child) || tsm.isJsxSelfClosingElement(child) || tsm.isJsxFragment(child)) {
       found = true;
-      return;
+      return 'stop';
     }
-    tsm.forEachChild(child, visit);
-  };
-  tsm.forEachChild(node, visit);
+  });
   return found;
 }
 

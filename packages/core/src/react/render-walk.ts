@@ -2,6 +2,7 @@ import type ts from 'typescript';
 import type { TypeQueries } from '../compiler-surface.js';
 import { isFunctionLike, type FunctionLike } from '../ast/functions.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
+import { reverseFrom, walkTree } from '../ast/walk-tree.js';
 import type { TypeScriptModule } from '../rule.js';
 import { calleeName } from './react-functions.js';
 
@@ -57,60 +58,88 @@ export function walkRender(
   if (fn.body) new RenderWalk(tsm, visit).walk(fn.body);
 }
 
+/** Bits of a pending node's flags: it runs under a condition; it is entered as is (a body), not as a child. */
+const CONDITIONAL = 1;
+const ENTERED = 2;
+
 /**
- * One walk over a render body. Whether the current node runs under a condition is a field, saved
- * and restored around each child, so the walk allocates nothing per node: it runs over every
- * component and hook body of the project, for two rules.
+ * One walk over a render body, in pre-order, on an explicit stack (no nesting overflows it).
+ * Pending nodes and their flags sit in two parallel arrays, so the walk allocates nothing per
+ * node: it runs over every component and hook body of the project, for two rules.
  */
 class RenderWalk {
-  #conditional = false;
-  readonly #child = (child: ts.Node): void => this.#descend(child, false);
+  readonly #nodes: ts.Node[] = [];
+  readonly #flags: number[] = [];
+  /** The flags `forEachChild` gives the children it pushes. */
+  #childFlags = 0;
+  readonly #pushChild = (child: ts.Node): undefined => {
+    this.#nodes.push(child);
+    this.#flags.push(this.#childFlags);
+    return undefined;
+  };
 
   constructor(
     private readonly tsm: TypeScriptModule,
     private readonly visit: (node: ts.Node, conditional: boolean) => void,
   ) {}
 
-  walk(node: ts.Node): void {
+  walk(body: ts.Node): void {
     const tsm = this.tsm;
-    this.visit(node, this.#conditional);
-    if (isFunctionLike(tsm, node) || tsm.isClassLike(node)) return;
-    if (tsm.isIfStatement(node)) {
-      this.#descend(node.expression, false);
-      this.#descend(node.thenStatement, true);
-      this.#descend(node.elseStatement, true);
-    } else if (tsm.isConditionalExpression(node)) {
-      this.#descend(node.condition, false);
-      this.#descend(node.whenTrue, true);
-      this.#descend(node.whenFalse, true);
-    } else if (tsm.isBinaryExpression(node) && isShortCircuit(tsm, node.operatorToken.kind)) {
-      this.#descend(node.left, false);
-      this.#descend(node.right, true);
-    } else if (tsm.isSwitchStatement(node)) {
-      this.#descend(node.expression, false);
-      for (const clause of node.caseBlock.clauses) this.#descend(clause, true);
-    } else if (tsm.isBlock(node) || tsm.isSourceFile(node) || tsm.isCaseClause(node) || tsm.isDefaultClause(node)) {
-      let afterEarlyReturn = false;
-      for (const statement of node.statements) {
-        this.#descend(statement, afterEarlyReturn);
-        if (!afterEarlyReturn && mayReturnEarly(tsm, statement)) afterEarlyReturn = true;
+    this.#nodes.push(body);
+    this.#flags.push(ENTERED);
+    for (let node = this.#nodes.pop(); node !== undefined; node = this.#nodes.pop()) {
+      const flags = this.#flags.pop()!;
+      const conditional = (flags & CONDITIONAL) !== 0;
+      if ((flags & ENTERED) === 0 && isFunctionLike(tsm, node)) {
+        // A nested function runs during render only when called right here (a `map` callback, an IIFE).
+        if (runsDuringRender(tsm, node) && node.body) {
+          this.visit(node, conditional);
+          this.#push(node.body, conditional, ENTERED);
+        }
+        continue;
       }
-    } else {
-      tsm.forEachChild(node, this.#child);
+      this.visit(node, conditional);
+      if (isFunctionLike(tsm, node) || tsm.isClassLike(node)) continue;
+      const first = this.#nodes.length;
+      this.#pushChildren(node, conditional);
+      reverseFrom(this.#nodes, first);
+      reverseFrom(this.#flags, first);
     }
   }
 
-  #descend(child: ts.Node | undefined, underCondition: boolean): void {
-    if (!child) return;
-    const outer = this.#conditional;
-    this.#conditional = outer || underCondition;
-    if (!isFunctionLike(this.tsm, child)) {
-      this.walk(child);
-    } else if (runsDuringRender(this.tsm, child) && child.body) {
-      this.visit(child, this.#conditional);
-      this.walk(child.body);
+  /** Pushes the children of `node` in source order, each with whether it runs under a condition. */
+  #pushChildren(node: ts.Node, conditional: boolean): void {
+    const tsm = this.tsm;
+    if (tsm.isIfStatement(node)) {
+      this.#push(node.expression, conditional);
+      this.#push(node.thenStatement, true);
+      this.#push(node.elseStatement, true);
+    } else if (tsm.isConditionalExpression(node)) {
+      this.#push(node.condition, conditional);
+      this.#push(node.whenTrue, true);
+      this.#push(node.whenFalse, true);
+    } else if (tsm.isBinaryExpression(node) && isShortCircuit(tsm, node.operatorToken.kind)) {
+      this.#push(node.left, conditional);
+      this.#push(node.right, true);
+    } else if (tsm.isSwitchStatement(node)) {
+      this.#push(node.expression, conditional);
+      for (const clause of node.caseBlock.clauses) this.#push(clause, true);
+    } else if (tsm.isBlock(node) || tsm.isSourceFile(node) || tsm.isCaseClause(node) || tsm.isDefaultClause(node)) {
+      let afterEarlyReturn = false;
+      for (const statement of node.statements) {
+        this.#push(statement, conditional || afterEarlyReturn);
+        if (!afterEarlyReturn && mayReturnEarly(tsm, statement)) afterEarlyReturn = true;
+      }
+    } else {
+      this.#childFlags = conditional ? CONDITIONAL : 0;
+      tsm.forEachChild(node, this.#pushChild);
     }
-    this.#conditional = outer;
+  }
+
+  #push(node: ts.Node | undefined, conditional: boolean, extra = 0): void {
+    if (!node) return;
+    this.#nodes.push(node);
+    this.#flags.push((conditional ? CONDITIONAL : 0) | extra);
   }
 }
 
@@ -130,15 +159,13 @@ function isShortCircuit(tsm: TypeScriptModule, kind: ts.SyntaxKind): boolean {
 function mayReturnEarly(tsm: TypeScriptModule, statement: ts.Statement): boolean {
   if (!tsm.isIfStatement(statement) && !tsm.isSwitchStatement(statement) && !tsm.isTryStatement(statement)) return false;
   let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found || isFunctionLike(tsm, node)) return;
+  walkTree(tsm, statement, (node) => {
+    if (isFunctionLike(tsm, node)) return 'skip';
     if (tsm.isReturnStatement(node) || tsm.isThrowStatement(node)) {
       found = true;
-      return;
+      return 'stop';
     }
-    tsm.forEachChild(node, visit);
-  };
-  visit(statement);
+  });
   return found;
 }
 

@@ -2,6 +2,7 @@ import type ts from 'typescript';
 import type { TypeQueries } from '../compiler-surface.js';
 import type { FunctionLike } from '../ast/functions.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
+import { walkTree } from '../ast/walk-tree.js';
 import { estimateQuery, type QueryCost } from '../prisma/estimate-query.js';
 import { getQueryShape, type RelationRead } from '../prisma/query-shape.js';
 import { getPrismaCallSite, type PrismaCallSite } from '../prisma/recognize-call.js';
@@ -72,12 +73,10 @@ export class ServerQueryIndex {
     this.#reached.set(fn, result); // recursion finds what is known so far
     if (!fn.body || depth > MAX_DEPTH) return result;
     const tsm = this.tsm;
-    const visit = (node: ts.Node): void => {
+    walkTree(tsm, fn.body, (node) => {
       if (tsm.isAwaitExpression(node)) result.asynchronous = true;
       if (tsm.isCallExpression(node)) this.#visitCall(node, depth, result);
-      tsm.forEachChild(node, visit);
-    };
-    visit(fn.body);
+    });
     return result;
   }
 

@@ -3,6 +3,7 @@ import type { ProgramQueries, TypeQueries } from '../compiler-surface.js';
 import { isFunctionLike, type FunctionLike } from '../ast/functions.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import { isProjectSource, resolveSourceDeclaration } from '../ast/symbols.js';
+import { walkTree } from '../ast/walk-tree.js';
 import { perSourceFile } from '../engine/program-cache.js';
 import type { TypeScriptModule } from '../rule.js';
 import { functionOf } from '../react/fetch-summaries.js';
@@ -80,11 +81,9 @@ export class TrpcRouterMap {
   #routerCallsIn(sourceFile: ts.SourceFile): ts.CallExpression[] {
     const found: ts.CallExpression[] = [];
     if (!/(?:[rR]outer|mergeRouters)\s*[(<]/.test(sourceFile.text)) return found;
-    const visit = (node: ts.Node): void => {
+    walkTree(this.tsm, sourceFile, (node) => {
       if (this.tsm.isCallExpression(node) && this.#isRouterCall(node)) found.push(node);
-      this.tsm.forEachChild(node, visit);
-    };
-    visit(sourceFile);
+    });
     return found;
   }
 
