@@ -164,6 +164,53 @@ describe('the bot while GitHub misbehaves', () => {
   });
 });
 
+describe('the bot on a pull request adding files too deep to analyze', () => {
+  // A 30,000-term expression is analyzed; a 20,000-deep nesting is one premortem/analysis-error.
+  const deep = {
+    'src/generated/sum.ts': `export const sum = ${Array.from({ length: 30_000 }, () => '1').join(' + ')};\n`,
+    'src/generated/nested.ts': `export const nested = ${'('.repeat(20_000)}1${')'.repeat(20_000)};\n`,
+  };
+  const analysisErrors = (text: string | null) => (text ?? '').match(/premortem\/analysis-error/g)?.length ?? 0;
+
+  it('fails the check by default (fail closed), and says which file could not be analyzed', async () => {
+    const { gh } = harness;
+    const bot = await startBot(harness, path.join(harness.work, 'deep-default'));
+    try {
+      await harness.openPull(18, sha('9'), 'fixed', deep);
+      expect(await harness.deliver(bot.url, 18, sha('9'))).toBe(200);
+      await bot.app.idle();
+      const run = gh.state.checkRuns.find((candidate) => candidate.head_sha === sha('9'))!;
+      expect({ status: run.status, conclusion: run.conclusion }).toEqual({ status: 'completed', conclusion: 'failure' });
+      expect(run.output.annotations.map((annotation) => [annotation.path, annotation.title])).toEqual([['src/generated/nested.ts', 'premortem/analysis-error']]);
+      expect(analysisErrors(gh.state.comments.find((comment) => comment.issue_number === 18)?.body ?? null)).toBeGreaterThan(0);
+      expect(gh.problems).toEqual([]);
+    } finally {
+      await bot.stop();
+    }
+  });
+
+  it('stays neutral with PREMORTEM_INCOMPLETE_CONCLUSION=neutral, and still fails on a real finding beside it', async () => {
+    const { gh } = harness;
+    const bot = await startBot(harness, path.join(harness.work, 'deep-neutral'), {
+      settings: { workDir: path.join(harness.work, 'deep-neutral'), settleMs: 20, incompleteConclusion: 'neutral', snapshotLimits: { maxFiles: 400, maxBytes: 20e6, maxFileBytes: 1e6, timeoutMs: 30_000 } },
+    });
+    try {
+      await harness.openPull(19, sha('0'), 'fixed', deep);
+      await harness.openPull(22, 'ab'.repeat(20), 'head', deep);
+      expect(await harness.deliver(bot.url, 19, sha('0'))).toBe(200);
+      expect(await harness.deliver(bot.url, 22, 'ab'.repeat(20))).toBe(200);
+      await bot.app.idle();
+      expect(gh.state.checkRuns.filter((run) => run.head_sha === sha('0')).map((run) => run.conclusion)).toEqual(['neutral']);
+      const withHazards = gh.state.checkRuns.find((run) => run.head_sha === 'ab'.repeat(20))!;
+      expect(withHazards.conclusion).toBe('failure');
+      expect(withHazards.output.annotations.map((annotation) => annotation.title).sort()).toEqual(['premortem/analysis-error', 'premortem/no-fetch-on-every-page', 'premortem/no-unbounded-query']);
+      expect(gh.problems).toEqual([]);
+    } finally {
+      await bot.stop();
+    }
+  });
+});
+
 describe('the bot when a download stalls mid-way', () => {
   it('gives up at the snapshot deadline, frees the connection, and concludes as configured (neutral here), saying why', async () => {
     const { gh } = harness;

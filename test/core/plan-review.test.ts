@@ -45,6 +45,16 @@ describe('planReview', () => {
     expect({ conclusion: plan.conclusion, title: plan.title }).toEqual({ conclusion: 'failure', title: '2 errors on the changed lines' });
   });
 
+  it('concludes as configured when the only errors are files premortem could not check, and fails on any other error', () => {
+    const unchecked = finding('src/generated/deep.ts', 1, { ruleId: 'premortem/analysis-error', message: 'This file nests too deeply to analyze.' });
+    const input = { root, changes: changes({ 'src/generated/deep.ts': 'all', 'src/a.ts': [5] }) };
+    expect(planReview({ ...input, findings: [unchecked] }).conclusion).toBe('failure');
+    expect(planReview({ ...input, findings: [unchecked], incompleteConclusion: 'failure' }).conclusion).toBe('failure');
+    expect(planReview({ ...input, findings: [unchecked], incompleteConclusion: 'neutral' }).conclusion).toBe('neutral');
+    // A real error beside it still fails, whatever the setting.
+    expect(planReview({ ...input, findings: [unchecked, finding('src/a.ts', 5)], incompleteConclusion: 'neutral' }).conclusion).toBe('failure');
+  });
+
   it('anchors a finding reached through its path on the changed step, and says where it was reported', () => {
     const everyPage = finding('src/hooks/useSearch.ts', 14, {
       ruleId: 'premortem/no-fetch-on-every-page',

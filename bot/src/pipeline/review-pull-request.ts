@@ -60,6 +60,7 @@ export async function reviewPullRequest(context: ReviewContext, force = false): 
       commentable: pull.commentable,
       alreadyCommented: earlier.commented,
       blobUrl: (file, line) => `${target.htmlUrl}/blob/${target.headSha}/${file.split('/').map(encodeURIComponent).join('/')}#L${line}`,
+      incompleteConclusion: context.settings.incompleteConclusion,
       footer: `premortem ${context.settings.version} · ${analyzedHead.analysis.files} files analyzed in ${(analyzedHead.analysis.durationMs / 1000).toFixed(1)} s · no code from the repository was run`,
     });
 

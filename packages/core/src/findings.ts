@@ -26,6 +26,9 @@ export const READ_ERROR_RULE_ID = 'premortem/read-error';
 /** A file no rule could check: TypeScript could not parse it, or it nests deeper than can be analyzed. */
 export const ANALYSIS_ERROR_RULE_ID = 'premortem/analysis-error';
 
+/** Findings that say premortem could not check a file, rather than that its code is wrong. */
+export const INCOMPLETE_ANALYSIS_RULE_IDS: ReadonlySet<string> = new Set([READ_ERROR_RULE_ID, ANALYSIS_ERROR_RULE_ID]);
+
 /** Findings the engine makes about a file itself, not a rule's, with what each means. */
 export const ENGINE_FINDINGS: Readonly<Record<string, string>> = {
   [PARSE_ERROR_RULE_ID]: 'The file could not be parsed; its other findings may be missing.',

@@ -3,7 +3,7 @@
 // (so it can be killed), and the invariants every fault must leave intact.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
@@ -26,8 +26,11 @@ export interface Harness {
   work: string;
   gh: GitHubDouble;
   privateKey: string;
-  /** A pull request whose head is a commit with the calendar app in `state` (KBar hazards in `head`, none in `fixed`). */
-  openPull(number: number, head: string, state: State): Promise<void>;
+  /**
+   * A pull request whose head is a commit with the calendar app in `state` (KBar hazards in
+   * `head`, none in `fixed`), and `extra` files added by it.
+   */
+  openPull(number: number, head: string, state: State, extra?: Record<string, string>): Promise<void>;
   /** A push: the head becomes `head`, a commit in `state`. */
   push(number: number, head: string, state: State): Promise<void>;
   deliver(url: string, number: number, head: string, action?: 'opened' | 'synchronize'): Promise<number>;
@@ -47,17 +50,26 @@ export async function createHarness(): Promise<Harness> {
   gh.addTarball(repo.owner, repo.repo, BASE, await makeGithubTarball(dirs.base, 'acme-calendar-base', { commit: BASE }));
   const files = new Map<State, PullFile[]>();
   const filesOf = (state: State) => files.get(state) ?? files.set(state, pullFilesFromDirs(dirs.base, dirs[state])).get(state)!;
-  const addCommit = async (head: string, state: State) => gh.addTarball(repo.owner, repo.repo, head, await makeGithubTarball(dirs[state], `acme-calendar-${head.slice(0, 7)}`, { commit: head }));
+  const addCommit = async (head: string, dir: string) => gh.addTarball(repo.owner, repo.repo, head, await makeGithubTarball(dir, `acme-calendar-${head.slice(0, 7)}`, { commit: head }));
   return {
     work,
     gh,
     privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    async openPull(number, head, state) {
-      await addCommit(head, state);
-      gh.addPullRequest({ ...repo, number, base: { ref: 'main', sha: BASE }, head: { ref: `feature-${number}`, sha: head }, files: filesOf(state) });
+    async openPull(number, head, state, extra) {
+      let dir = dirs[state];
+      if (extra) {
+        dir = path.join(work, 'repo', head);
+        cpSync(dirs[state], dir, { recursive: true });
+        for (const [file, content] of Object.entries(extra)) {
+          mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+          writeFileSync(path.join(dir, file), content);
+        }
+      }
+      await addCommit(head, dir);
+      gh.addPullRequest({ ...repo, number, base: { ref: 'main', sha: BASE }, head: { ref: `feature-${number}`, sha: head }, files: extra ? pullFilesFromDirs(dirs.base, dir) : filesOf(state) });
     },
     async push(number, head, state) {
-      await addCommit(head, state);
+      await addCommit(head, dirs[state]);
       gh.setHead(number, head, filesOf(state), repo);
     },
     deliver: (url, number, head, action = 'opened') =>

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Finding } from '../findings.js';
+import { INCOMPLETE_ANALYSIS_RULE_IDS, type Finding } from '../findings.js';
 import type { QueryEstimate } from '../formatters/json.js';
 import { touchedBy, type ChangedLines } from '../changes/changed-lines.js';
 import { toPosixRelative } from '../engine/project-root.js';
@@ -33,6 +33,11 @@ export interface ReviewInput {
   alreadyCommented?: ReadonlySet<string>;
   /** A line under the summary: version, files analyzed, time. */
   footer?: string;
+  /**
+   * The conclusion when the only errors are files premortem could not check (read or analysis
+   * errors) on the changed lines: `failure` (the default: fail closed) or `neutral`.
+   */
+  incompleteConclusion?: 'failure' | 'neutral';
 }
 
 export interface InlineComment {
@@ -92,7 +97,9 @@ export function planReview(input: ReviewInput): ReviewPlan {
 
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
-  const conclusion: CheckConclusion = errors > 0 ? 'failure' : warnings > 0 ? 'neutral' : 'success';
+  const unchecked = findings.filter((f) => f.severity === 'error' && INCOMPLETE_ANALYSIS_RULE_IDS.has(f.ruleId)).length;
+  const conclusion: CheckConclusion =
+    errors > unchecked ? 'failure' : unchecked > 0 ? (input.incompleteConclusion ?? 'failure') : warnings > 0 ? 'neutral' : 'success';
   const counts = [errors > 0 ? plural(errors, 'error') : '', warnings > 0 ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ');
   const title = findings.length === 0 ? 'No problems on the changed lines' : `${counts} on the changed lines`;
   const inlined = new Set(inline.map((comment) => comment.fingerprint));
