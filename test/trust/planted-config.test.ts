@@ -62,8 +62,7 @@ describe('the premortem command in a planted repository', () => {
     { name: 'check', args: () => ['check', '.', '--format', 'json'], status: 1 },
     { name: 'check --isolate (as the Action runs it)', args: () => ['check', '--isolate', '--format', 'github', '--sarif-file', path.join(work, 'out.sarif')], status: 1 },
     { name: 'queries', args: () => ['queries', '--format', 'json'], status: 0 },
-    { name: 'baseline', args: () => ['baseline', '--out', path.join(work, 'baseline.json')], status: 0 },
-    { name: 'review --base main', args: () => ['review', '--base', 'main', '--format', 'json'], status: 1 },
+    // baseline and review analyze through the same path as check; review also analyzes the base it exports.
     { name: 'review --base main --isolate', args: () => ['review', '--base', 'main', '--isolate'], status: 1 },
   ];
 

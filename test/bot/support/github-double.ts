@@ -716,6 +716,9 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       }
     }
 
+    const operation = requestUrl.pathname.startsWith(`${CODELOAD}/`) ? undefined : findOperation(method, requestUrl.pathname);
+    record.operationId = operation?.operationId;
+
     // Faults apply to the archive host's downloads too (`path` tested against /_codeload/…).
     const fault = faults.find((candidate) => (candidate.method === undefined || candidate.method.toUpperCase() === method) && candidate.path.test(requestUrl.pathname));
     if (fault) {
@@ -749,8 +752,6 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       return send(reply);
     }
 
-    const operation = findOperation(method, requestUrl.pathname);
-    record.operationId = operation?.operationId;
     const handler = operation && handlers[operation.operationId];
     if (!operation || !handler) {
       problems.push(`unexpected request: ${method} ${requestUrl.pathname}${requestUrl.search}${operation ? ` (${operation.operationId}, which the double does not serve)` : ''}`);

@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { CORE_PACKAGE } from '../trust/installed-program.js';
 import type { Attribute, BlockAttribute, Field, Model, View } from '@mrleebo/prisma-ast';
 import { getFieldNames, getNamedArgument, getPositionalArgument, getStringLiteral } from './attribute-arguments.js';
 import { delegateName, type PrismaField, type PrismaIndex, type PrismaModel, type PrismaSchema } from './schema.js';
@@ -9,7 +11,8 @@ import { delegateName, type PrismaField, type PrismaIndex, type PrismaModel, typ
 // `.js` ones, which inside an analyzed repository would run the repository's code. The bundle's
 // search finds nothing. It also loads in under 0.1 s, where the package takes 0.3 s.
 const require = createRequire(import.meta.url);
-const PARSER_BUNDLE = '../vendor/prisma-ast.cjs';
+// From the package's folder, so the engine finds it run from its sources too (tests do).
+const PARSER_BUNDLE = path.join(CORE_PACKAGE, 'dist', 'vendor', 'prisma-ast.cjs');
 // The bundle exports only this function.
 type PrismaAst = Pick<typeof import('@mrleebo/prisma-ast'), 'getSchema'>;
 let getSchema: PrismaAst['getSchema'] | undefined;
@@ -19,7 +22,7 @@ function loadParser(): PrismaAst['getSchema'] {
     return (require(PARSER_BUNDLE) as PrismaAst).getSchema;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
-    throw new Error(`premortem is incompletely built: ${PARSER_BUNDLE} (the Prisma schema parser) is missing next to ${import.meta.url}. Run \`npm run build\`.`, { cause: error });
+    throw new Error(`premortem is incompletely built: ${PARSER_BUNDLE} (the Prisma schema parser) is missing. Run \`npm run build\`.`, { cause: error });
   }
 }
 
