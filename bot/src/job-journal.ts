@@ -58,8 +58,9 @@ export class JobJournal {
     return entries.sort((a, b) => (a.savedAt ?? 0) - (b.savedAt ?? 0));
   }
 
-  private fileOf(job: Pick<ReviewJob, 'key' | 'sha'>): string {
-    return path.join(this.folder, `${createHash('sha256').update(`${job.key}@${job.sha}`).digest('hex').slice(0, 32)}.json`);
+  /** One file per job; a re-run asked for while the same commit runs is a job of its own. */
+  private fileOf(job: Pick<ReviewJob, 'key' | 'sha' | 'force'>): string {
+    return path.join(this.folder, `${createHash('sha256').update(`${job.key}@${job.sha}${job.force ? ' rerun' : ''}`).digest('hex').slice(0, 32)}.json`);
   }
 }
 

@@ -120,6 +120,7 @@ describe('the bot while GitHub misbehaves', () => {
     expect(await harness.deliver(bot.url, 14, sha('3'))).toBe(200);
     await until(() => gh.requestsFor('pulls/create-review').some((request) => request.status === 429));
     const run = () => gh.state.checkRuns.find((candidate) => candidate.head_sha === sha('3'))!;
+    await until(() => run().output.title === 'Waiting for GitHub’s rate limit');
     expect(run().status).toBe('in_progress');
 
     await bot.app.idle();
@@ -275,8 +276,9 @@ describe('the bot killed or stopped mid-analysis', () => {
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     expect(first.output()).toContain('stopped for shutdown; it resumes at the next start');
-    // Nothing was concluded on a half-done analysis; the job waits in the journal.
+    // Nothing was concluded on a half-done analysis; the check says why it waits, the job waits in the journal.
     expect(inProgress(sha('6'))).toBe(true);
+    expect(gh.state.checkRuns.find((run) => run.head_sha === sha('6'))!.output.title).toBe('Paused: premortem is restarting');
     expect(readdirSync(path.join(workDir, 'queue'))).toHaveLength(1);
     expect(existsSync(path.join(workDir, 'snapshots')) ? readdirSync(path.join(workDir, 'snapshots')) : []).toEqual([]);
 

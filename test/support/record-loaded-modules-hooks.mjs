@@ -2,11 +2,20 @@
 import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-let record;
+/** @type {string} */
+let record = '';
+
+/** @param {{ record: string }} data */
 export function initialize(data) {
   record = data.record;
 }
 
+/**
+ * @param {string} url
+ * @param {object} context
+ * @param {(url: string, context: object) => Promise<unknown>} next
+ * @returns {Promise<unknown>}
+ */
 export async function load(url, context, next) {
   const result = await next(url, context);
   appendFileSync(record, (url.startsWith('file:') ? fileURLToPath(url) : url) + '\n');

@@ -3,6 +3,7 @@ import type { ReviewContext } from './context.js';
 import { writeOnce } from './write-once.js';
 
 const ANNOTATIONS_PER_REQUEST = 50;
+const ANALYZING = { title: 'Analyzing…', summary: 'Premortem is analyzing this commit without running any of its code.' };
 
 export type CheckRunStart = { id: number } | { skip: string };
 
@@ -20,7 +21,11 @@ export async function startCheckRun(context: ReviewContext, force: boolean): Pro
   const { octokit, target, settings } = context;
   const run = await findOurCheckRun(context);
   if (run?.status === 'completed' && !force) return { skip: `check run ${run.id} already completed for ${target.headSha.slice(0, 7)}` };
-  if (run && run.status !== 'completed') return { id: run.id };
+  if (run && run.status !== 'completed') {
+    // Left in progress by a crash, a restart or a rate limit: taken up again, and says so.
+    await octokit.rest.checks.update({ owner: target.owner, repo: target.repo, check_run_id: run.id, output: ANALYZING });
+    return { id: run.id };
+  }
   const id = await writeOnce(
     context,
     `creating the check run for ${target.headSha.slice(0, 7)}`,
@@ -32,7 +37,7 @@ export async function startCheckRun(context: ReviewContext, force: boolean): Pro
         head_sha: target.headSha,
         status: 'in_progress',
         started_at: new Date().toISOString(),
-        output: { title: 'Analyzing…', summary: 'Premortem is analyzing this commit without running any of its code.' },
+        output: ANALYZING,
       });
       return created.data.id;
     },

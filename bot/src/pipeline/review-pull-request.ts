@@ -138,9 +138,14 @@ async function concludeAfterError(context: ReviewContext, checkId: number, error
     });
     return;
   }
-  if (reason instanceof ShuttingDown || error instanceof RateLimited) {
-    // The job is kept (see queue.ts); its check stays in progress until it runs again.
-    throw reason instanceof ShuttingDown ? reason : error;
+  if (reason instanceof ShuttingDown) {
+    // The job is kept (see queue.ts); its check stays in progress, and says why, until it runs again.
+    await markPaused(context, checkId, 'Paused: premortem is restarting', 'The analysis was stopped because premortem is restarting; it starts again, and this check completes, when premortem is back.');
+    throw reason;
+  }
+  if (error instanceof RateLimited) {
+    await markPaused(context, checkId, 'Waiting for GitHub’s rate limit', `GitHub asked premortem to wait; the review resumes at ${new Date(error.retryAt).toISOString()}.`);
+    throw error;
   }
   const conclusion = context.settings.incompleteConclusion;
   if (error instanceof SnapshotRejected || error instanceof AnalysisFailed) {
@@ -158,6 +163,14 @@ async function concludeAfterError(context: ReviewContext, checkId: number, error
     summary: `Premortem hit an error of its own while reviewing this commit; the app’s log has the details. This says nothing about the code.${incompleteNote(conclusion)}`,
   }).catch((reportError: unknown) => context.log.error(`could not mark the check as failed: ${String(reportError)}`));
   throw error;
+}
+
+/** Says on the check, still in progress, why it waits; a failure to say so changes nothing. */
+async function markPaused(context: ReviewContext, checkId: number, title: string, summary: string): Promise<void> {
+  const { octokit, target } = context;
+  await octokit.rest.checks
+    .update({ owner: target.owner, repo: target.repo, check_run_id: checkId, output: { title, summary } })
+    .catch((error: unknown) => context.log.warn(`could not say on the check why it waits: ${error instanceof Error ? error.message : String(error)}`));
 }
 
 function incompleteNote(conclusion: string): string {
