@@ -42,6 +42,10 @@ async function main(env: NodeJS.ProcessEnv): Promise<number> {
     identity: identityFromEnv(env),
     incompleteConclusion: incomplete,
   });
+  // A cancelled workflow run sends SIGINT, then SIGTERM: the review stops and its check is completed as cancelled.
+  const stop = () => void app.drain(0);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   app.receive({ id: env.GITHUB_RUN_ID ?? 'local', name: env.GITHUB_EVENT_NAME!, payload });
   await app.idle();
   return 0;

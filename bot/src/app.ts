@@ -11,7 +11,7 @@ import { DEFAULT_SNAPSHOT_LIMITS } from './snapshot/extract-tarball.js';
 import { VERSION } from './version.js';
 import { prepareWorkDir, snapshotsFolder } from './work-dir.js';
 
-export const DEFAULT_SETTINGS: Omit<ReviewSettings, 'identity'> = {
+export const DEFAULT_SETTINGS: Omit<ReviewSettings, 'identity' | 'resumesAfterShutdown'> = {
   checkName: 'premortem',
   workDir: path.join(os.tmpdir(), 'premortem-bot'),
   snapshotLimits: DEFAULT_SNAPSHOT_LIMITS,
@@ -23,7 +23,7 @@ export const DEFAULT_SETTINGS: Omit<ReviewSettings, 'identity'> = {
   version: VERSION,
 };
 
-export interface AppOptions extends Partial<ReviewSettings> {
+export interface AppOptions extends Partial<Omit<ReviewSettings, 'resumesAfterShutdown'>> {
   /**
    * Write every accepted job to `<workDir>/queue` until it is done, and take up what a previous
    * process left there: the server's mode. The Actions entry runs one event and needs none.
@@ -52,7 +52,7 @@ export async function createApp(probot: Probot, options: AppOptions = {}): Promi
   await probot.ready(); // its log and clients exist once it is initialized
   const log: Log = { info: (m) => probot.log.info(m), warn: (m) => probot.log.warn(m), error: (m) => probot.log.error(m) };
   const identity = overrides.identity ?? (await appIdentity(probot));
-  const settings: ReviewSettings = { ...DEFAULT_SETTINGS, ...overrides, identity };
+  const settings: ReviewSettings = { ...DEFAULT_SETTINGS, ...overrides, identity, resumesAfterShutdown: durable };
   const leftovers = prepareWorkDir(settings.workDir);
   if (leftovers > 0) log.info(`removed ${leftovers} snapshot folder(s) a previous process left in ${snapshotsFolder(settings.workDir)}`);
 

@@ -15,7 +15,7 @@ describe('check runs', () => {
     context = {
       octokit,
       target: { owner: 'acme', repo: 'shop', pullNumber: 1, headSha: 'a'.repeat(40), baseSha: 'b'.repeat(40), htmlUrl: 'https://github.com/acme/shop' },
-      settings: { ...DEFAULT_SETTINGS, maxAnnotations: 120, identity: { login: gh.botLogin, appSlug: 'premortem' } },
+      settings: { ...DEFAULT_SETTINGS, maxAnnotations: 120, identity: { login: gh.botLogin, appSlug: 'premortem' }, resumesAfterShutdown: true },
       log,
       signal: new AbortController().signal,
     };

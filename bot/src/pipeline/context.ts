@@ -56,6 +56,11 @@ export interface ReviewSettings {
    * instead of downloading the head's tarball, so types are exact.
    */
   workspace?: string;
+  /**
+   * Whether a review stopped by a shutdown is taken up by the next start (the server, whose jobs
+   * are kept on disk). Where it is not (the Actions entry), its check is completed as cancelled.
+   */
+  resumesAfterShutdown: boolean;
   version: string;
 }
 

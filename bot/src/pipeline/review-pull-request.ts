@@ -138,6 +138,11 @@ async function concludeAfterError(context: ReviewContext, checkId: number, error
     });
     return;
   }
+  if (reason instanceof ShuttingDown && !context.settings.resumesAfterShutdown) {
+    // Nothing will take this review up again (a cancelled workflow run): its check must not stay in progress.
+    await completeCheckRun(context, checkId, { conclusion: 'cancelled', title: 'Stopped before the analysis finished', summary: 'The run was stopped (a cancelled workflow run, or a shutdown); nothing was concluded about this commit. Re-run the check to analyze it.' });
+    return;
+  }
   if (reason instanceof ShuttingDown) {
     // The job is kept (see queue.ts); its check stays in progress, and says why, until it runs again.
     await markPaused(context, checkId, 'Paused: premortem is restarting', 'The analysis was stopped because premortem is restarting; it starts again, and this check completes, when premortem is back.');
