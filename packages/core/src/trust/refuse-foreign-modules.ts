@@ -72,8 +72,9 @@ export function refuseForeignModules(allowed: readonly string[]): GuardCoverage 
 
 /**
  * ES modules: in this thread where Node has synchronous hooks (22.15+), else through
- * `module.register`'s hooks thread, which Node's permission model forbids (it is a worker). There
- * only CommonJS is guarded; the permission model then keeps reads inside the snapshot and the program.
+ * `module.register`'s hooks thread. That thread is a worker, which Node's permission model
+ * forbids unless `--allow-worker` is given (isolationFlags gives it on Node before 22.15); without
+ * it only CommonJS is guarded, and the coverage says so.
  */
 function guardImports(folders: string[], check: (file: string) => void): { coverage: GuardCoverage; port: MessagePort | undefined } {
   const { registerHooks } = Module as unknown as RegisterHooks;
