@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { analyzeFile, defineRule, isGeneratedFile, type EnabledRule, type RuleDefinition } from '@premortem/core';
+import { testRuleMeta } from '../support/test-rule-meta.js';
 
 function programFor(code: string): { program: ts.Program; sourceFile: ts.SourceFile } {
   const fileName = '/virtual/file.ts';
@@ -12,20 +13,10 @@ function programFor(code: string): { program: ts.Program; sourceFile: ts.SourceF
   return { program, sourceFile: program.getSourceFile(fileName)! };
 }
 
-const meta = {
-  description: 'test rule',
-  type: 'problem' as const,
-  recommended: 'recommended' as const,
-  severity: 'error' as const,
-  requiresTypeChecking: false,
-  hasSuggestions: false,
-  schema: { type: 'object' as const, properties: {}, additionalProperties: false as const },
-  defaultOptions: {},
-};
 
 const reportsCalls = defineRule<'call', object>({
   name: 'reports-calls',
-  meta: { ...meta, messages: { call: 'call to {{name}}' } },
+  meta: testRuleMeta({ call: 'call to {{name}}' }),
   create: (context) => ({
     [context.ts.SyntaxKind.CallExpression]: (node) =>
       context.report({ node, messageId: 'call', data: { name: (node as ts.CallExpression).expression.getText() } }),
@@ -34,7 +25,7 @@ const reportsCalls = defineRule<'call', object>({
 
 const throwsOnIdentifiers = defineRule<'never', object>({
   name: 'throws',
-  meta: { ...meta, messages: { never: 'never' } },
+  meta: testRuleMeta({ never: 'never' }),
   create: (context) => ({
     [context.ts.SyntaxKind.Identifier]: () => {
       throw new Error('detector bug');

@@ -12,6 +12,7 @@ import {
 } from '@premortem/core';
 import { rules } from '@premortem/rules';
 import { createProject, strictTsconfig } from '../support/cli.js';
+import { testRuleMeta } from '../support/test-rule-meta.js';
 
 const floatingPromises = rules.find((rule) => rule.name === 'no-floating-promises')!;
 
@@ -251,17 +252,7 @@ export async function retry(): Promise<void> {
 });
 
 describe('a stack overflow while analyzing one file', () => {
-  const meta = {
-    description: 'test rule',
-    type: 'problem' as const,
-    recommended: 'recommended' as const,
-    severity: 'error' as const,
-    requiresTypeChecking: false,
-    hasSuggestions: false,
-    messages: { never: 'never' },
-    schema: { type: 'object' as const, properties: {}, additionalProperties: false as const },
-    defaultOptions: {},
-  };
+  const meta = testRuleMeta({ never: 'never' });
   /** A detector that walks by recursion, as ours did: it overflows on a long chain. */
   const recursiveCounter = defineRule<'never', object>({
     name: 'recursive-counter',
