@@ -98,7 +98,7 @@ export function serverConfig(harness: Harness, workDir: string, overrides: Parti
   }));
 }
 
-/** The bot in this process. */
+/** The bot in this process; its log is silent unless BOT_LOG=info (or debug) is set, to see why a test waits. */
 export async function startBot(harness: Harness, workDir: string, overrides: Partial<ServerConfig> = {}): Promise<RunningBot> {
   return startServer(await serverConfig(harness, workDir, overrides), (process.env.BOT_LOG as 'info' | undefined) ?? 'silent');
 }
