@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Probot } from 'probot';
-import { installedProgram, packageFolderOf, refuseForeignModules } from '@premortem/core';
-import { fileURLToPath } from 'node:url';
+import { installedProgram, refuseForeignModules } from '@premortem/core';
 import { createApp } from './app.js';
 import { DEFAULT_REQUEST_POLICY } from './github/request-policy.js';
 import { createOctokitClass } from './octokit.js';
@@ -27,7 +26,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<number> {
   }
   // This process holds the job's token and runs in the checked-out repository: from here on it
   // loads code only from premortem (the analysis itself runs in a confined child process).
-  refuseForeignModules(installedProgram([packageFolderOf(fileURLToPath(import.meta.url))]).packages);
+  refuseForeignModules(installedProgram(import.meta.url).packages);
   const payload: unknown = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH!, 'utf8'));
   const probot = new Probot({
     githubToken: env.GITHUB_TOKEN!,

@@ -4,6 +4,7 @@ import type { Probot, ProbotOctokit } from 'probot';
 import { DEFAULT_ANALYSIS_LIMITS } from './analysis/analyze-snapshot.js';
 import { JobJournal } from './job-journal.js';
 import type { Log, ReviewSettings } from './pipeline/context.js';
+import { currentHead } from './pipeline/current-head.js';
 import { reviewPullRequest } from './pipeline/review-pull-request.js';
 import { ReviewQueue, type ReviewJob } from './queue.js';
 import { routeEvent, type Delivery } from './route-event.js';
@@ -61,9 +62,8 @@ export async function createApp(probot: Probot, options: AppOptions = {}): Promi
     {
       run: async (job, signal) => reviewPullRequest({ octokit: await octokitFor(job), target: job.target, settings, log: prefixed(log, job), signal }, job.force),
       isCurrentHead: async (job) => {
-        const octokit = await octokitFor(job);
-        const { data } = await octokit.rest.pulls.get({ owner: job.target.owner, repo: job.target.repo, pull_number: job.target.pullNumber });
-        return data.state === 'open' && data.head.sha === job.sha;
+        const head = await currentHead(await octokitFor(job), job.target);
+        return head.open && head.sha === job.sha;
       },
     },
     log,

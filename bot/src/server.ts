@@ -1,13 +1,12 @@
 #!/usr/bin/env node
-import { installedProgram, packageFolderOf, refuseForeignModules } from '@premortem/core';
-import { fileURLToPath } from 'node:url';
+import { installedProgram, refuseForeignModules } from '@premortem/core';
 import { ConfigurationError, serverConfigFromEnv } from './settings-from-env.js';
 import { startServer } from './start-server.js';
 import { WorkDirInUse } from './work-dir.js';
 
 // `npm start`: the app as a long-running server. Configuration comes from the environment only.
 // It holds the app's key: it loads code only from premortem (analyses run in confined processes).
-refuseForeignModules(installedProgram([packageFolderOf(fileURLToPath(import.meta.url))]).packages);
+refuseForeignModules(installedProgram(import.meta.url).packages);
 try {
   const level = process.env.LOG_LEVEL;
   const bot = await startServer(serverConfigFromEnv(process.env), level === 'debug' || level === 'warn' || level === 'error' || level === 'silent' ? level : 'info');

@@ -63,7 +63,7 @@ describe('refuseForeignModules', () => {
     const dir = foreignCode();
     const { status, out, stderr } = run(
       `import { installedProgram, refuseForeignModules, refusedModules } from ${JSON.stringify(core)};
-       const coverage = refuseForeignModules(installedProgram([${JSON.stringify(cli)}]).packages);
+       const coverage = refuseForeignModules(installedProgram(${JSON.stringify(path.join(cli, 'package.json'))}).packages);
        ${attempts(dir)}
        console.log(JSON.stringify({ coverage, results, refused: refusedModules().map((file) => file.replace(${JSON.stringify(dir + '/')}, '')).sort() }));`,
       dir,
@@ -88,7 +88,7 @@ describe('refuseForeignModules', () => {
 
   it('refuses the same inside the permission model, where its hooks for import() need the worker the sandbox allows', () => {
     const dir = foreignCode();
-    const program = installedProgram([cli]);
+    const program = installedProgram(path.join(cli, 'package.json'));
     const { status, out, stderr } = run(
       `import { refuseForeignModules } from ${JSON.stringify(core)};
        const coverage = refuseForeignModules(${JSON.stringify(program.packages)});
@@ -118,7 +118,7 @@ describe('refuseForeignModules', () => {
 
 describe('installedProgram', () => {
   it("is premortem's packages and their dependencies, not the repository around them nor dev tools", () => {
-    const { packages, readable } = installedProgram([cli]);
+    const { packages, readable } = installedProgram(path.join(cli, 'package.json'));
     const names = packages.map((dir) => path.relative(repoRoot, dir));
     expect(names).toEqual(expect.arrayContaining(['packages/core', 'packages/cli', 'rules', 'node_modules/typescript', 'node_modules/yaml', 'node_modules/zod']));
     expect(names.filter((name) => /vitest|eslint|fixtures|^test|^bot$/.test(name))).toEqual([]);

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { installedProgram, linkedModuleFolder, IsolatedAnalysisFailed, packageFolderOf, runIsolatedAnalysis, UsageError, type InstalledProgram, type RunResult } from '@premortem/core';
+import { installedProgram, IsolatedAnalysisFailed, linkedModuleFolder, runIsolatedAnalysis, UsageError, type RunResult } from '@premortem/core';
 
 export interface AnalysisRequest {
   /** The snapshot's folder: its `.github/premortem.yml` applies, nothing in it is run. */
@@ -28,9 +28,7 @@ export class AnalysisFailed extends Error {
   }
 }
 
-const BOT_PACKAGE = packageFolderOf(fileURLToPath(import.meta.url));
 const CHILD_ENTRY = fileURLToPath(new URL('./analysis-child.js', import.meta.url));
-let program: InstalledProgram | undefined;
 
 /**
  * Analyzes a snapshot in a child process that can read only the snapshot and premortem, runs no
@@ -61,7 +59,7 @@ export async function analyzeSnapshot(
           confineReadsTo: readable,
         },
       },
-      program: (program ??= installedProgram([BOT_PACKAGE])),
+      program: installedProgram(import.meta.url),
       readable,
       limits,
       signal,

@@ -1,4 +1,5 @@
-import type { ReviewContext } from './context.js';
+import type { ProbotOctokit } from 'probot';
+import type { ReviewTarget } from './context.js';
 
 export interface PullHead {
   sha: string;
@@ -6,8 +7,7 @@ export interface PullHead {
 }
 
 /** The pull request's head as GitHub has it now, not as the event that queued the review said. */
-export async function currentHead(context: ReviewContext): Promise<PullHead> {
-  const { octokit, target } = context;
-  const { data } = await octokit.rest.pulls.get({ owner: target.owner, repo: target.repo, pull_number: target.pullNumber, request: { signal: context.signal } });
+export async function currentHead(octokit: ProbotOctokit, target: Pick<ReviewTarget, 'owner' | 'repo' | 'pullNumber'>): Promise<PullHead> {
+  const { data } = await octokit.rest.pulls.get({ owner: target.owner, repo: target.repo, pull_number: target.pullNumber });
   return { sha: data.head.sha, open: data.state === 'open' };
 }

@@ -22,7 +22,7 @@ export async function reviewPullRequest(context: ReviewContext, force = false): 
   const { target, log, signal } = context;
 
   // 0. Still what the pull request points at?
-  const head = await currentHead(context);
+  const head = await currentHead(context.octokit, target);
   if (!head.open || head.sha !== target.headSha) {
     await cancelLeftoverCheck(context, head);
     log.info(`skipped, ${describeMove(head)}`);
@@ -65,7 +65,7 @@ export async function reviewPullRequest(context: ReviewContext, force = false): 
     });
 
     // 5. The analysis took a while: a push since then makes it stale.
-    const now = await currentHead(context);
+    const now = await currentHead(context.octokit, target);
     if (!now.open || now.sha !== target.headSha) throw new Superseded(now.sha, describeMove(now), !now.open);
 
     // 6. Say it: one review, one summary comment, the check's conclusion.
@@ -113,8 +113,12 @@ function describeMove(head: PullHead): string {
 /** A check of ours left in progress for a commit that is no longer the head (a crash, a restart): finished as cancelled. */
 async function cancelLeftoverCheck(context: ReviewContext, head: PullHead): Promise<void> {
   const run = await findOurCheckRun(context);
-  if (!run || run.status === 'completed') return;
-  await completeCheckRun(context, run.id, {
+  if (run && run.status !== 'completed') await completeAsMovedOn(context, run.id, head);
+}
+
+/** Cancelled: the pull request moved to a newer head, or was closed. */
+function completeAsMovedOn(context: ReviewContext, checkId: number, head: PullHead): Promise<void> {
+  return completeCheckRun(context, checkId, {
     conclusion: 'cancelled',
     title: head.open ? 'Superseded by a newer push' : 'The pull request was closed',
     summary: head.open ? `A newer commit (${head.sha.slice(0, 7)}) is analyzed instead.` : 'Nothing left to review.',
@@ -131,11 +135,7 @@ async function concludeAfterError(context: ReviewContext, checkId: number, error
   const reason: unknown = context.signal.aborted ? context.signal.reason : error;
   if (reason instanceof Superseded || error instanceof Superseded) {
     const superseded = reason instanceof Superseded ? reason : (error as Superseded);
-    await completeCheckRun(context, checkId, {
-      conclusion: 'cancelled',
-      title: superseded.closed ? 'The pull request was closed' : 'Superseded by a newer push',
-      summary: superseded.closed ? 'Nothing left to review.' : `A newer commit (${superseded.by.slice(0, 7)}) is analyzed instead.`,
-    });
+    await completeAsMovedOn(context, checkId, { sha: superseded.by, open: !superseded.closed });
     return;
   }
   if (reason instanceof ShuttingDown && !context.settings.resumesAfterShutdown) {

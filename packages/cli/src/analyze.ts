@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import {
   analyzedFolders,
+  describeRefusal,
   installedProgram,
-  packageFolderOf,
   refuseForeignModules,
   refusedModules,
   runConfiguredAnalysis,
@@ -10,7 +10,6 @@ import {
   UsageError,
   type AnalysisRecipe,
   type ConfiguredResult,
-  type InstalledProgram,
 } from '@premortem/core';
 import { rules } from '@premortem/rules';
 import type { CliIo } from './io.js';
@@ -19,10 +18,7 @@ import { loadTypeScript } from './load-typescript.js';
 
 export type AnalyzeRequest = Omit<AnalysisRecipe, 'cwd'>;
 
-const CLI_PACKAGE = packageFolderOf(fileURLToPath(import.meta.url));
 const CHILD_ENTRY = fileURLToPath(new URL('./analysis-child.js', import.meta.url));
-let program: InstalledProgram | undefined;
-const getProgram = () => (program ??= installedProgram([CLI_PACKAGE]));
 
 /**
  * One analysis as every command runs it: progress on a TTY, notes on stderr. In the `premortem`
@@ -41,14 +37,14 @@ export async function analyze(request: AnalyzeRequest, io: CliIo): Promise<Confi
     analyzed = await runIsolatedAnalysis({
       entry: CHILD_ENTRY,
       request: { recipe: { ...recipe, confineReadsTo: readable } },
-      program: getProgram(),
+      program: installedProgram(import.meta.url),
       readable,
       // No deadline or heap limit of its own: the same as an analysis in this process.
       limits: {},
       onProgress,
     });
   } else {
-    if (io.guardModules) refuseForeignModules(getProgram().packages);
+    if (io.guardModules) refuseForeignModules(installedProgram(import.meta.url).packages);
     // Loaded only once the arguments are known good: usage errors answer at once.
     analyzed = runConfiguredAnalysis(recipe, loadTypeScript(), rules, onProgress);
     const refused = refusedModules();
@@ -60,7 +56,5 @@ export async function analyze(request: AnalyzeRequest, io: CliIo): Promise<Confi
 }
 
 export function refusedError(refused: readonly string[]): UsageError {
-  return new UsageError(
-    `refused to load code that is not part of premortem: ${refused.join(', ')}. Nothing from it ran, and the analysis cannot be trusted; this is a premortem bug, please report it.`,
-  );
+  return new UsageError(describeRefusal(refused));
 }

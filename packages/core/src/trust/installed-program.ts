@@ -20,16 +20,22 @@ export interface InstalledProgram {
   readable: string[];
 }
 
+const programs = new Map<string, InstalledProgram>();
+
 /**
- * The installed program: the given packages and every package their `dependencies`,
- * `optionalDependencies` and `peerDependencies` resolve to, transitively. Found the way Node
- * finds them (`node_modules` folders from each package upward), by reading package.json files
- * only. This is the code premortem may load while it analyzes; nothing else.
+ * The installed program of the process whose entry module is `entry` (`import.meta.url`, or a
+ * file's path): @premortem/core, the entry's package, and every package their `dependencies`,
+ * `optionalDependencies` and `peerDependencies` resolve to, transitively. Found the way Node finds
+ * them (`node_modules` folders from each package upward), by reading package.json files only.
+ * This is the code premortem may load while it analyzes; nothing else. Found once per package.
  */
-export function installedProgram(entryPackages: readonly string[]): InstalledProgram {
+export function installedProgram(entry: string): InstalledProgram {
+  const entryPackage = realpathSync(packageFolderOf(entry.startsWith('file:') ? fileURLToPath(entry) : entry));
+  const known = programs.get(entryPackage);
+  if (known) return known;
   const packages = new Set<string>();
   const moduleFolders = new Set<string>();
-  const queue = [CORE_PACKAGE, ...entryPackages].map((dir) => realpathSync(dir));
+  const queue = [realpathSync(CORE_PACKAGE), entryPackage];
   while (queue.length > 0) {
     const dir = queue.pop()!;
     if (packages.has(dir)) continue;
@@ -41,7 +47,9 @@ export function installedProgram(entryPackages: readonly string[]): InstalledPro
       if (!packages.has(found.realPath)) queue.push(found.realPath);
     }
   }
-  return { packages: [...packages].sort(), readable: [...new Set([...packages, ...moduleFolders])].sort() };
+  const program = { packages: [...packages].sort(), readable: [...new Set([...packages, ...moduleFolders])].sort() };
+  programs.set(entryPackage, program);
+  return program;
 }
 
 function declaredDependencies(dir: string): string[] {

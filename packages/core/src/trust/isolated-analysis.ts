@@ -6,7 +6,7 @@ import { findProjectRoot } from '../engine/project-root.js';
 import { UsageError } from '../errors.js';
 import type { AnalysisRecipe, ConfiguredResult } from '../engine/configured-analysis.js';
 import type { InstalledProgram } from './installed-program.js';
-import type { GuardCoverage } from './refuse-foreign-modules.js';
+import { describeRefusal } from './refuse-foreign-modules.js';
 
 /** What the parent sends: the recipe, and the code the child may load. */
 export interface IsolatedRequest {
@@ -18,15 +18,10 @@ export interface IsolatedRequest {
 /** What the child answers, one message each; `progress` any number of times first. */
 export type IsolatedReply =
   | { type: 'progress'; done: number; total: number }
-  | { type: 'result'; result: ConfiguredResult; refused: string[]; coverage: GuardCoverage }
+  | { type: 'result'; result: ConfiguredResult }
   | { type: 'refused'; refused: string[] }
   | { type: 'usage'; message: string }
   | { type: 'crashed'; message: string };
-
-export interface IsolatedResult extends ConfiguredResult {
-  /** What the child's module guard covered: Node 20 has no in-thread hooks for `import()`. */
-  coverage: GuardCoverage;
-}
 
 export interface IsolationLimits {
   /** Unbounded when absent. */
@@ -69,7 +64,7 @@ const MAX_STDERR = 64 * 1024;
  * environment holds no token. Inside, code loads only from the program (refuse-foreign-modules.ts).
  * A deadline and a heap limit bound it; an abort kills it.
  */
-export function runIsolatedAnalysis(run: IsolatedRun): Promise<IsolatedResult> {
+export function runIsolatedAnalysis(run: IsolatedRun): Promise<ConfiguredResult> {
   run.signal?.throwIfAborted();
   const env: NodeJS.ProcessEnv = {};
   for (const name of PASSED_ENVIRONMENT) if (process.env[name] !== undefined) env[name] = process.env[name];
@@ -84,7 +79,7 @@ export function runIsolatedAnalysis(run: IsolatedRun): Promise<IsolatedResult> {
     stderr = (stderr + chunk).slice(-MAX_STDERR);
   });
 
-  return new Promise<IsolatedResult>((resolve, reject) => {
+  return new Promise<ConfiguredResult>((resolve, reject) => {
     let settled = false;
     const finish = (outcome: () => void) => {
       if (settled) return;
@@ -113,11 +108,7 @@ export function runIsolatedAnalysis(run: IsolatedRun): Promise<IsolatedResult> {
           run.onProgress?.(reply.done, reply.total);
           return;
         case 'result':
-          if (reply.refused.length > 0) {
-            finish(() => reject(refusedError(reply.refused)));
-          } else {
-            finish(() => resolve({ ...reply.result, coverage: reply.coverage }));
-          }
+          finish(() => resolve(reply.result));
           return;
         case 'refused':
           finish(() => reject(refusedError(reply.refused)));
@@ -144,10 +135,7 @@ export function runIsolatedAnalysis(run: IsolatedRun): Promise<IsolatedResult> {
 }
 
 function refusedError(files: readonly string[]): IsolatedAnalysisFailed {
-  return new IsolatedAnalysisFailed(
-    'refused-module',
-    `The analysis tried to load code that is not part of premortem (${files.slice(0, 3).join(', ')}${files.length > 3 ? `, and ${files.length - 3} more` : ''}); it was refused, nothing from it ran, and the analysis cannot be trusted. This is a premortem bug: please report it.`,
-  );
+  return new IsolatedAnalysisFailed('refused-module', describeRefusal(files));
 }
 
 /**

@@ -106,6 +106,12 @@ export function isAllowedFile(file: string, folders: readonly string[]): boolean
   return folders.some((folder) => resolved.startsWith(folder + path.sep));
 }
 
+/** What to say when code was refused: which, that nothing ran, and that the analysis is void. */
+export function describeRefusal(files: readonly string[]): string {
+  const named = `${files.slice(0, 3).join(', ')}${files.length > 3 ? `, and ${files.length - 3} more` : ''}`;
+  return `The analysis tried to load code that is not part of premortem (${named}); it was refused, nothing from it ran, and the analysis cannot be trusted. This is a premortem bug: please report it.`;
+}
+
 /** Every module refused so far in this process, ES modules' included. */
 export function refusedModules(): string[] {
   if (!installed) return [];

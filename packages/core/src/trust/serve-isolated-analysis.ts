@@ -14,8 +14,9 @@ const PROGRESS_INTERVAL_MS = 100;
 export function serveIsolatedAnalysis(rules: readonly RuleDefinition[], loadTypeScript: () => TypeScriptModule): void {
   const send = (reply: IsolatedReply, then?: () => void) => process.send!(reply, undefined, undefined, then);
   process.once('message', (request: IsolatedRequest) => {
+    let reply: IsolatedReply;
     try {
-      const coverage = refuseForeignModules(request.program);
+      refuseForeignModules(request.program);
       const ts = loadTypeScript();
       let lastProgress = 0;
       const onProgress = request.progress
@@ -26,17 +27,12 @@ export function serveIsolatedAnalysis(rules: readonly RuleDefinition[], loadType
             send({ type: 'progress', done, total });
           }
         : undefined;
-      const result = runConfiguredAnalysis(request.recipe, ts, rules, onProgress);
-      send({ type: 'result', result, refused: refusedModules(), coverage }, () => process.disconnect());
+      reply = { type: 'result', result: runConfiguredAnalysis(request.recipe, ts, rules, onProgress) };
     } catch (error) {
-      const refused = refusedModules();
-      const reply: IsolatedReply =
-        refused.length > 0
-          ? { type: 'refused', refused }
-          : error instanceof UsageError
-            ? { type: 'usage', message: error.message }
-            : { type: 'crashed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-      send(reply, () => process.disconnect());
+      reply = error instanceof UsageError ? { type: 'usage', message: error.message } : { type: 'crashed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
     }
+    // A refusal outweighs any outcome, even one where a dependency swallowed the error.
+    const refused = refusedModules();
+    send(refused.length > 0 ? { type: 'refused', refused } : reply, () => process.disconnect());
   });
 }
