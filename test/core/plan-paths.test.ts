@@ -33,6 +33,15 @@ describe('symbolic links under the analyzed folders', () => {
     expect(result.notes).toEqual([]);
   });
 
+  it('follows a link inside the given paths to a folder nothing else includes (the twin of a link that leads out)', () => {
+    const dir = createProject({ 'tsconfig.json': tsconfig(['src']), 'src/a.ts': SOURCE, 'vendor/lib/x.ts': SOURCE }, { withNodeTypes: false });
+    symlinkSync('../vendor/lib', path.join(dir, 'src/lib'), 'dir');
+    const result = plan(dir);
+    expect(analyzed(result, dir)).toEqual(['src/a.ts', 'vendor/lib/x.ts']);
+    expect(result.projects.flatMap((project) => project.rootNames).map((file) => path.relative(dir, file)).sort()).toEqual(['src/a.ts', 'vendor/lib/x.ts']);
+    expect(result.notes).toEqual([]);
+  });
+
   it('does not follow a link out of the given paths, and says which link once', () => {
     const outside = createProject({ 'secret.ts': SOURCE, 'lib/x.ts': SOURCE }, { withNodeTypes: false });
     const dir = createProject({ 'tsconfig.json': tsconfig(['src']), 'src/a.ts': SOURCE }, { withNodeTypes: false });

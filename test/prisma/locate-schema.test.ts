@@ -130,7 +130,7 @@ describe('locatePrismaSchema: monorepos', () => {
     ]);
   });
 
-  it('does not walk a symbolic link to a folder outside the repository (the twin of a real folder)', () => {
+  it('does not walk a symbolic link to a folder (the twin of a real folder)', () => {
     const outside = tempProject({ 'db/prisma/schema.prisma': tinySchema(), 'db/prisma/schema/extra.prisma': tinySchema('Extra') });
     const dir = tempProject({ 'packages/web/index.ts': '' });
     symlinkSync(path.join(outside, 'db'), path.join(dir, 'packages/db'), 'dir');

@@ -3,6 +3,7 @@ import type ts from 'typescript';
 import type { TypeScriptModule } from '../rule.js';
 import type { ProjectPlan } from './plan-projects.js';
 import { mayRead, readsConfined } from './read-boundary.js';
+import { isInsideFolder } from './canonical-paths.js';
 import { guardSourceFiles } from './unanalyzable-files.js';
 
 /**
@@ -44,7 +45,7 @@ export function createProgramForPlan(tsm: TypeScriptModule, plan: ProjectPlan, s
 function confineHost(tsm: TypeScriptModule, host: ts.CompilerHost, options: ts.CompilerOptions): void {
   if (!readsConfined()) return;
   const libFolder = path.dirname(tsm.getDefaultLibFilePath(options));
-  const allowed = (file: string): boolean => mayRead(file) || file.startsWith(libFolder + path.sep) || file === libFolder;
+  const allowed = (file: string): boolean => mayRead(file) || isInsideFolder(file, libFolder);
   const fileExists = host.fileExists.bind(host);
   const readFile = host.readFile.bind(host);
   const directoryExists = host.directoryExists?.bind(host);

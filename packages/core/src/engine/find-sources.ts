@@ -5,7 +5,7 @@ import { resolveLink, type CanonicalPaths } from './canonical-paths.js';
 import type { SkippedLinks } from './skipped-links.js';
 
 /** Folders never searched: installed packages, build output, VCS data (dot folders are skipped too). */
-export const IGNORED_FOLDERS: ReadonlySet<string> = new Set(['node_modules', 'dist', 'build', 'coverage']);
+const IGNORED_FOLDERS: ReadonlySet<string> = new Set(['node_modules', 'dist', 'build', 'coverage']);
 
 const SOURCE_FILE = /\.(?:ts|tsx|mts|cts)$/;
 const TSCONFIG = 'tsconfig.json';

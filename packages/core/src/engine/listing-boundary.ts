@@ -2,9 +2,8 @@ import { readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { TypeScriptModule } from '../rule.js';
 import { findProjectRoot } from './project-root.js';
-import { isInsideFolder } from './canonical-paths.js';
 import { mayRead } from './read-boundary.js';
-import { realPathOrSelf, resolveLink, type CanonicalPaths } from './canonical-paths.js';
+import { isInsideFolder, realPathOrSelf, resolveLink, type CanonicalPaths } from './canonical-paths.js';
 import type { SkippedLinks } from './skipped-links.js';
 
 /** What TypeScript's include matcher asks of a folder: the names of its files and subfolders. */
@@ -68,7 +67,7 @@ export class ListingBoundary {
   }
 
   /** Whether `folder` (or a file) is inside the boundary. */
-  contains(folder: string): boolean {
+  #contains(folder: string): boolean {
     const resolved = path.resolve(folder);
     if (!mayRead(resolved)) return false;
     for (const root of this.#roots) if (isInsideFolder(resolved, root)) return true;
@@ -84,7 +83,7 @@ export class ListingBoundary {
     return (rootDir, extensions, excludes, includes, depth) => {
       let followedLink = false;
       const entries = (folder: string): FileSystemEntries => {
-        if (!this.contains(folder)) {
+        if (!this.#contains(folder)) {
           onRefused(path.resolve(folder));
           return NOTHING;
         }
@@ -92,7 +91,7 @@ export class ListingBoundary {
         followedLink ||= listed.followedLink;
         return listed;
       };
-      const realpath = (folder: string): string => (this.contains(folder) ? realPathOrSelf(folder) : folder);
+      const realpath = (folder: string): string => (this.#contains(folder) ? realPathOrSelf(folder) : folder);
       const { useCaseSensitiveFileNames } = this.tsm.sys;
       const found = this.#matchFiles(rootDir, extensions, excludes, includes, useCaseSensitiveFileNames, this.cwd, depth, entries, realpath);
       // Real paths only when a link was crossed: one realpath per file would cost a monorepo dearly.
@@ -120,7 +119,7 @@ export class ListingBoundary {
         const isSource = target?.stats.isFile() === true && extensions.some((extension) => dirent.name.endsWith(extension));
         // A link to nowhere, or to something TypeScript would not take anyway: as TypeScript does, pass over it.
         if (!target || (!isDirectory && !isSource)) continue;
-        if (!this.contains(this.names.ofReal(target.realPath))) {
+        if (!this.#contains(this.names.ofReal(target.realPath))) {
           this.skippedLinks.add(link);
           continue;
         }

@@ -61,9 +61,13 @@ export class TsconfigLoader {
     for (const name of fileNames) {
       const file = path.resolve(name);
       if (!mayRead(file)) continue;
-      const problem = listed.has(file) ? undefined : nonFileKind(file);
+      if (listed.has(file)) {
+        files.add(file);
+        continue;
+      }
+      const problem = nonFileKind(file);
       if (problem !== undefined) this.unreadable.set(file, { file, reason: problem });
-      else files.add(listed.has(file) ? file : this.names.of(file));
+      else files.add(this.names.of(file));
     }
     return [...files];
   }

@@ -1,5 +1,5 @@
 import { lstatSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
-import { FingerprintCounter } from '../fingerprint.js';
+import { computeFingerprint } from '../fingerprint.js';
 import { READ_ERROR_RULE_ID, type Finding } from '../findings.js';
 import { mayRead } from './read-boundary.js';
 
@@ -73,6 +73,6 @@ export function readErrorFinding(unreadable: UnreadableFile, relative: string): 
     endLine: 1,
     endColumn: 1,
     message: `This file could not be read (${unreadable.reason}); no rule could check it. Make it readable, or list it under \`ignore\` in .github/premortem.yml.`,
-    fingerprint: new FingerprintCounter().next({ ruleId: READ_ERROR_RULE_ID, file: relative, symbolPath: '<module>', snippet: '' }),
+    fingerprint: computeFingerprint({ ruleId: READ_ERROR_RULE_ID, file: relative, symbolPath: '<module>', snippet: '' }, 0),
   };
 }

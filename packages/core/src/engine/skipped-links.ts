@@ -15,10 +15,6 @@ export class SkippedLinks {
     this.#links.add(link);
   }
 
-  get size(): number {
-    return this.#links.size;
-  }
-
   /** One note naming the links (the first few, then a count), or undefined when none was skipped. */
   note(cwd: string): string | undefined {
     const links = [...this.#links].sort();

@@ -21,8 +21,8 @@ type Found = Omit<SchemaLocation, 'diagnostics'>;
 /** Prisma's default places, in its order (`getDefaultSchema` in @prisma/internals). */
 const CONVENTIONAL = ['schema.prisma', 'prisma/schema.prisma', 'prisma/schema'];
 const IGNORED = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/.next/**', '**/build/**'];
-// Searches walk the repository's own folders: a symbolic link there (to `/`, to a sibling checkout)
-// is not walked, as the source search does not walk it. A schema path named outright still is.
+// Searches walk the repository's own folders and no symbolic link (one could lead to `/` or a
+// sibling checkout). A schema path named outright is still read through a link.
 const WALK = { ignore: IGNORED, followSymbolicLinks: false };
 const MONOREPO_DEPTH = 8;
 

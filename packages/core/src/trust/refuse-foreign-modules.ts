@@ -2,6 +2,7 @@ import Module, { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isInsideFolder } from '../engine/canonical-paths.js';
 import type { GuardData } from './refuse-foreign-modules-hooks.js';
 
 /** A module premortem would not load: it is not part of the installed program. */
@@ -103,7 +104,7 @@ function guardImports(folders: string[], check: (file: string) => void): { cover
 
 export function isAllowedFile(file: string, folders: readonly string[]): boolean {
   const resolved = path.resolve(file);
-  return folders.some((folder) => resolved.startsWith(folder + path.sep));
+  return folders.some((folder) => isInsideFolder(resolved, folder));
 }
 
 /** What to say when code was refused: which, that nothing ran, and that the analysis is void. */
