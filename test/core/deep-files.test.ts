@@ -220,6 +220,25 @@ describe('rules follow calls and declarations a bounded number of steps', () => 
     expect(result.findings.map((f) => [f.file.replace(/^.*\/src\//, ''), f.line, f.message.includes('f49() → f50()')])).toEqual([['short.tsx', 52, true]]);
   });
 
+  it('no-fetch-in-render finds a fetch past the depth from nearer it, whichever files the run holds', () => {
+    // g1 → … → g100 → h → fetch: too deep from a.tsx, three calls from b.tsx.
+    const chain = Array.from({ length: 100 }, (_, i) => `export function g${i + 1}(): Promise<Response> { return ${i === 99 ? 'h' : `g${i + 2}`}(); }\n`).join('');
+    const dir = createProject({
+      'tsconfig.json': reactTsconfig,
+      'src/chain.ts': `${chain}export function h(): Promise<Response> { return fetch('/api/agenda'); }\n`,
+      'src/a.tsx': `import { g1 } from './chain';\nexport function A() {\n  void g1();\n  return <div />;\n}\n`,
+      'src/b.tsx': `import { h } from './chain';\nexport function B() {\n  void h();\n  return <div />;\n}\n`,
+    });
+    const inRender = rule('no-fetch-in-render');
+    const findings = (paths: string[]) =>
+      runAnalysis({ ts, cwd: dir, paths, rules: [{ rule: inRender, severity: 'error', options: resolveOptions(inRender.meta, undefined, undefined) }] }).findings.map(
+        (f) => `${f.file.replace(/^.*\/src\//, '')}:${f.line}`,
+      );
+    expect(findings(['src/b.tsx'])).toEqual(['b.tsx:3']);
+    expect(findings(['src/a.tsx', 'src/b.tsx'])).toEqual(['b.tsx:3']);
+    expect(findings(['.'])).toEqual(['b.tsx:3']);
+  });
+
   it('require-rate-limit and no-unbounded-retry stop at a cycle of declarations, which is valid code', () => {
     const result = analyze(
       {

@@ -18,9 +18,9 @@ export interface FetchChain {
 /**
  * How many calls deep a question follows. Each call is a recursion through a function's body: a
  * generated chain of 2,000 functions, each calling the next, overflowed the stack. Past this
- * depth a function counts as sending nothing, as a function on a cycle does.
+ * depth a function counts as sending nothing, for that question only (see `#remember`).
  */
-export const MAX_CALL_DEPTH = 100;
+const MAX_CALL_DEPTH = 100;
 
 /**
  * Which project functions send a request when called, directly or through other project
@@ -31,6 +31,8 @@ export class FetchSummaries {
   readonly #calls = new WeakMap<ts.CallExpression, FetchChain | null>();
   /** Functions being followed right now, one inside the other. */
   #depth = 0;
+  /** Questions cut short at MAX_CALL_DEPTH so far. */
+  #cuts = 0;
 
   constructor(
     readonly recognizer: FetchRecognizer,
@@ -46,8 +48,9 @@ export class FetchSummaries {
     const known = this.#calls.get(call);
     if (known !== undefined) return known ?? undefined;
     this.#calls.set(call, null);
+    const cuts = this.#cuts;
     const result = this.#computeCallFetch(call);
-    this.#calls.set(call, result ?? null);
+    this.#remember(this.#calls, call, result, cuts);
     return result;
   }
 
@@ -62,16 +65,30 @@ export class FetchSummaries {
     return inner ? { calls: [call, ...inner.calls], fetch: inner.fetch } : undefined;
   }
 
+  /**
+   * Keeps an answer, unless it is "nothing" and some question under it was cut short at
+   * MAX_CALL_DEPTH: asked from nearer the fetch, the same question finds it, so a kept "nothing"
+   * would make the answer depend on which file asked first.
+   */
+  #remember<K extends object>(cache: { set(key: K, value: FetchChain | null): unknown; delete(key: K): unknown }, key: K, result: FetchChain | undefined, cutsBefore: number): void {
+    if (result || this.#cuts === cutsBefore) cache.set(key, result ?? null);
+    else cache.delete(key);
+  }
+
   /** The first request a call of `fn` sends, or undefined. */
   functionFetch(fn: FunctionLike): FetchChain | undefined {
     const known = this.#functions.get(fn);
     if (known !== undefined) return known ?? undefined;
-    this.#functions.set(fn, null); // a cycle, or a chain past MAX_CALL_DEPTH, finds nothing more
-    if (this.#depth >= MAX_CALL_DEPTH) return undefined;
+    if (this.#depth >= MAX_CALL_DEPTH) {
+      this.#cuts++;
+      return undefined;
+    }
+    this.#functions.set(fn, null); // a cycle finds nothing more
+    const cuts = this.#cuts;
     this.#depth++;
     try {
       const result = fn.body ? this.firstFetchIn(fn.body) : undefined;
-      this.#functions.set(fn, result ?? null);
+      this.#remember(this.#functions, fn, result, cuts);
       return result;
     } finally {
       this.#depth--;
