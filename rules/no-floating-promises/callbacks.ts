@@ -7,7 +7,7 @@ import {
   returnsThenable,
   skipOuterExpressions,
   unionParts,
-  walkDescendants,
+  someDescendant,
   type TypeScriptModule,
 } from '@premortem/core';
 import type { TypeFacts } from './classify.js';
@@ -194,15 +194,12 @@ function returnsPromiseBySyntax(tsm: TypeScriptModule, fn: ts.Expression): boole
  */
 function returnsPlainValues(tsm: TypeScriptModule, fn: ts.ArrowFunction | ts.FunctionExpression): boolean {
   if (!tsm.isBlock(fn.body)) return isPlainValue(tsm, fn.body);
-  let plain = true;
-  walkDescendants(tsm, fn.body, (node) => {
-    if (tsm.isFunctionLike(node) || tsm.isClassLike(node)) return 'skip';
-    if (tsm.isReturnStatement(node) && node.expression && !isPlainValue(tsm, node.expression)) {
-      plain = false;
-      return 'stop';
-    }
-  });
-  return plain;
+  return !someDescendant(
+    tsm,
+    fn.body,
+    (node) => tsm.isReturnStatement(node) && node.expression !== undefined && !isPlainValue(tsm, node.expression),
+    (node) => tsm.isFunctionLike(node) || tsm.isClassLike(node),
+  );
 }
 
 function isPlainValue(tsm: TypeScriptModule, expression: ts.Expression): boolean {
@@ -294,14 +291,6 @@ export function cannotReject(tsm: TypeScriptModule, fn: ts.ArrowFunction | ts.Fu
 }
 
 function mayThrow(tsm: TypeScriptModule, block: ts.Block): boolean {
-  let found = false;
-  walkDescendants(tsm, block, (node) => {
-    if (tsm.isThrowStatement(node) || tsm.isAwaitExpression(node)) {
-      found = true;
-      return 'stop';
-    }
-    // A nested function's throws belong to its own callers.
-    if (tsm.isFunctionLike(node)) return 'skip';
-  });
-  return found;
+  // A nested function's throws belong to its own callers.
+  return someDescendant(tsm, block, (node) => tsm.isThrowStatement(node) || tsm.isAwaitExpression(node), (node) => tsm.isFunctionLike(node));
 }

@@ -1,5 +1,5 @@
 import type ts from 'typescript';
-import { isThenableType, skipOuterExpressions, walkTree, type TypeScriptModule } from '@premortem/core';
+import { isThenableType, skipOuterExpressions, someNode, walkTree, type TypeScriptModule } from '@premortem/core';
 import { classifyDropped, type TypeFacts } from './classify.js';
 
 /**
@@ -130,14 +130,7 @@ function settlesStoredValue(tsm: TypeScriptModule, reference: ts.Expression): bo
 }
 
 function someReference(tsm: TypeScriptModule, scope: ts.Node, name: string, test: (id: ts.Identifier) => boolean): boolean {
-  let found = false;
-  walkTree(tsm, scope, (node) => {
-    if (tsm.isIdentifier(node) && node.text === name && !isMemberName(tsm, node) && test(node)) {
-      found = true;
-      return 'stop';
-    }
-  });
-  return found;
+  return someNode(tsm, scope, (node) => tsm.isIdentifier(node) && node.text === name && !isMemberName(tsm, node) && test(node));
 }
 
 /**

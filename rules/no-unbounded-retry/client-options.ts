@@ -255,7 +255,7 @@ export function effectRefetchOnError(tsm: TypeScriptModule, checker: TypeQueries
     effect.body,
     false,
     (node, underError) => {
-      if (isFunctionLike(tsm, node) && node !== effect) return 'skip';
+      if (isFunctionLike(tsm, node)) return 'skip'; // the walk starts at the body: any function here is nested
       if (underError && tsm.isCallExpression(node)) {
         const callee = calleeName(tsm, node.expression);
         if (callee && REFETCH_NAME.test(callee) && !/timeout/i.test(callee)) {

@@ -1,6 +1,6 @@
 import type ts from 'typescript';
 import type { ProgramQueries, TypeQueries } from '@premortem/core';
-import { calleeName, isFunctionLike, resolveCalledFunction, resolveSymbol, skipOuterExpressions, walkTree, type TypeScriptModule } from '@premortem/core';
+import { calleeName, isFunctionLike, resolveCalledFunction, resolveSymbol, skipOuterExpressions, someNode, walkTree, type TypeScriptModule } from '@premortem/core';
 import type { Delay } from './construct.js';
 
 const SLEEP_NAME = /^(sleep|delay|wait|pause|backoff|timeout|setTimeout|waitFor|snooze)\w*$/i;
@@ -91,15 +91,10 @@ function judge(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQuer
 
 /** `delay *= 2`, `delay = Math.min(delay * 2, max)` inside the loop: the wait grows. */
 function isReassignedIn(tsm: TypeScriptModule, checker: TypeQueries, region: ts.Node, symbol: ts.Symbol): boolean {
-  let found = false;
-  walkTree(tsm, region, (node) => {
-    if (tsm.isBinaryExpression(node) && node.operatorToken.kind >= tsm.SyntaxKind.FirstAssignment && node.operatorToken.kind <= tsm.SyntaxKind.LastAssignment) {
-      const target = skipOuterExpressions(tsm, node.left);
-      if (tsm.isIdentifier(target) && checker.getSymbolAtLocation(target) === symbol) {
-        found = node.operatorToken.kind !== tsm.SyntaxKind.EqualsToken || /[*]|<<|\*\*/.test(node.right.getText());
-        if (found) return 'stop';
-      }
-    }
+  return someNode(tsm, region, (node) => {
+    if (!tsm.isBinaryExpression(node) || node.operatorToken.kind < tsm.SyntaxKind.FirstAssignment || node.operatorToken.kind > tsm.SyntaxKind.LastAssignment) return false;
+    const target = skipOuterExpressions(tsm, node.left);
+    if (!tsm.isIdentifier(target) || checker.getSymbolAtLocation(target) !== symbol) return false;
+    return node.operatorToken.kind !== tsm.SyntaxKind.EqualsToken || /[*]|<<|\*\*/.test(node.right.getText());
   });
-  return found;
 }

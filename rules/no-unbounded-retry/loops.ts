@@ -1,6 +1,6 @@
 import type ts from 'typescript';
 import type { ProgramQueries, TypeQueries } from '@premortem/core';
-import { chainOperands, isFunctionLike, resolveLocalConst, resolveSymbol, skipOuterExpressions, walkTree, type FunctionLike, type TypeScriptModule } from '@premortem/core';
+import { chainOperands, isFunctionLike, resolveLocalConst, resolveSymbol, skipOuterExpressions, someNode, walkTree, type FunctionLike, type TypeScriptModule } from '@premortem/core';
 import type { RetryConstruct } from './construct.js';
 import { findWait } from './delays.js';
 
@@ -62,19 +62,15 @@ function directTries(tsm: TypeScriptModule, body: ts.Node): ts.TryStatement[] {
 
 function exitsOnSuccess(tsm: TypeScriptModule, block: ts.Node, loop: Loop, except?: ts.Node): boolean {
   const flag = conditionFlag(tsm, loop);
-  let exits = false;
-  walkTree(tsm, block, (node) => {
-    if (isFunctionLike(tsm, node) || node === except) return 'skip';
-    if (
+  return someNode(
+    tsm,
+    block,
+    (node) =>
       tsm.isReturnStatement(node) ||
       (tsm.isBreakStatement(node) && !insideInnerLoop(tsm, node, loop)) ||
-      (flag && tsm.isBinaryExpression(node) && node.operatorToken.kind === tsm.SyntaxKind.EqualsToken && skipOuterExpressions(tsm, node.left).getText() === flag)
-    ) {
-      exits = true;
-      return 'stop';
-    }
-  });
-  return exits;
+      (flag !== undefined && tsm.isBinaryExpression(node) && node.operatorToken.kind === tsm.SyntaxKind.EqualsToken && skipOuterExpressions(tsm, node.left).getText() === flag),
+    (node) => isFunctionLike(tsm, node) || node === except,
+  );
 }
 
 /** `while (!done)`, `while (!result)`, `do … while (!ok)`: the flag success sets. */
@@ -100,28 +96,15 @@ function insideInnerLoop(tsm: TypeScriptModule, node: ts.Node, loop: Loop): bool
 
 /** A `continue` of this loop inside the catch. */
 function continuesLoop(tsm: TypeScriptModule, clause: ts.CatchClause, loop: Loop): boolean {
-  let found = false;
-  walkTree(tsm, clause.block, (node) => {
-    if (isFunctionLike(tsm, node)) return 'skip';
-    if (tsm.isContinueStatement(node) && !node.label && !insideInnerLoop(tsm, node, loop)) {
-      found = true;
-      return 'stop';
-    }
-  });
-  return found;
+  return someNode(tsm, clause.block, (node) => tsm.isContinueStatement(node) && !node.label && !insideInnerLoop(tsm, node, loop), (node) => isFunctionLike(tsm, node));
 }
 
 function indexesWith(tsm: TypeScriptModule, checker: TypeQueries, block: ts.Node, counter: ts.Symbol): boolean {
-  let found = false;
-  walkTree(tsm, block, (node) => {
-    if (!tsm.isElementAccessExpression(node)) return;
+  return someNode(tsm, block, (node) => {
+    if (!tsm.isElementAccessExpression(node)) return false;
     const index = skipOuterExpressions(tsm, node.argumentExpression);
-    if (tsm.isIdentifier(index) && checker.getSymbolAtLocation(index) === counter) {
-      found = true;
-      return 'stop';
-    }
+    return tsm.isIdentifier(index) && checker.getSymbolAtLocation(index) === counter;
   });
-  return found;
 }
 
 /** The catch lets the loop go on: it does not end in an unconditional `throw`, `return` or `break`. */
@@ -362,16 +345,7 @@ function failureHandler(tsm: TypeScriptModule, call: ts.Node, fn: FunctionLike |
  * `if (retries > 0)`, a guard `if (attempt >= 3) throw` earlier): null when nothing limits it.
  */
 function guardingCondition(tsm: TypeScriptModule, checker: TypeQueries, call: ts.Node, fn: FunctionLike, parameters: Set<ts.Symbol | undefined>): number | undefined | null {
-  const mentionsParameter = (expression: ts.Node): boolean => {
-    let found = false;
-    walkTree(tsm, expression, (node) => {
-      if (tsm.isIdentifier(node) && parameters.has(checker.getSymbolAtLocation(node))) {
-        found = true;
-        return 'stop';
-      }
-    });
-    return found;
-  };
+  const mentionsParameter = (expression: ts.Node): boolean => someNode(tsm, expression, (node) => tsm.isIdentifier(node) && parameters.has(checker.getSymbolAtLocation(node)));
   const limitOf = (condition: ts.Expression): number | undefined => {
     const comparison = comparisonOf(tsm, condition);
     if (!comparison) return undefined;

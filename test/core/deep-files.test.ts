@@ -4,13 +4,13 @@ import {
   ANALYSIS_ERROR_RULE_ID,
   analyzeFile,
   defineRule,
-  MAX_NESTING_DEPTH,
-  measureNesting,
   resolveOptions,
   runAnalysis,
   type RuleDefinition,
 } from '@premortem/core';
 import { rules } from '@premortem/rules';
+import { measureNesting } from '../../packages/core/src/ast/nesting-depth.js';
+import { MAX_NESTING_DEPTH } from '../../packages/core/src/engine/unanalyzable-files.js';
 import { createProject, strictTsconfig } from '../support/cli.js';
 import { testRuleMeta } from '../support/test-rule-meta.js';
 

@@ -16,10 +16,8 @@ export { toSarif, FINGERPRINT_KEY, type SarifOptions } from './formatters/sarif.
 export { formatGithub } from './formatters/github.js';
 export { formatMarkdown, type MarkdownOptions } from './formatters/markdown.js';
 export { skipOuterExpressions } from './ast/skip-outer-expressions.js';
-export { walkTree, walkDescendants, walkTreeWithState, type WalkStep } from './ast/walk-tree.js';
+export { walkTree, walkDescendants, walkTreeWithState, someNode, someDescendant, type WalkStep } from './ast/walk-tree.js';
 export { chainOperands } from './ast/chain-operands.js';
-export { measureNesting, type Nesting } from './ast/nesting-depth.js';
-export { MAX_NESTING_DEPTH } from './engine/unanalyzable-files.js';
 export { getEnclosingFunction, isAsyncFunction, isFunctionLike, type FunctionLike } from './ast/functions.js';
 export { getEnclosingSymbolPath } from './ast/enclosing-symbol.js';
 export { getDirectives, isClientModule } from './ast/directives.js';

@@ -1,7 +1,7 @@
 import type ts from 'typescript';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import type { TypeScriptModule } from '../rule.js';
-import { walkTree } from './walk-tree.js';
+import { someNode } from './walk-tree.js';
 
 /** Array methods that call their callback once per element. */
 const ITERATING_METHODS = new Set(['map', 'forEach', 'flatMap', 'reduce', 'reduceRight', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex']);
@@ -44,16 +44,12 @@ export function getEnclosingIteration(tsm: TypeScriptModule, node: ts.Node): Ite
 
 /** True when an `await` runs before `node` inside `fn` (not counting nested functions). */
 export function hasAwaitBefore(tsm: TypeScriptModule, fn: ts.FunctionLikeDeclaration, node: ts.Node): boolean {
-  let found = false;
   const limit = node.getStart();
   if (!fn.body) return false;
-  walkTree(tsm, fn.body, (current) => {
-    if (current.getStart() >= limit) return 'skip';
-    if (tsm.isAwaitExpression(current) && current.getEnd() <= limit) {
-      found = true;
-      return 'stop';
-    }
-    if (current !== fn && tsm.isFunctionLike(current)) return 'skip';
-  });
-  return found;
+  return someNode(
+    tsm,
+    fn.body,
+    (current) => tsm.isAwaitExpression(current) && current.getEnd() <= limit,
+    (current) => current.getStart() >= limit || tsm.isFunctionLike(current),
+  );
 }

@@ -17,6 +17,30 @@ export function walkTree(tsm: TypeScriptModule, root: ts.Node, visit: (node: ts.
   walk(tsm, [root], visit);
 }
 
+/**
+ * Whether `test` holds for `root` or any node under it, searched in `walkTree`'s order; nodes
+ * `skip` holds for (nested functions, say) are neither tested nor entered.
+ */
+export function someNode(tsm: TypeScriptModule, root: ts.Node, test: (node: ts.Node) => boolean, skip?: (node: ts.Node) => boolean): boolean {
+  return search(tsm, [root], test, skip);
+}
+
+/** Like `someNode`, without `root` itself. */
+export function someDescendant(tsm: TypeScriptModule, root: ts.Node, test: (node: ts.Node) => boolean, skip?: (node: ts.Node) => boolean): boolean {
+  return search(tsm, childrenOnStack(tsm, root), test, skip);
+}
+
+function search(tsm: TypeScriptModule, stack: ts.Node[], test: (node: ts.Node) => boolean, skip: ((node: ts.Node) => boolean) | undefined): boolean {
+  let found = false;
+  walk(tsm, stack, (node) => {
+    if (skip?.(node)) return 'skip';
+    if (!test(node)) return;
+    found = true;
+    return 'stop';
+  });
+  return found;
+}
+
 /** Like `walkTree`, without `root` itself: its children and everything under them. */
 export function walkDescendants(tsm: TypeScriptModule, root: ts.Node, visit: (node: ts.Node) => WalkStep): void {
   walk(tsm, childrenOnStack(tsm, root), visit);
@@ -74,7 +98,7 @@ export function walkTreeWithState<S>(
 }
 
 /** The children of `node`, last first: ready to be popped in `forEachChild` order. */
-export function childrenOnStack(tsm: TypeScriptModule, node: ts.Node): ts.Node[] {
+function childrenOnStack(tsm: TypeScriptModule, node: ts.Node): ts.Node[] {
   const stack: ts.Node[] = [];
   tsm.forEachChild(node, (child) => {
     stack.push(child);

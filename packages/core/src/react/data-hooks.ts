@@ -3,7 +3,7 @@ import type { TypeQueries } from '../compiler-surface.js';
 import { isFunctionLike } from '../ast/functions.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import { getImportSource, resolveSymbol } from '../ast/symbols.js';
-import { walkTree } from '../ast/walk-tree.js';
+import { someNode } from '../ast/walk-tree.js';
 import { getPropertyValue } from '../prisma/query-shape.js';
 import { resolveLocalObject } from '../prisma/recognize-call.js';
 import type { TypeScriptModule } from '../rule.js';
@@ -180,14 +180,7 @@ function isConditionalKey(tsm: TypeScriptModule, key: ts.Expression): boolean {
 }
 
 function containsNullish(tsm: TypeScriptModule, node: ts.Node): boolean {
-  let found = false;
-  walkTree(tsm, node, (child) => {
-    if (child.kind === tsm.SyntaxKind.NullKeyword || tsm.isConditionalExpression(child) || (tsm.isIdentifier(child) && child.text === 'undefined')) {
-      found = true;
-      return 'stop';
-    }
-  });
-  return found;
+  return someNode(tsm, node, (child) => child.kind === tsm.SyntaxKind.NullKeyword || tsm.isConditionalExpression(child) || (tsm.isIdentifier(child) && child.text === 'undefined'));
 }
 
 /**
@@ -214,15 +207,7 @@ function isSkipQueryFn(tsm: TypeScriptModule, options: ts.Expression): boolean {
 /** `skipToken`, or a value that is `skipToken` under a condition. */
 function isSkipToken(tsm: TypeScriptModule, expression: ts.Expression | undefined): boolean {
   if (!expression) return false;
-  let found = false;
-  walkTree(tsm, expression, (node) => {
-    if (isFunctionLike(tsm, node)) return 'skip';
-    if (tsm.isIdentifier(node) && node.text === 'skipToken') {
-      found = true;
-      return 'stop';
-    }
-  });
-  return found;
+  return someNode(tsm, expression, (node) => tsm.isIdentifier(node) && node.text === 'skipToken', (node) => isFunctionLike(tsm, node));
 }
 
 function functionChain(recognizer: DataHookRecognizer, expression: ts.Expression): FetchChain | undefined {

@@ -1,7 +1,7 @@
 import type ts from 'typescript';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import { isFunctionLike, type FunctionLike } from '../ast/functions.js';
-import { walkDescendants } from '../ast/walk-tree.js';
+import { someDescendant } from '../ast/walk-tree.js';
 import type { TypeScriptModule } from '../rule.js';
 
 export type ReactFunctionKind = 'component' | 'hook';
@@ -62,14 +62,7 @@ export function getReactFunctionKind(tsm: TypeScriptModule, fn: FunctionLike): R
 }
 
 function containsJsx(tsm: TypeScriptModule, node: ts.Node): boolean {
-  let found = false;
-  walkDescendants(tsm, node, (child) => {
-    if (tsm.isJsxElement(child) || tsm.isJsxSelfClosingElement(child) || tsm.isJsxFragment(child)) {
-      found = true;
-      return 'stop';
-    }
-  });
-  return found;
+  return someDescendant(tsm, node, (child) => tsm.isJsxElement(child) || tsm.isJsxSelfClosingElement(child) || tsm.isJsxFragment(child));
 }
 
 /** The nearest enclosing component or hook, stopping at the first function that is neither. */

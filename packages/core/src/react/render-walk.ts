@@ -2,7 +2,7 @@ import type ts from 'typescript';
 import type { TypeQueries } from '../compiler-surface.js';
 import { isFunctionLike, type FunctionLike } from '../ast/functions.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
-import { reverseFrom, walkTree } from '../ast/walk-tree.js';
+import { reverseFrom, someNode } from '../ast/walk-tree.js';
 import type { TypeScriptModule } from '../rule.js';
 import { calleeName } from './react-functions.js';
 
@@ -158,15 +158,7 @@ function isShortCircuit(tsm: TypeScriptModule, kind: ts.SyntaxKind): boolean {
 /** A statement that may leave the function under a condition: `if (!open) return null;`. */
 function mayReturnEarly(tsm: TypeScriptModule, statement: ts.Statement): boolean {
   if (!tsm.isIfStatement(statement) && !tsm.isSwitchStatement(statement) && !tsm.isTryStatement(statement)) return false;
-  let found = false;
-  walkTree(tsm, statement, (node) => {
-    if (isFunctionLike(tsm, node)) return 'skip';
-    if (tsm.isReturnStatement(node) || tsm.isThrowStatement(node)) {
-      found = true;
-      return 'stop';
-    }
-  });
-  return found;
+  return someNode(tsm, statement, (node) => tsm.isReturnStatement(node) || tsm.isThrowStatement(node), (node) => isFunctionLike(tsm, node));
 }
 
 /** The function a callback argument or identifier names, when it is written in this file. */
