@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ProbotOctokit } from 'probot';
 import { snapshotsFolder } from '../work-dir.js';
@@ -28,23 +28,33 @@ export async function downloadSnapshot(
 ): Promise<Snapshot> {
   const folder = mkdtempSync(path.join(snapshotsFolder(workDir), `${repository.ref.slice(0, 12)}-`));
   const dispose = () => rmSync(folder, { recursive: true, force: true });
-  let download: Readable | undefined;
+  let body: Readable | undefined;
   try {
     // The request's own deadline holds until the headers; the body is held to the extraction's.
     const response = await octokit.request('GET /repos/{owner}/{repo}/tarball/{ref}', {
       ...repository,
       request: { parseSuccessResponseBody: false, signal },
     });
-    download = Readable.fromWeb(response.data as WebReadableStream<Uint8Array>);
-    const body = download.pipe(capBytes(limits.maxBytes));
+    body = cappedBody(response.data as WebReadableStream<Uint8Array>, limits.maxBytes);
     const extracted = await extractTarball(body, folder, { limits, signal, include: (file: string) => ANALYZED_FILE.test(file) });
     return { root: extracted.root, files: extracted.files, dispose };
   } catch (error) {
     // A stalled or refused download must not keep its connection.
-    download?.destroy();
+    body?.destroy();
     dispose();
     throw error;
   }
+}
+
+/**
+ * The download as a Node stream that fails once it passes `maxBytes`. An abort errors the fetched
+ * body with the abort's reason whenever it comes, also after the extraction stopped reading: piped
+ * with `pipeline`, that error reaches the capped stream and destroys both, instead of being thrown
+ * from a stream nobody listens to and taking the process down.
+ */
+export function cappedBody(download: WebReadableStream<Uint8Array>, maxBytes: number): Readable {
+  // The error reaches whoever reads the returned stream; the callback only marks it as handled.
+  return pipeline(Readable.fromWeb(download), capBytes(maxBytes), () => undefined);
 }
 
 /** A gzip bomb is stopped by the extractor's limits; an oversized download is stopped here. */
