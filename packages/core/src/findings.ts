@@ -15,6 +15,8 @@ export interface Finding {
   endLine: number;
   endColumn: number;
   message: string;
+  /** Which of the rule's kinds of finding this is (its message id): precision is measured per kind. */
+  kind?: string;
   fingerprint: string;
   path?: PathStep[];
   suggestions?: FindingSuggestion[];

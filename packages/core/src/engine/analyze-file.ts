@@ -167,6 +167,7 @@ function toFinding(
     file: sourceFile.fileName,
     ...getRange(sourceFile, report.node),
     message: interpolate(messages[report.messageId] ?? report.messageId, report.data),
+    kind: report.messageId,
     fingerprint: fingerprints.next({
       ruleId: id,
       file: relative,

@@ -45,6 +45,7 @@ export function toJsonReport(
         message: f.message,
         fingerprint: f.fingerprint,
       };
+      if (f.kind) out.kind = f.kind;
       if (f.path) out.path = f.path.map((step) => ({ ...step, file: relative(path.resolve(cwd, step.file)) }));
       return out;
     }),
