@@ -3,8 +3,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ruleId } from '@premortem/core';
-import { rules } from '@premortem/rules';
+import { findingKinds, highPrecisionKinds, ruleId } from '@premortem/core';
+import { measuredPrecision, rules } from '@premortem/rules';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -29,9 +29,40 @@ export function optionsTable(rule) {
   return ['| Option | Type | Default | Description |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
+/**
+ * Each kind of finding with what the labels measured (docs/precision.md) and the presets that
+ * report it: `recommended` only the kinds measured as high precision.
+ * @param {import('@premortem/core').RuleDefinition} rule
+ */
+export function precisionTable(rule) {
+  const measured = measuredPrecision[rule.name] ?? {};
+  const recommended = new Set(rule.meta.recommended === 'recommended' ? highPrecisionKinds(rule.meta) : []);
+  const strictOnly = rule.meta.presetOptions?.strict ? ` with its strict options (${Object.entries(rule.meta.presetOptions.strict).map(([key, value]) => `\`${key}: ${JSON.stringify(value)}\``).join(', ')})` : '';
+  const rows = findingKinds(rule.meta).map((kind) => {
+    const entry = measured[kind];
+    const counts = entry ? `${entry.tp} | ${entry.fp} | ${entry.debatable} | ${entry.tp + entry.fp > 0 ? (entry.tp / (entry.tp + entry.fp)).toFixed(2) : '–'}` : '0 | 0 | 0 | –';
+    const presets = recommended.has(kind) ? 'recommended, strict' : 'strict';
+    return `| \`${kind}\` | ${cell(firstSentence(rule.meta.messages[kind]))} | ${counts} | ${entry?.class ?? 'unmeasured'} | ${presets} |`;
+  });
+  return [
+    `Severity: ${rule.meta.severity}. \`strict\` reports every kind${strictOnly}; \`recommended\` reports only the kinds measured as high precision (0.9 or more) on the labelled repositories of [docs/precision.md](../../docs/precision.md).`,
+    '',
+    '| Kind | Says | TP | FP | Debatable | Precision | Class | Presets |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
+/** @param {string} message */
+const firstSentence = (message) => {
+  const sentence = message.replace(/\{\{\s*\w+\s*\}\}/g, '…').split(/(?<=\.)\s/)[0];
+  return sentence.length > 140 ? `${sentence.slice(0, 139)}…` : sentence;
+};
+
 export function rulesTable() {
   const rows = rules.map((rule) => {
-    const presets = rule.meta.recommended === 'recommended' ? 'recommended, strict' : 'strict';
+    const kinds = rule.meta.recommended === 'recommended' ? highPrecisionKinds(rule.meta) : [];
+    const presets = kinds.length > 0 ? `strict; recommended: ${kinds.map((kind) => `\`${kind}\``).join(', ')}` : 'strict';
     const typed = rule.meta.requiresTypeChecking ? 'yes' : 'no';
     return `| [\`${ruleId(rule)}\`](rules/${rule.name}/README.md) | ${cell(rule.meta.description)} | ${presets} | ${typed} |`;
   });
@@ -47,7 +78,8 @@ export function generatedFiles() {
   const files = rules.map((rule) => {
     const file = path.join(root, 'rules', rule.name, 'README.md');
     const actual = readFileSync(file, 'utf8');
-    return [file, replaceSection(actual, 'options', optionsTable(rule), file), actual];
+    const expected = replaceSection(replaceSection(actual, 'options', optionsTable(rule), file), 'precision', precisionTable(rule), file);
+    return [file, expected, actual];
   });
   const readme = path.join(root, 'README.md');
   const actual = readFileSync(readme, 'utf8');

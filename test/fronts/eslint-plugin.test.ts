@@ -2,20 +2,25 @@ import path from 'node:path';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
+import { highPrecisionKinds, ruleId } from '@premortem/core';
 import plugin from '@premortem/eslint-plugin';
+import { rules as definitions } from '@premortem/rules';
 // Files on disk, linted from disk: what ESLint sees is what the type checker reads.
 const fixtureDir = path.join(import.meta.dirname, '../../fixtures/eslint-front');
 
-function eslintWith(parserOptions: Record<string, unknown> | undefined, preset: 'recommended' | 'strict' = 'recommended') {
+function eslintWith(parserOptions: Record<string, unknown> | undefined, preset: 'recommended' | 'strict' = 'strict', rules: Record<string, unknown> = {}) {
   return new ESLint({
     cwd: fixtureDir,
     overrideConfigFile: true,
     overrideConfig: [
       { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser, ...(parserOptions ? { parserOptions } : {}) } },
       plugin.configs[preset],
+      ...(Object.keys(rules).length > 0 ? [{ files: ['**/*.ts'], rules: rules as never }] : []),
     ],
   });
 }
+
+const typed = { project: './tsconfig.json', tsconfigRootDir: fixtureDir };
 
 describe('the ESLint plugin', () => {
   it('stops with a clear configuration error when there is no type information', async () => {
@@ -25,31 +30,37 @@ describe('the ESLint plugin', () => {
   });
 
   it('reports with suggestions that ESLint can apply', async () => {
-    const [result] = await eslintWith({ project: './tsconfig.json', tsconfigRootDir: fixtureDir }).lintFiles(['floating.ts']);
+    const [result] = await eslintWith(typed, 'strict', { 'premortem/no-floating-promises': ['error', { ignoreVoid: true }] }).lintFiles(['floating.ts']);
     expect(result?.messages).toHaveLength(1);
     const message = result!.messages[0]!;
     expect(message).toMatchObject({ ruleId: 'premortem/no-floating-promises', line: 3, column: 3, messageId: 'floating' });
     expect(message.suggestions?.map((s) => s.desc)).toEqual(['Add `await`.', 'Add `.catch()` that logs the error.', 'Mark as deliberately ignored with `void`.']);
   });
 
-  it('ships flat-config presets named after themselves, with strict options only where they differ', () => {
+  it('ships flat-config presets named after themselves: recommended with the kinds measured as high precision, strict with every kind', () => {
     expect(plugin.configs.recommended.name).toBe('premortem/recommended');
     expect(plugin.configs.recommended.files).toEqual(['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts']);
-    expect(plugin.configs.recommended.rules).toEqual({
-      'premortem/no-floating-promises': 'error',
-      'premortem/no-unbounded-query': 'error',
-      'premortem/no-query-in-loop': 'error',
-      'premortem/no-fetch-in-render': 'error',
-      'premortem/no-fetch-on-every-page': 'error',
-      'premortem/require-rate-limit': 'error',
-      'premortem/no-unbounded-retry': 'error',
-    });
-    expect(plugin.configs.strict.rules).toMatchObject({ 'premortem/no-floating-promises': ['error', { ignoreVoid: false }] });
+    const recommended = Object.fromEntries(
+      definitions.flatMap((definition) => {
+        const kinds = highPrecisionKinds(definition.meta);
+        return kinds.length > 0 ? [[ruleId(definition), ['error', { kinds }]]] : [];
+      }),
+    );
+    expect(plugin.configs.recommended.rules).toEqual(recommended);
+    expect(Object.keys(plugin.configs.strict.rules ?? {})).toEqual(definitions.map(ruleId));
+    expect(plugin.configs.strict.rules).toMatchObject({ 'premortem/no-floating-promises': ['error', { ignoreVoid: false }], 'premortem/no-unbounded-query': 'error' });
     expect(plugin.configs.strict.plugins?.premortem).toBe(plugin);
   });
 
+  it('reports only the kinds the kinds option lists, and refuses a kind the rule does not have', async () => {
+    const only = (kinds: string[]) => eslintWith(typed, 'strict', { 'premortem/no-floating-promises': ['error', { kinds }] }).lintFiles(['floating.ts']);
+    expect((await only(['floating']))[0]?.messages.map((m) => m.messageId)).toEqual(['floating']);
+    expect((await only(['floatingVoid']))[0]?.messages).toEqual([]);
+    await expect(only(['suggestAwait'])).rejects.toThrow(/premortem\/no-floating-promises/);
+  });
+
   it('applies the strict preset: void in server code is reported', async () => {
-    const eslint = eslintWith({ project: './tsconfig.json', tsconfigRootDir: fixtureDir }, 'strict');
+    const eslint = eslintWith(typed, 'strict');
     const [result] = await eslint.lintFiles(['voided.ts']);
     expect(result?.messages.map((m) => m.messageId)).toEqual(['floatingVoid']);
   });

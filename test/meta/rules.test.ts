@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ruleDocsUrl, ruleId } from '@premortem/core';
+import { findingKinds, highPrecisionKinds, ruleDocsUrl, ruleId } from '@premortem/core';
 import plugin from '@premortem/eslint-plugin';
 import { rules } from '@premortem/rules';
 import { generatedFiles } from '../../scripts/docs.mjs';
@@ -48,8 +48,14 @@ describe('every rule is complete and registered', () => {
       expect(eslintRule).toBeDefined();
       expect(eslintRule?.meta.docs?.url).toBe(ruleDocsUrl(name));
       expect(Object.keys(plugin.configs.strict.rules ?? {})).toContain(ruleId(rule));
+      // recommended: a rule meant for it, with at least one kind of finding measured as high precision.
       const inRecommended = Object.keys(plugin.configs.recommended.rules ?? {}).includes(ruleId(rule));
-      expect(inRecommended).toBe(rule.meta.recommended === 'recommended');
+      expect(inRecommended).toBe(rule.meta.recommended === 'recommended' && highPrecisionKinds(rule.meta).length > 0);
+    });
+
+    it('has measured precision only for kinds of finding it has', () => {
+      const kinds = findingKinds(rule.meta);
+      expect(Object.keys(rule.meta.precision ?? {}).filter((kind) => !kinds.includes(kind))).toEqual([]);
     });
 
     it('reports every "Incorrect" docs example and none of the "Correct" ones', () => {

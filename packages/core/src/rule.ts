@@ -27,6 +27,12 @@ export interface OptionsSchema {
   additionalProperties: false;
 }
 
+/**
+ * How often a kind of finding was right on labelled real repositories (docs/precision.md): `high`
+ * at 0.9 or more, `medium` from 0.5, `low` below, `unmeasured` with too few labels to say.
+ */
+export type PrecisionClass = 'high' | 'medium' | 'low' | 'unmeasured';
+
 export interface RuleMeta<MessageIds extends string, Options extends object> {
   /** One-line summary, shown in docs and in the generated README table. */
   description: string;
@@ -46,6 +52,12 @@ export interface RuleMeta<MessageIds extends string, Options extends object> {
   pathsCrossFiles?: boolean;
   hasSuggestions: boolean;
   messages: Record<MessageIds, string>;
+  /**
+   * The measured precision of each kind of finding (a message id the rule reports with), from
+   * rules/measured-precision.json; a kind not listed is `unmeasured`. `recommended` reports only
+   * the `high` kinds.
+   */
+  precision?: Partial<Record<MessageIds, PrecisionClass>>;
   schema: OptionsSchema;
   defaultOptions: Options;
 }
@@ -101,6 +113,16 @@ export interface RuleDefinition<MessageIds extends string = string, Options exte
 }
 
 export const RULE_PREFIX = 'premortem/';
+
+/** A rule's kinds of finding: its message ids but the suggestions', whose ids start with `suggest` by convention. */
+export function findingKinds(meta: Pick<RuleMeta<string, object>, 'messages'>): string[] {
+  return Object.keys(meta.messages).filter((id) => !id.startsWith('suggest'));
+}
+
+/** The kinds of finding `recommended` reports for a rule: those measured as `high`. */
+export function highPrecisionKinds(meta: Pick<RuleMeta<string, object>, 'precision'>): string[] {
+  return Object.entries(meta.precision ?? {}).flatMap(([kind, measured]) => (measured === 'high' ? [kind] : []));
+}
 
 export function ruleId(rule: Pick<RuleDefinition, 'name'>): string {
   return RULE_PREFIX + rule.name;

@@ -28,9 +28,10 @@ function presetConfig(preset: PresetName): FlatConfig {
   for (const definition of definitions) {
     const entry = entries.get(ruleId(definition));
     if (!entry) continue;
-    const overrides = presetOptionOverrides(definition, preset);
+    // Only the preset's kinds of finding, as the CLI reports them.
+    const options = { ...presetOptionOverrides(definition, preset), ...(entry.kinds ? { kinds: [...entry.kinds] } : {}) };
     const level = entry.severity === 'error' ? 'error' : 'warn';
-    ruleEntries[ruleId(definition)] = overrides ? [level, overrides] : level;
+    ruleEntries[ruleId(definition)] = Object.keys(options).length > 0 ? [level, options] : level;
   }
   return {
     name: `premortem/${preset}`,

@@ -1,5 +1,5 @@
 import { ESLintUtils, type JSONSchema, type TSESLint } from '@typescript-eslint/utils';
-import { resolveOptions, ruleDocsUrl, type RuleDefinition } from '@premortem/core';
+import { findingKinds, resolveOptions, ruleDocsUrl, type RuleDefinition } from '@premortem/core';
 import { joinSharedWalk, runSharedWalk } from './shared-walk.js';
 
 export interface PremortemDocs {
@@ -27,12 +27,13 @@ export function toEslintRule(definition: RuleDefinition): TSESLint.RuleModule<st
       },
       messages: meta.messages,
       // Our schema type is a strict subset of draft-04; ESLint's type is a wider union.
-      schema: [meta.schema as JSONSchema.JSONSchema4],
+      schema: [withKindsOption(definition)],
       ...(meta.hasSuggestions ? { hasSuggestions: true } : {}),
     },
     defaultOptions: [meta.defaultOptions],
     create(context) {
-      const userOptions = context.options[0];
+      const { kinds, ...userOptions } = (context.options[0] ?? {}) as { kinds?: string[] };
+      const reported = kinds ? new Set(kinds) : undefined;
       // Throws typescript-eslint's own explanation when the config has no type information.
       const services = ESLintUtils.getParserServices(context);
       const sourceFile = services.esTreeNodeToTSNodeMap.get(context.sourceCode.ast);
@@ -41,6 +42,7 @@ export function toEslintRule(definition: RuleDefinition): TSESLint.RuleModule<st
         definition,
         options: resolveOptions(meta, undefined, userOptions),
         deliver: (report) => {
+          if (reported && !reported.has(report.messageId)) return;
           const start = report.node.getStart(sourceFile);
           context.report({
             loc: { start: sourceCode.getLocFromIndex(start), end: sourceCode.getLocFromIndex(report.node.getEnd()) },
@@ -67,4 +69,25 @@ export function toEslintRule(definition: RuleDefinition): TSESLint.RuleModule<st
       };
     },
   };
+}
+
+/**
+ * The rule's options plus `kinds`, the kinds of finding to report (every kind when absent): how
+ * the `recommended` preset keeps to the kinds measured as high precision, as the CLI's does.
+ */
+function withKindsOption(definition: RuleDefinition): JSONSchema.JSONSchema4 {
+  const { schema } = definition.meta;
+  return {
+    ...schema,
+    properties: {
+      ...schema.properties,
+      // No default: ESLint's validator would fill it in, and absent means every kind.
+      kinds: {
+        type: 'array',
+        description: 'The kinds of finding to report (message ids); every kind when absent. `recommended` lists the kinds measured as high precision.',
+        items: { type: 'string', enum: findingKinds(definition.meta) },
+        uniqueItems: true,
+      },
+    },
+  } as JSONSchema.JSONSchema4;
 }

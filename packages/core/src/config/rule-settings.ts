@@ -57,6 +57,8 @@ export function applyRuleSettings(
       rule,
       severity: severity === 'warn' ? 'warning' : severity === 'error' ? 'error' : (current?.severity ?? rule.meta.severity),
       options: { ...(current?.options ?? rule.meta.defaultOptions), ...options },
+      // A rule the preset runs keeps the preset's kinds; one the config turns on reports every kind.
+      ...(current?.kinds ? { kinds: current.kinds } : {}),
     });
   }
   if (problems.length > 0) throw new UsageError(`${file ?? 'the premortem config'} is invalid:\n  ${problems.join('\n  ')}`);

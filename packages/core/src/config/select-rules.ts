@@ -28,7 +28,7 @@ export function selectRules(
   }
   const fromPreset = rules.flatMap((rule) => {
     const entry = chosen.get(ruleId(rule));
-    return entry ? [{ rule, severity: entry.severity, options: entry.options }] : [];
+    return entry ? [{ rule, severity: entry.severity, options: entry.options, ...(entry.kinds ? { kinds: entry.kinds } : {}) }] : [];
   });
   const configured = applyRuleSettings(fromPreset, rules, config, configFile);
   if (wanted.length === 0) return configured;

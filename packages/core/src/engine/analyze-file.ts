@@ -16,6 +16,8 @@ export interface EnabledRule {
   severity: Severity;
   /** Fully resolved: defaults, preset and user options merged. */
   options: object;
+  /** The kinds of finding (message ids) reported; every kind when absent. The preset decides. */
+  kinds?: ReadonlySet<string>;
 }
 
 export interface AnalyzeFileInput extends WalkInput {
@@ -140,6 +142,7 @@ export function analyzeFile(input: AnalyzeFileInput): Finding[] {
   try {
     walkFile(input, (rule, report) => {
       const enabled = byRule.get(rule)!;
+      if (enabled.kinds && !enabled.kinds.has(report.messageId)) return;
       findings.push(toFinding(input, enabled, ruleId(rule), report, relative, fingerprints));
     });
   } catch (error) {

@@ -1,0 +1,104 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findingKinds, ruleId } from '@premortem/core';
+import { measuredPrecision, rules } from '@premortem/rules';
+import { matchLabels, readLabels, sampleFindings, slug } from '../../scripts/realworld/labels.mjs';
+import { precisionClass, wilson } from '../../scripts/realworld/precision.mjs';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const labelsDir = path.join(root, 'fixtures/realworld/labels');
+const pinned = JSON.parse(readFileSync(path.join(root, 'fixtures/realworld/repositories.json'), 'utf8')) as { repository: string; commit: string }[];
+const kindsOf = new Map(rules.map((rule) => [ruleId(rule), findingKinds(rule.meta)]));
+
+interface Label {
+  file: string;
+  line: number;
+  rule: string;
+  kind?: string;
+  verdict: string;
+  reason: string;
+  fingerprint?: string;
+}
+
+const finding = (ruleId: string, file: string, line: number, fingerprint: string, kind = 'k') => ({ ruleId, file, line, fingerprint, kind });
+
+describe('the real-world labels', () => {
+  const files = readdirSync(labelsDir).filter((name) => name.endsWith('.json'));
+
+  it('label only pinned repositories, at their pinned commit', () => {
+    expect(files.length).toBeGreaterThan(0);
+    for (const name of files) {
+      const data = JSON.parse(readFileSync(path.join(labelsDir, name), 'utf8')) as { repository: string; commit: string };
+      const entry = pinned.find((candidate) => candidate.repository === data.repository);
+      expect(entry, name).toBeDefined();
+      expect(`${slug(data.repository)}.json`).toBe(name);
+      expect(data.commit, name).toBe(entry!.commit);
+    }
+  });
+
+  it('are well formed: a known rule and kind, a verdict and a reason, one label per place', () => {
+    for (const { repository } of pinned) {
+      const { labels } = readLabels(labelsDir, repository) as { labels: Label[] };
+      const places = new Set<string>();
+      for (const label of labels) {
+        const where = `${repository} ${label.file}:${label.line} ${label.rule}`;
+        expect(kindsOf.has(label.rule), where).toBe(true);
+        if (label.kind !== undefined) expect(kindsOf.get(label.rule), where).toContain(label.kind);
+        expect(places.has(`${label.rule} ${label.file}:${label.line}`), `${where} labelled twice`).toBe(false);
+        places.add(`${label.rule} ${label.file}:${label.line}`);
+      }
+    }
+  });
+
+  it('back every measured count in rules/measured-precision.ts', () => {
+    const labelled = new Map<string, { TP: number; FP: number; DEBATABLE: number }>();
+    for (const { repository } of pinned) {
+      for (const label of (readLabels(labelsDir, repository) as { labels: Label[] }).labels) {
+        if (label.verdict === 'MISS' || !label.kind) continue;
+        const key = `${label.rule.replace('premortem/', '')}:${label.kind}`;
+        const counts = labelled.get(key) ?? { TP: 0, FP: 0, DEBATABLE: 0 };
+        counts[label.verdict as 'TP' | 'FP' | 'DEBATABLE']++;
+        labelled.set(key, counts);
+      }
+    }
+    for (const [rule, kinds] of Object.entries(measuredPrecision)) {
+      for (const [kind, measured] of Object.entries(kinds)) {
+        const counts = labelled.get(`${rule}:${kind}`) ?? { TP: 0, FP: 0, DEBATABLE: 0 };
+        expect(measured.tp, `${rule}:${kind}`).toBeLessThanOrEqual(counts.TP);
+        expect(measured.fp, `${rule}:${kind}`).toBeLessThanOrEqual(counts.FP);
+        expect(measured.debatable, `${rule}:${kind}`).toBeLessThanOrEqual(counts.DEBATABLE);
+        expect(measured.class, `${rule}:${kind}`).toBe(precisionClass(measured.tp, measured.fp));
+      }
+    }
+  });
+});
+
+describe('the real-world comparison', () => {
+  it('matches a label by rule, file and line, else by fingerprint, and keeps the rest unlabelled', () => {
+    const findings = [finding('premortem/a', 'x.ts', 3, 'f1'), finding('premortem/a', 'x.ts', 9, 'f2'), finding('premortem/b', 'y.ts', 1, 'f3')];
+    const labels = [
+      { rule: 'premortem/a', file: 'x.ts', line: 3, verdict: 'TP' },
+      { rule: 'premortem/a', file: 'x.ts', line: 7, verdict: 'FP', fingerprint: 'f2' },
+      { rule: 'premortem/a', file: 'y.ts', line: 1, verdict: 'FP' },
+    ];
+    const { matched, unlabelled } = matchLabels(labels, findings);
+    expect(matched.map((entry: { finding?: { fingerprint: string } }) => entry.finding?.fingerprint)).toEqual(['f1', 'f2', undefined]);
+    expect(unlabelled.map((entry: { fingerprint: string }) => entry.fingerprint)).toEqual(['f3']);
+  });
+
+  it('draws the same sample every time: per kind, by fingerprint, every k-th, at most the limit', () => {
+    const findings = Array.from({ length: 25 }, (_, i) => finding('premortem/a', 'x.ts', i, `f${String(24 - i).padStart(2, '0')}`, i % 5 === 0 ? 'rare' : 'common'));
+    const sample = sampleFindings(findings, 4) as { fingerprint: string; kind: string }[];
+    expect(sample.filter((entry) => entry.kind === 'common').map((entry) => entry.fingerprint)).toEqual(['f00', 'f06', 'f12', 'f18']);
+    expect(sample.filter((entry) => entry.kind === 'rare')).toHaveLength(3);
+    expect(sampleFindings([...findings].reverse(), 4)).toEqual(sample);
+  });
+
+  it('gives precision a 95% interval and a class that needs enough labels', () => {
+    const interval = wilson(9, 10)!;
+    expect([interval.precision, +interval.low.toFixed(3), +interval.high.toFixed(3)]).toEqual([0.9, 0.596, 0.982]);
+    expect(wilson(0, 0)).toBeUndefined();
+    expect([precisionClass(9, 1), precisionClass(8, 2), precisionClass(2, 8), precisionClass(4, 0)]).toEqual(['high', 'medium', 'low', 'unmeasured']);
+  });
+});
