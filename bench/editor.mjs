@@ -1,6 +1,6 @@
 // `npm run bench:editor`: how long ESLint takes to re-lint one file after an edit, the way an
 // editor does it (one long-lived ESLint, typescript-eslint's project service, a new Program
-// version per edit), with no rules and with premortem's `recommended` preset. Uses a project made
+// version per edit), with no rules and with premortem's `strict` preset (every rule, every kind). Uses a project made
 // by `npm run bench` (see docs/benchmarks.md). Never run from the test suite.
 //
 //   npm run bench:editor -- --size 4k --edits 8

@@ -24,7 +24,7 @@ const COMMANDS = {
   changed: 'premortem check --changed-since (5 files)',
   'eslint-none': 'typed ESLint, no rules',
   'eslint-nfp': 'typed ESLint, no-floating-promises',
-  'eslint-premortem': 'ESLint, premortem recommended',
+  'eslint-premortem': 'ESLint, premortem strict',
 };
 
 /** What each of the five "pull request" files gains: a new function with a floating promise. */
@@ -184,7 +184,7 @@ export const base = [
   );
   writeFileSync(
     path.join(dir, 'eslint.premortem.config.mjs'),
-    `import premortem from '${plugin}';\nimport { base } from './eslint.base.config.mjs';\nexport default [...base, premortem.configs.recommended];\n`,
+    `import premortem from '${plugin}';\nimport { base } from './eslint.base.config.mjs';\nexport default [...base, premortem.configs.strict];\n`,
   );
 }
 
@@ -193,9 +193,9 @@ function commandLine(command, project) {
     case 'tsc':
       return [tsc, '--noEmit', '-p', 'tsconfig.json'];
     case 'check':
-      return [premortem, 'check', '.'];
+      return [premortem, 'check', '.', '--preset', 'strict'];
     case 'changed':
-      return [premortem, 'check', '.', '--changed-since', 'HEAD'];
+      return [premortem, 'check', '.', '--preset', 'strict', '--changed-since', 'HEAD'];
     case 'eslint-none':
       return [eslint, '--no-config-lookup', '-c', 'eslint.none.config.mjs', '.'];
     case 'eslint-nfp':

@@ -14,11 +14,20 @@ import { parseArgs } from 'node:util';
 import { matchLabels, readLabels, sampleFindings, slug } from './labels.mjs';
 import { formatPrecision, precisionClass } from './precision.mjs';
 
+/**
+ * @typedef {import('./labels.mjs').ReportedFinding} ReportedFinding
+ * @typedef {import('./labels.mjs').LabelFile} LabelFile
+ * @typedef {{ repository: string, commit: string }} Pinned
+ * @typedef {{ mode: 'bare' | 'typed', findings: ReportedFinding[] }} Report
+ * @typedef {Pinned & { tree: string, report: Report, labels: LabelFile }} Run
+ * @typedef {{ tp: number, fp: number, debatable: number, tpGone: number, fpGone: number, debatableGone: number, misses: number, missesFound: number, unlabelled: number, reported: number }} Row
+ */
+
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(repo, 'packages/cli/dist/bin.js');
 const LABELS = path.join(repo, 'fixtures/realworld/labels');
-/** @type {{ repository: string, commit: string }[]} */
-const REPOSITORIES = JSON.parse(readFileSync(path.join(repo, 'fixtures/realworld/repositories.json'), 'utf8'));
+/** @type {Pinned[]} */
+const REPOSITORIES = readJson(path.join(repo, 'fixtures/realworld/repositories.json'));
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -35,11 +44,13 @@ const { values, positionals } = parseArgs({
   },
 });
 if (!values.trees) fail('say where the trees are: --trees <folder> (or PREMORTEM_REALWORLD); docs/precision.md shows how to make them');
+if (values.preset !== 'strict' && values.preset !== 'recommended') fail(`--preset is recommended or strict, not ${values.preset}`);
 const trees = path.resolve(values.trees);
 const results = path.resolve(values.results ?? path.join(trees, `results-${values.preset}`));
 mkdirSync(results, { recursive: true });
 const selected = REPOSITORIES.filter((entry) => values.only.length === 0 || values.only.includes(entry.repository));
 
+/** @type {Run[]} */
 const runs = selected.flatMap((entry) => {
   const tree = path.join(trees, slug(entry.repository));
   if (!existsSync(tree)) {
@@ -49,48 +60,71 @@ const runs = selected.flatMap((entry) => {
   return [{ ...entry, tree, report: analyze(entry, tree), labels: readLabels(LABELS, entry.repository) }];
 });
 
-if (positionals[0] === 'sample') writeSamples(runs);
-else printComparison(runs);
+if (positionals[0] === 'sample') writeSamples();
+else printComparison();
 
-/** premortem check on one tree (bare unless its dependencies are installed), or the saved report with --reuse. */
+/**
+ * premortem check on one tree (bare unless its dependencies are installed), or the saved report with --reuse.
+ * @param {Pinned} entry @param {string} tree @returns {Report}
+ */
 function analyze(entry, tree) {
   const saved = path.join(results, `${slug(entry.repository)}.json`);
   const mode = existsSync(path.join(tree, 'node_modules')) ? 'typed' : 'bare';
   if (!(values.reuse && existsSync(saved))) {
     const started = Date.now();
-    const run = spawnSync(process.execPath, [BIN, 'check', '.', '--preset', values.preset, '--format', 'json'], { cwd: tree, encoding: 'utf8', maxBuffer: 1 << 30 });
+    const run = spawnSync(process.execPath, [BIN, 'check', '.', '--preset', String(values.preset), '--format', 'json'], { cwd: tree, encoding: 'utf8', maxBuffer: 1 << 30 });
     if (run.status !== 0 && run.status !== 1) fail(`${entry.repository}: premortem exited ${run.status}: ${run.stderr}`);
     writeFileSync(saved, run.stdout);
     console.error(`${entry.repository} (${mode}): ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
-  return { mode, ...JSON.parse(readFileSync(saved, 'utf8')) };
+  /** @type {{ findings: ReportedFinding[] }} */
+  const report = readJson(saved);
+  return { mode, findings: report.findings };
 }
 
 /** Unlabelled findings, drawn per kind, one file per repository: the next round of labelling. */
-function writeSamples(runs) {
-  if (!values.to) fail('sample needs --to <folder>');
-  mkdirSync(values.to, { recursive: true });
+function writeSamples() {
+  const to = values.to;
+  if (!to) return fail('sample needs --to <folder>');
+  mkdirSync(to, { recursive: true });
   for (const run of runs) {
     const { unlabelled } = matchLabels(run.labels.labels, run.report.findings);
     const sample = sampleFindings(unlabelled, Number(values['per-kind'])).map((f) => ({ file: f.file, line: f.line, rule: f.ruleId, kind: f.kind, message: f.message, fingerprint: f.fingerprint, ...(f.path ? { path: f.path } : {}) }));
-    writeFileSync(path.join(values.to, `${slug(run.repository)}.json`), JSON.stringify({ repository: run.repository, commit: run.commit, findings: sample }, null, 2) + '\n');
+    writeFileSync(path.join(to, `${slug(run.repository)}.json`), JSON.stringify({ repository: run.repository, commit: run.commit, findings: sample }, null, 2) + '\n');
     console.log(`${run.repository}: ${sample.length} of ${unlabelled.length} unlabelled findings drawn`);
   }
 }
 
+/** @returns {Row} */
 function emptyRow() {
   return { tp: 0, fp: 0, debatable: 0, tpGone: 0, fpGone: 0, debatableGone: 0, misses: 0, missesFound: 0, unlabelled: 0, reported: 0 };
 }
 
-function printComparison(runs) {
+/** @param {Map<string, Row>} table @param {string} name @param {keyof Row} field */
+function add(table, name, field) {
+  const row = table.get(name) ?? emptyRow();
+  row[field]++;
+  table.set(name, row);
+}
+
+/**
+ * Where a label stands in this run, as the table's columns count it.
+ * @param {import('./labels.mjs').Verdict} verdict @param {boolean} reported @returns {(keyof Row)[]}
+ */
+function columnsOf(verdict, reported) {
+  if (verdict === 'MISS') return reported ? ['missesFound', 'misses'] : ['misses'];
+  if (verdict === 'TP') return [reported ? 'tp' : 'tpGone'];
+  if (verdict === 'FP') return [reported ? 'fp' : 'fpGone'];
+  return [reported ? 'debatable' : 'debatableGone'];
+}
+
+function printComparison() {
+  /** @type {Map<string, Row>} */
   const byRule = new Map();
+  /** @type {Map<string, Row>} */
   const byKind = new Map();
+  /** @type {Map<string, Row>} */
   const byRepository = new Map();
-  const add = (table, name, field) => {
-    const row = table.get(name) ?? emptyRow();
-    row[field]++;
-    table.set(name, row);
-  };
   for (const run of runs) {
     const { matched, unlabelled } = matchLabels(run.labels.labels, run.report.findings);
     for (const finding of run.report.findings) {
@@ -98,14 +132,10 @@ function printComparison(runs) {
       add(byRepository, run.repository, 'reported');
     }
     for (const { label, finding } of matched) {
-      const kind = `${label.rule}:${label.kind ?? '?'}`;
-      const field =
-        label.verdict === 'MISS' ? (finding ? 'missesFound' : 'misses') : { TP: 'tp', FP: 'fp', DEBATABLE: 'debatable' }[label.verdict] + (finding ? '' : 'Gone');
-      const fields = label.verdict === 'MISS' && finding ? ['missesFound', 'misses'] : [field];
-      for (const name of fields) {
-        add(byRule, label.rule, name);
-        add(byKind, kind, name);
-        add(byRepository, run.repository, name);
+      for (const column of columnsOf(label.verdict, finding !== undefined)) {
+        add(byRule, label.rule, column);
+        add(byKind, `${label.rule}:${label.kind ?? '?'}`, column);
+        add(byRepository, run.repository, column);
       }
     }
     for (const finding of unlabelled) {
@@ -128,18 +158,22 @@ function printComparison(runs) {
 /**
  * rules/measured-precision.ts from this run: per kind, the labelled findings still reported. Only
  * a strict run on every repository measures every kind; anything else would write a partial file.
+ * @param {Map<string, Row>} byKind
  */
 function writePrecision(byKind) {
   if (values.preset !== 'strict' || values.only.length > 0 || runs.length !== REPOSITORIES.length) fail('--write-precision needs a strict run on every repository');
-  const measured = {};
+  /** @type {Map<string, string[]>} */
+  const lines = new Map();
   for (const [kind, row] of [...byKind.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const [rule, name] = kind.replace('premortem/', '').split(':');
-    if (!name || name === '?') continue;
-    measured[rule] ??= {};
-    measured[rule][name] = { tp: row.tp, fp: row.fp, debatable: row.debatable, class: precisionClass(row.tp, row.fp) };
+    const [rule = '', name = '?'] = kind.replace('premortem/', '').split(':');
+    if (name === '?') continue;
+    lines.set(rule, [...(lines.get(rule) ?? []), `    ${name}: { tp: ${row.tp}, fp: ${row.fp}, debatable: ${row.debatable}, class: '${precisionClass(row.tp, row.fp)}' },`]);
   }
+  const entries = [...lines.entries()].map(([rule, kinds]) => `  '${rule}': {\n${kinds.join('\n')}\n  },`).join('\n');
   const file = path.join(repo, 'rules/measured-precision.ts');
-  const body = `// Generated by \`npm run realworld -- --write-precision\` from the labels in fixtures/realworld/labels:
+  writeFileSync(
+    file,
+    `// Generated by \`npm run realworld -- --write-precision\` from the labels in fixtures/realworld/labels:
 // per kind of finding, the labelled findings a strict run still reports. Do not edit by hand; see docs/precision.md.
 import type { PrecisionClass } from '@premortem/core';
 
@@ -151,31 +185,44 @@ export interface MeasuredKind {
 }
 
 export const measuredPrecision: Readonly<Record<string, Readonly<Record<string, MeasuredKind>>>> = {
-${Object.entries(measured)
-  .map(([rule, kinds]) => `  '${rule}': {\n${Object.entries(kinds).map(([kind, entry]) => `    ${kind}: { tp: ${entry.tp}, fp: ${entry.fp}, debatable: ${entry.debatable}, class: '${entry.class}' },`).join('\n')}\n  },`)
-  .join('\n')}
+${entries}
 };
-`;
-  writeFileSync(file, body);
+`,
+  );
   console.error(`wrote ${path.relative(repo, file)}; run \`npm run build && npm run docs\` to show it in the rule pages`);
 }
 
+/** @param {string} title @param {Map<string, Row>} rows @param {boolean} [withClass] */
 function table(title, rows, withClass = false) {
   const header = `| ${title} | reported | TP | FP | debatable | precision (95%) | TP gone | FP gone | misses found | unlabelled |${withClass ? ' class |' : ''}`;
   const lines = [header, header.replace(/[^|]+/g, ' --- ')];
   const total = emptyRow();
   for (const [name, row] of [...rows.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    for (const field of Object.keys(total)) total[field] += row[field];
+    for (const field of /** @type {(keyof Row)[]} */ (Object.keys(total))) total[field] += row[field];
     lines.push(line(name, row, withClass));
   }
   if (!withClass) lines.push(line('**all**', total, false));
   return lines.join('\n') + '\n';
 }
 
+/** @param {string} name @param {Row} row @param {boolean} withClass */
 function line(name, row, withClass) {
-  return `| ${name} | ${row.reported || ''} | ${row.tp} | ${row.fp} | ${row.debatable} | ${formatPrecision(row.tp, row.fp)} | ${row.tpGone} | ${row.fpGone} | ${row.missesFound}/${row.misses} | ${row.unlabelled || ''} |${withClass ? ` ${precisionClass(row.tp, row.fp)} |` : ''}`;
+  const cells = [name, row.reported || '', row.tp, row.fp, row.debatable, formatPrecision(row.tp, row.fp), row.tpGone, row.fpGone, `${row.missesFound}/${row.misses}`, row.unlabelled || ''];
+  if (withClass) cells.push(precisionClass(row.tp, row.fp));
+  return `| ${cells.join(' | ')} |`;
 }
 
+/**
+ * @template T
+ * @param {string} file @returns {T}
+ */
+function readJson(file) {
+  /** @type {unknown} */
+  const raw = JSON.parse(readFileSync(file, 'utf8'));
+  return /** @type {T} */ (raw);
+}
+
+/** @param {string} message @returns {never} */
 function fail(message) {
   console.error(`realworld: ${message}`);
   process.exit(2);

@@ -43,7 +43,7 @@ describe('action.yml', () => {
       cwd: repoRoot,
       encoding: 'utf8',
       timeout: 60_000,
-      env: { ...process.env, NO_COLOR: '1', GITHUB_ACTION_PATH: repoRoot, GITHUB_OUTPUT: output, PATHS: 'fixtures/calendar-app', CHANGED_SINCE: '', BASELINE: '', SARIF_FILE: sarif },
+      env: { ...process.env, NO_COLOR: '1', GITHUB_ACTION_PATH: repoRoot, GITHUB_OUTPUT: output, PATHS: 'fixtures/calendar-app', CHANGED_SINCE: '', BASELINE: '', PRESET: 'strict', SARIF_FILE: sarif },
     });
     expect(result.status).toBe(0); // the step records the code; a later step fails the job
     expect(readFileSync(output, 'utf8')).toBe('exit-code=1\n');

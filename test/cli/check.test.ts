@@ -74,7 +74,7 @@ describe('premortem check on a project outside this repository', () => {
     expect(found).toEqual(expectedMarkers(serviceFiles, MARK));
     const first = report.findings[0]!;
     expect(Object.keys(first).sort()).toEqual(
-      ['column', 'endColumn', 'endLine', 'file', 'fingerprint', 'line', 'message', 'ruleId', 'severity'].sort(),
+      ['column', 'endColumn', 'endLine', 'file', 'fingerprint', 'kind', 'line', 'message', 'ruleId', 'severity'].sort(),
     );
     expect(first).toMatchObject({
       ruleId: 'premortem/no-floating-promises',

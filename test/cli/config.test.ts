@@ -42,13 +42,13 @@ describe('.github/premortem.yml', () => {
     };
 
     it('turn rules off, change their severity, and silence ignored files', () => {
-      const baseline = report('{}\n');
+      const baseline = report('preset: strict\n');
       expect(baseline.findings).toEqual([
         'no-floating-promises error legacy/old.ts:2',
         'no-floating-promises error src/jobs.ts:3',
         'no-unbounded-retry error src/refresh.ts:3',
       ]);
-      const configured = report('rules:\n  no-unbounded-retry: off\n  premortem/no-floating-promises: warn\nignore:\n  - legacy/**\n');
+      const configured = report('preset: strict\nrules:\n  no-unbounded-retry: off\n  premortem/no-floating-promises: warn\nignore:\n  - legacy/**\n');
       expect(configured.findings).toEqual(['no-floating-promises warning src/jobs.ts:3']);
       expect(configured.status).toBe(0);
     });

@@ -18,11 +18,11 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe('check --format', () => {
   let json: ReturnType<typeof parseReport>;
   beforeAll(() => {
-    json = parseReport(runCli(['check', '--format', 'json'], app).stdout);
+    json = parseReport(runCli(['check', '--preset', 'strict', '--format', 'json'], app).stdout);
   });
 
   it('sarif: valid SARIF 2.1.0 with rules, help links, fingerprints and the mount path as a code flow', () => {
-    const result = runCli(['check', '--format', 'sarif'], app);
+    const result = runCli(['check', '--preset', 'strict', '--format', 'sarif'], app);
     expect(result.status).toBe(1);
     const log = JSON.parse(result.stdout) as Log;
     const validate = sarifValidator();
@@ -49,7 +49,7 @@ describe('check --format', () => {
   it('github: one escaped workflow command per finding, and a job summary when the runner asks for one', () => {
     const summary = path.join(scratch, 'summary.md');
     const sarifFile = path.join(scratch, 'also.sarif');
-    const result: CliResult = runCli(['check', '--format', 'github', '--sarif-file', sarifFile], app, { GITHUB_STEP_SUMMARY: summary });
+    const result: CliResult = runCli(['check', '--preset', 'strict', '--format', 'github', '--sarif-file', sarifFile], app, { GITHUB_STEP_SUMMARY: summary });
     expect(result.status).toBe(1);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(json.findings.length);
@@ -68,7 +68,7 @@ describe('check --format', () => {
   });
 
   it('markdown: a table with one row per finding', () => {
-    const result = runCli(['check', '--format', 'markdown'], app);
+    const result = runCli(['check', '--preset', 'strict', '--format', 'markdown'], app);
     const rows = result.stdout.split('\n').filter((line) => /^\| (🔴|🟡) \|/.test(line));
     expect(rows).toHaveLength(json.findings.length);
     expect(rows.join('\n')).toContain(`[no-unbounded-query](https://github.com/premortem/premortem/blob/main/rules/no-unbounded-query/README.md) | \`${prefix}src/server/routers/bookings.ts:26\``);

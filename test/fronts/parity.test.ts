@@ -24,7 +24,7 @@ function fixtureMarkers(files: string[]): string[] {
 }
 
 describe('fixtures/calendar-app', () => {
-  const cli = runCli(['check', '.', '--format', 'json'], fixtureDir);
+  const cli = runCli(['check', '.', '--preset', 'strict', '--format', 'json'], fixtureDir);
   const report = parseReport(cli.stdout);
   const cliFindings = report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`).sort();
 
@@ -45,7 +45,7 @@ describe('fixtures/calendar-app', () => {
 describe('fixtures/corpus/no-floating-promises', () => {
   it('the ESLint plugin and the CLI report the same findings', async () => {
     const dir = path.join(repoRoot, 'fixtures/corpus/no-floating-promises');
-    const cli = parseReport(runCli(['check', '.', '--format', 'json'], dir).stdout)
+    const cli = parseReport(runCli(['check', '.', '--preset', 'strict', '--format', 'json'], dir).stdout)
       .findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`)
       .sort();
     expect(cli.length).toBeGreaterThan(80);
@@ -59,7 +59,7 @@ describe.each([
 ])('fixtures/corpus/%s', (name, rules, minimum) => {
   it('the ESLint plugin in the editor and the CLI report the same findings', async () => {
     const dir = path.join(repoRoot, 'fixtures/corpus', name);
-    const cli = parseReport(runCli(['check', '.', '--format', 'json'], dir).stdout)
+    const cli = parseReport(runCli(['check', '.', '--preset', 'strict', '--format', 'json'], dir).stdout)
       .findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`)
       .sort();
     for (const rule of rules) expect(cli.filter((f) => f.endsWith(`premortem/${rule}`)).length, rule).toBeGreaterThan(minimum);
@@ -78,7 +78,7 @@ async function lintWithEslint(dir: string, ignores: string[]): Promise<string[]>
         files: ['**/*.{ts,tsx,mts,cts}'],
         languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: dir } },
       },
-      plugin.configs.recommended,
+      plugin.configs.strict,
     ],
   });
   const results = await eslint.lintFiles(['.']);

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 import type { JsonReport } from '@premortem/core';
+import { rules } from '@premortem/rules';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(repoRoot, 'packages/cli/bin/premortem.js');
@@ -28,12 +29,16 @@ export function runCli(args: string[], cwd: string, env: Record<string, string> 
 
 /**
  * Writes a throwaway project outside this repository. Its node_modules holds @types/node (linked
- * from ours: tests make no network calls), so it type-checks like a real Node project.
+ * from ours: tests make no network calls), so it type-checks like a real Node project. Unless the
+ * files hold their own `.github/premortem.yml`, or `everyRule` is false, its config turns every
+ * rule on: every kind of finding, with default options. These tests are about what the detectors
+ * and fronts do, not about which kinds are measured precise enough for `recommended`.
  */
-export function createProject(files: Record<string, string>, { withNodeTypes = true } = {}): string {
+export function createProject(files: Record<string, string>, { withNodeTypes = true, everyRule = true } = {}): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'premortem-project-'));
   created.push(dir);
-  for (const [name, content] of Object.entries(files)) {
+  const config = everyRule && !('.github/premortem.yml' in files) ? { '.github/premortem.yml': EVERY_RULE_CONFIG } : {};
+  for (const [name, content] of Object.entries({ ...config, ...files })) {
     const file = path.join(dir, name);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, content);
@@ -44,6 +49,8 @@ export function createProject(files: Record<string, string>, { withNodeTypes = t
   }
   return dir;
 }
+
+const EVERY_RULE_CONFIG = `rules:\n${rules.map((rule) => `  ${rule.name}: ${rule.meta.severity === 'error' ? 'error' : 'warn'}\n`).join('')}`;
 
 const created: string[] = [];
 afterAll(() => {

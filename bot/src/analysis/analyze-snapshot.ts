@@ -51,7 +51,6 @@ export async function analyzeSnapshot(
         recipe: {
           cwd: request.root,
           paths: ['.'],
-          preset: 'recommended',
           only: [],
           withRules: request.withRules,
           collectQueries: true,

@@ -5,7 +5,8 @@ import { analyze } from './analyze.js';
 export interface RunRequest {
   paths: string[];
   project: string | undefined;
-  preset: string;
+  /** Undefined: the config's `preset`, else recommended. */
+  preset: string | undefined;
   rule: string[];
   collectQueries: boolean;
   timing?: boolean;
@@ -20,14 +21,14 @@ const PRESETS: readonly PresetName[] = ['recommended', 'strict'];
  * severities, options and ignores applied. `root` is the repository root the config lives in.
  */
 export function runConfigured(request: RunRequest, io: CliIo): Promise<ConfiguredResult> {
-  if (!(PRESETS as readonly string[]).includes(request.preset)) {
+  if (request.preset !== undefined && !(PRESETS as readonly string[]).includes(request.preset)) {
     throw new UsageError(`Unknown --preset "${request.preset}". Use one of: ${PRESETS.join(', ')}.`);
   }
   return analyze(
     {
       paths: request.paths,
       ...(request.project !== undefined ? { project: request.project } : {}),
-      preset: request.preset as PresetName,
+      ...(request.preset !== undefined ? { preset: request.preset as PresetName } : {}),
       only: request.rule,
       withRules: true,
       collectQueries: request.collectQueries,

@@ -7,7 +7,7 @@ import { runConfigured } from '../configured-run.js';
 export interface BaselineOptions {
   project?: string;
   rule: string[];
-  preset: string;
+  preset?: string;
   out?: string;
   addNew?: boolean;
 }

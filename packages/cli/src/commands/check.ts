@@ -27,7 +27,7 @@ export interface CheckOptions {
   rule: string[];
   maxWarnings?: string;
   timing?: boolean;
-  preset: string;
+  preset?: string;
   baseline?: string;
   changedSince?: string;
   sarifFile?: string;

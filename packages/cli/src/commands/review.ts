@@ -11,7 +11,7 @@ import { analyze } from '../analyze.js';
 export interface ReviewOptions {
   base: string;
   project?: string;
-  preset: string;
+  preset?: string;
   rule: string[];
   format: string;
   maxComments: string;

@@ -18,6 +18,7 @@ const configSchema = z
       })
       .strict()
       .optional(),
+    preset: z.enum(['recommended', 'strict']).optional().describe('The rule set when the command line names none: recommended (the default: only kinds of finding measured as high precision) or strict (every kind)'),
     rules: z.record(z.string(), ruleSettingSchema).optional().describe('Per rule: off, warn, error, or { severity, options }'),
     ignore: z.array(z.string()).optional().describe('Globs, relative to the repository root, of files whose findings are not reported'),
   })

@@ -1,13 +1,14 @@
 import { UsageError } from '../errors.js';
 import { buildPreset } from '../presets.js';
-import { RULE_PREFIX, ruleId, type PresetName, type RuleDefinition } from '../rule.js';
+import { resolveOptions, RULE_PREFIX, ruleId, type PresetName, type RuleDefinition } from '../rule.js';
 import type { EnabledRule } from '../engine/analyze-file.js';
 import type { PremortemConfig } from './load-config.js';
 import { applyRuleSettings } from './rule-settings.js';
 
 /**
  * The preset's rules with the config's severities and options applied, narrowed to `--rule` ids
- * when given (an id asked for by name runs even when the preset or the config leaves it out).
+ * when given (an id asked for by name runs even when the preset or the config leaves it out, with
+ * every kind of finding and the preset's options).
  * Unknown ids are a usage error. The CLI and the bot both choose their rules here.
  */
 export function selectRules(
@@ -37,7 +38,7 @@ export function selectRules(
     if (!wanted.includes(id)) return [];
     const entry = configured.find((e) => e.rule === rule);
     if (entry) return [entry];
-    const fallback = strict.get(id)!;
-    return [{ rule, severity: fallback.severity, options: fallback.options }];
+    // Left out by the preset (or the config): every kind of finding, with the preset's options.
+    return [{ rule, severity: rule.meta.severity, options: resolveOptions(rule.meta, preset, undefined) }];
   });
 }

@@ -18,7 +18,8 @@ export interface AnalysisRecipe {
   /** Files or folders; default the cwd. */
   paths: string[];
   project?: string;
-  preset: PresetName;
+  /** The command line's preset; without one, the config's `preset`, else `recommended`. */
+  preset?: PresetName;
   /** `--rule` ids; empty for the preset's rules. */
   only: string[];
   /** False: no rule runs (a pull request's base, whose query estimates are all that is wanted). */
@@ -49,7 +50,8 @@ export function runConfiguredAnalysis(
   if (recipe.confineReadsTo) confineReads([...recipe.confineReadsTo, path.dirname(ts.getDefaultLibFilePath({}))]);
   const root = findProjectRoot(path.resolve(recipe.cwd, recipe.paths[0] ?? '.'));
   const { config, file } = loadConfig(root);
-  const enabled = recipe.withRules ? selectRules(rules, recipe.preset, recipe.only, config, file) : [];
+  const preset = recipe.preset ?? config.preset ?? 'recommended';
+  const enabled = recipe.withRules ? selectRules(rules, preset, recipe.only, config, file) : [];
   const timings = recipe.timing ? new Timings() : undefined;
   const focus = recipe.focusFiles ? new Set(recipe.focusFiles.map((fileName) => path.resolve(fileName))) : undefined;
   const result = runAnalysis({
@@ -64,9 +66,17 @@ export function runConfiguredAnalysis(
     ...(onProgress ? { onProgress } : {}),
   });
   const ignored = ignoredBy(config, root);
+  const notes = recipe.withRules && enabled.length === 0 ? [...result.notes, noRuleNote(preset)] : result.notes;
   return {
     root,
-    result: { ...result, findings: result.findings.filter((finding) => !ignored(finding.file)) },
+    result: { ...result, notes, findings: result.findings.filter((finding) => !ignored(finding.file)) },
     ...(timings ? { timings: timings.entries() } : {}),
   };
+}
+
+/** Nothing ran: say why, rather than let "no problems found" pass for a clean bill. */
+function noRuleNote(preset: PresetName): string {
+  return preset === 'recommended'
+    ? 'no rule ran: `recommended` reports only kinds of finding measured as high precision on real repositories, and none is measured so yet (see docs/precision.md); `--preset strict`, or `preset: strict` in .github/premortem.yml, reports every kind'
+    : 'no rule ran: the config turns every rule of the preset off';
 }
