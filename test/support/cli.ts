@@ -37,7 +37,7 @@ export function runCli(args: string[], cwd: string, env: Record<string, string> 
 export function createProject(files: Record<string, string>, { withNodeTypes = true, everyRule = true } = {}): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'premortem-project-'));
   created.push(dir);
-  const config = everyRule && !('.github/premortem.yml' in files) ? { '.github/premortem.yml': EVERY_RULE_CONFIG } : {};
+  const config: Record<string, string> = everyRule && !('.github/premortem.yml' in files) ? { '.github/premortem.yml': EVERY_RULE_CONFIG } : {};
   for (const [name, content] of Object.entries({ ...config, ...files })) {
     const file = path.join(dir, name);
     mkdirSync(path.dirname(file), { recursive: true });
