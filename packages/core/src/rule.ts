@@ -54,7 +54,7 @@ export interface RuleMeta<MessageIds extends string, Options extends object> {
   messages: Record<MessageIds, string>;
   /**
    * The measured precision of each kind of finding (a message id the rule reports with), from
-   * rules/measured-precision.json; a kind not listed is `unmeasured`. `recommended` reports only
+   * rules/measured-precision.ts; a kind not listed is `unmeasured`. `recommended` reports only
    * the `high` kinds.
    */
   precision?: Partial<Record<MessageIds, PrecisionClass>>;
