@@ -43,12 +43,22 @@ export function locatePrismaSchema(tsm: TypeScriptModule, rootDir: string): Sche
  */
 export function searchPrismaSchema(tsm: TypeScriptModule, rootDir: string): { found: Found | undefined; diagnostics: string[] } {
   const diagnostics: string[] = [];
-  const found =
-    fromConfigFile(tsm, rootDir, diagnostics) ??
-    fromPackageJson(rootDir, diagnostics) ??
-    fromConventionalPaths(rootDir) ??
-    fromShallowestBelow(rootDir, diagnostics);
+  const found = searchAsPrisma(tsm, rootDir, diagnostics) ?? fromShallowestBelow(rootDir, diagnostics);
   return { found, diagnostics };
+}
+
+/**
+ * Prisma's own search in one folder, as the Prisma CLI run there would do it (its config file,
+ * `package.json` `prisma.schema`, the default places), without looking below: whether a package
+ * of a workspace has a schema of its own.
+ */
+export function searchPrismaSchemaAsPrisma(tsm: TypeScriptModule, rootDir: string): { found: Found | undefined; diagnostics: string[] } {
+  const diagnostics: string[] = [];
+  return { found: searchAsPrisma(tsm, rootDir, diagnostics), diagnostics };
+}
+
+function searchAsPrisma(tsm: TypeScriptModule, rootDir: string, diagnostics: string[]): Found | undefined {
+  return fromConfigFile(tsm, rootDir, diagnostics) ?? fromPackageJson(rootDir, diagnostics) ?? fromConventionalPaths(rootDir);
 }
 
 function fromConfigFile(tsm: TypeScriptModule, rootDir: string, diagnostics: string[]): Found | undefined {
