@@ -35,7 +35,7 @@ export function loadProjectSchema(
   const notes: string[] = [];
   const hasSchema = (folder: string): boolean => {
     let known = workspace ? hasSchemaByWorkspace.get(workspace) : undefined;
-    if (workspace && !known) hasSchemaByWorkspace.set(workspace, (known = new Map()));
+    if (workspace && !known) hasSchemaByWorkspace.set(workspace, (known = new Map<string, boolean>()));
     let found = known?.get(folder);
     if (found === undefined) {
       found = searchPrismaSchemaAsPrisma(tsm, folder).found !== undefined;

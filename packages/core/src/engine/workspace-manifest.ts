@@ -27,7 +27,7 @@ function readSmallFile(file: string): ManifestRead<string> {
   try {
     return { value: readFileSync(file, 'utf8') };
   } catch (error) {
-    return { problem: `could not be read (${error instanceof Error ? error.message : String(error)})` };
+    return { problem: `could not be read (${firstLine(error)})` };
   }
 }
 
@@ -40,7 +40,7 @@ export function readPackageManifest(folder: string): ManifestRead<PackageManifes
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return { value: value as PackageManifest };
     return { problem: 'is not a JSON object' };
   } catch (error) {
-    return { problem: `is not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+    return { problem: `is not valid JSON (${firstLine(error)})` };
   }
 }
 
@@ -58,7 +58,7 @@ export function readWorkspacePatterns(folder: string): ManifestRead<string[]> {
       // Aliases are capped (the library's default is 100): a YAML alias bomb cannot balloon.
       parsed = parseYaml(yamlFile.value, { maxAliasCount: 100 });
     } catch (error) {
-      return { problem: `pnpm-workspace.yaml is not valid YAML (${error instanceof Error ? error.message : String(error)})` };
+      return { problem: `pnpm-workspace.yaml is not valid YAML (${firstLine(error)})` };
     }
     const packages = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>)['packages'] : undefined;
     // pnpm with no `packages:` takes every folder with a package.json.
@@ -95,4 +95,10 @@ export function declaresWorkspaces(folder: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A parser's message on one line of a note: the YAML parser's goes on to quote the file. */
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split('\n', 1)[0] ?? message).trim();
 }
