@@ -36,7 +36,7 @@ describe('a monorepo analyzed without node_modules', () => {
     const plan = planProjects({ ts, cwd: bare, paths: [] });
     const optionsOf = (folder: string) => plan.projects.find((project) => project.tsconfigPath === path.join(bare, folder, 'tsconfig.json'))!.options;
     const web = optionsOf('apps/web');
-    // nextjs.json sets jsx and the alias, and extends ./base.json for the rest: every level of the chain applies.
+    // nextjs.json sets jsx and the alias, and extends @acme/tsconfig/base.json for the rest: every level of the chain applies.
     expect([web.jsx, web.moduleResolution, web.strict]).toEqual([ts.JsxEmit.Preserve, ts.ModuleResolutionKind.Bundler, true]);
     expect(web.paths).toEqual({ '@/*': [`${path.join(bare, 'apps/web')}/src/*`] });
     const db = optionsOf('packages/db');
