@@ -13,8 +13,12 @@ export interface ProjectSchema {
   notes: string[];
 }
 
-/** Whether a folder has a schema by Prisma's own search, per workspace (a run asks it once per package). */
-const hasSchemaByWorkspace = new WeakMap<Workspace, Map<string, boolean>>();
+/** Whether a folder has a schema by Prisma's own search, and why not; per workspace, as a run asks once per package. */
+interface SchemaSearch {
+  found: boolean;
+  diagnostics: string[];
+}
+const searchesByWorkspace = new WeakMap<Workspace, Map<string, SchemaSearch>>();
 
 /**
  * The Prisma schema a Program's code queries, in this order:
@@ -33,19 +37,23 @@ export function loadProjectSchema(
   workspace: Workspace | undefined,
 ): ProjectSchema {
   const notes: string[] = [];
-  const hasSchema = (folder: string): boolean => {
-    let known = workspace ? hasSchemaByWorkspace.get(workspace) : undefined;
-    if (workspace && !known) hasSchemaByWorkspace.set(workspace, (known = new Map<string, boolean>()));
-    let found = known?.get(folder);
-    if (found === undefined) {
-      found = searchPrismaSchemaAsPrisma(tsm, folder).found !== undefined;
-      known?.set(folder, found);
+  const search = (folder: string): SchemaSearch => {
+    let known = workspace ? searchesByWorkspace.get(workspace) : undefined;
+    if (workspace && !known) searchesByWorkspace.set(workspace, (known = new Map<string, SchemaSearch>()));
+    let result = known?.get(folder);
+    if (!result) {
+      const { found, diagnostics } = searchPrismaSchemaAsPrisma(tsm, folder);
+      result = { found: found !== undefined, diagnostics };
+      known?.set(folder, result);
     }
-    return found;
+    return result;
   };
+  const hasSchema = (folder: string): boolean => search(folder).found;
   const load = (folder: string): ProjectSchema => ({ schema: loadPrismaSchema(tsm, folder), notes });
 
   if (hasSchema(rootDir)) return load(rootDir);
+  // Why the Program's own folder has none (a `prisma.schema` that points nowhere), whichever is read instead.
+  notes.push(...search(rootDir).diagnostics);
   const owner = workspace?.packageContaining(rootDir);
   if (workspace && owner) {
     const provider = nearestDependencyWithSchema(workspace, owner, (pkg) => hasSchema(pkg.folder));
@@ -73,8 +81,7 @@ export function loadProjectSchema(
   // No workspace says where: the shallowest schema below the Program's folder, then below the root.
   const schema = loadPrismaSchema(tsm, rootDir) ?? (repositoryRoot !== rootDir ? loadPrismaSchema(tsm, repositoryRoot) : undefined);
   const searched = repositoryRoot !== rootDir ? [rootDir, repositoryRoot] : [rootDir];
-  if (!schema) notes.push(...prismaSchemaSearchNotes(...searched));
-  return { schema, notes };
+  return { schema, notes: [...new Set([...notes, ...prismaSchemaSearchNotes(...searched)])] };
 }
 
 /**
