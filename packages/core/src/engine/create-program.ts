@@ -5,6 +5,8 @@ import type { ProjectPlan } from './plan-projects.js';
 import { mayRead, readsConfined } from './read-boundary.js';
 import { isInsideFolder } from './canonical-paths.js';
 import { guardSourceFiles } from './unanalyzable-files.js';
+import { resolveUnresolvedWorkspaceImports } from './workspace-links.js';
+import { rememberWorkspace } from './program-workspace.js';
 
 /**
  * One Program for one planned project. Imports of referenced projects resolve to their sources,
@@ -28,6 +30,7 @@ export function createProgramForPlan(tsm: TypeScriptModule, plan: ProjectPlan, s
   // Before sharing: a file left out is shared as its empty stand-in, and reported by every Program.
   guardSourceFiles(tsm, host, options);
   if (shared) shared.attach(host, options);
+  resolveUnresolvedWorkspaceImports(tsm, host, options, plan.workspace);
   const program = tsm.createProgram({
     rootNames: plan.rootNames,
     options,
@@ -35,6 +38,7 @@ export function createProgramForPlan(tsm: TypeScriptModule, plan: ProjectPlan, s
     ...(plan.projectReferences ? { projectReferences: plan.projectReferences } : {}),
   });
   shared?.keepOnly(program);
+  rememberWorkspace(program, plan.workspace);
   return program;
 }
 

@@ -8,6 +8,8 @@ import type { ListingBoundary } from './listing-boundary.js';
 import { mayRead } from './read-boundary.js';
 import { nonFileKind, type UnreadableFile } from './read-failure.js';
 import type { CanonicalPaths } from './canonical-paths.js';
+import { linkWorkspacePackages } from './workspace-links.js';
+import type { Workspaces } from './workspace-packages.js';
 
 /**
  * Parses tsconfigs and the projects they reference, through a host that reads only inside the
@@ -25,6 +27,7 @@ export class TsconfigLoader {
     private readonly listing: ListingBoundary,
     private readonly problems: ConfigProblems,
     private readonly names: CanonicalPaths,
+    private readonly workspaces: Workspaces,
   ) {}
 
   /** Parses a tsconfig and, recursively, the projects it references. */
@@ -81,7 +84,20 @@ export class TsconfigLoader {
     return path.join(this.names.of(path.dirname(path.resolve(configPath))), path.basename(configPath));
   }
 
+  /**
+   * `extends` names a file, or a package's (`@acme/tsconfig/nextjs.json`), which TypeScript looks
+   * up in node_modules through this host, at every level of the chain. Without node_modules, the
+   * workspace's packages are linked there as the package manager would link them (see
+   * linkWorkspacePackages), so a shared base config applies by its real path, with its relative
+   * paths (`baseUrl`, `paths`) taken from where it really is.
+   */
   #host(configPath: string, listed: Set<string>): ts.ParseConfigHost {
+    const host = this.#fileHost(configPath, listed);
+    const workspace = this.workspaces.of(path.dirname(configPath));
+    return workspace ? linkWorkspacePackages(host, workspace, { whereAbsent: true }) : host;
+  }
+
+  #fileHost(configPath: string, listed: Set<string>): ts.ParseConfigHost {
     const { sys } = this.tsm;
     const readDirectory = this.listing.readDirectory((folder) => this.problems.addRefusedListing(configPath, folder));
     return {

@@ -12,6 +12,7 @@ import { findProjectRoot, toPosixRelative } from './project-root.js';
 import { mayRead } from './read-boundary.js';
 import { nonFileKind, type UnreadableFile } from './read-failure.js';
 import { SkippedLinks } from './skipped-links.js';
+import { Workspaces, type Workspace } from './workspace-packages.js';
 
 /** One Program to build: its roots and options, and which of its files to report on. */
 export interface ProjectPlan {
@@ -25,6 +26,8 @@ export interface ProjectPlan {
   filesToAnalyze: string[];
   /** Lists folders for the Program (project references' `include`) inside the run's listing boundary. */
   readDirectory: ReadDirectory;
+  /** The workspace the project is part of: its packages resolve by name when node_modules does not hold them. */
+  workspace?: Workspace | undefined;
 }
 
 export interface PlanInput {
@@ -84,7 +87,8 @@ export function planProjects(input: PlanInput): Plan {
   const listing = new ListingBoundary(tsm, cwd, skippedLinks, names);
   for (const target of targets) listing.allowRepositoryOf(target.isFolder ? target.path : path.dirname(target.path));
   const problems = new ConfigProblems(tsm, cwd);
-  const loader = new TsconfigLoader(tsm, listing, problems, names);
+  const workspaces = new Workspaces();
+  const loader = new TsconfigLoader(tsm, listing, problems, names, workspaces);
   const isInsideTargets = (file: string): boolean => targets.some((target) => isInsideFolder(file, target.path));
 
   let tree: SourceTree | undefined;
@@ -125,6 +129,7 @@ export function planProjects(input: PlanInput): Plan {
       projectReferences: parsed.projectReferences,
       filesToAnalyze: files.sort(),
       readDirectory,
+      workspace: workspaces.of(path.dirname(configPath)),
     });
   }
   const notes = new Set(problems.notes());
@@ -139,8 +144,10 @@ export function planProjects(input: PlanInput): Plan {
       projectReferences: undefined,
       filesToAnalyze: unassigned.sort(),
       readDirectory,
+      workspace: workspaces.of(cwd),
     });
   }
+  for (const note of workspaces.notes()) notes.add(note);
   const linksNote = skippedLinks.note(cwd);
   if (linksNote) notes.add(linksNote);
   for (const { file, reason } of tree?.unlisted ?? []) {

@@ -3,13 +3,15 @@ import path from 'node:path';
 import type { ProgramQueries } from '../compiler-surface.js';
 import { loadConfig, type PremortemConfig } from '../config/load-config.js';
 import { UsageError } from '../errors.js';
-import { loadPrismaSchema, prismaSchemaSearchNotes } from '../prisma/schema-loader.js';
 import type { PrismaSchema } from '../prisma/schema.js';
 import { readStatsFile, STATS_FILE, TableStatistics } from '../prisma/table-statistics.js';
 import type { TypeScriptModule } from '../rule.js';
 import { timeProjectIndex } from './program-cache.js';
 import { getProgramRoot } from './program-root.js';
-import { findProjectRoot } from './project-root.js';
+import { getRememberedWorkspace } from './program-workspace.js';
+import { filesImportingPrismaClient, loadProjectSchema } from './project-schema.js';
+import { findProjectRoot, toPosixRelative } from './project-root.js';
+import { Workspaces } from './workspace-packages.js';
 import { mayRead } from './read-boundary.js';
 
 /**
@@ -48,9 +50,15 @@ function createProjectFacts(tsm: TypeScriptModule, program: ProgramQueries): Pro
     return () => (value ??= { v: compute() }).v;
   };
   const config = once(() => loadConfig(repositoryRoot).config);
-  const prismaSchema = once(() =>
-    timeProjectIndex('prisma schema', () => loadPrismaSchema(tsm, rootDir) ?? (repositoryRoot !== rootDir ? loadPrismaSchema(tsm, repositoryRoot) : undefined)),
+  const projectSchema = once(() =>
+    timeProjectIndex('prisma schema', () => {
+      // A Program the engine built shares its run's workspace; the ESLint front's reads its own, once per Program.
+      const remembered = getRememberedWorkspace(program);
+      const workspace = remembered === 'unknown' ? new Workspaces().of(rootDir) : remembered;
+      return loadProjectSchema(tsm, rootDir, repositoryRoot, workspace);
+    }),
   );
+  const prismaSchema = (): PrismaSchema | undefined => projectSchema().schema;
   const tableStatistics = once(() => {
     const configured = config().prisma;
     if (configured?.stats && !mayRead(path.resolve(repositoryRoot, configured.stats))) {
@@ -62,10 +70,21 @@ function createProjectFacts(tsm: TypeScriptModule, program: ProgramQueries): Pro
     const file = candidates.find((candidate) => existsSync(candidate));
     return new TableStatistics(file ? readStatsFile(file) : undefined, configured?.rows ?? {});
   });
-  // The schema's own problems, and why a folder searched before it (or instead) had none.
-  const prismaSchemaNotes = (): readonly string[] => {
-    const searched = repositoryRoot !== rootDir ? [rootDir, repositoryRoot] : [rootDir];
-    return [...new Set([...(prismaSchema()?.diagnostics ?? []), ...prismaSchemaSearchNotes(...searched)])];
-  };
+  // The schema's own problems, which one was chosen among several, why a folder searched had none;
+  // and, when the code imports Prisma's client and no schema was found, that its queries went unrecognized.
+  const prismaSchemaNotes = once((): readonly string[] => {
+    const { schema, notes } = projectSchema();
+    const clientImports = schema ? [] : filesImportingPrismaClient(tsm, program);
+    const missing = clientImports.length > 0 ? [noSchemaNote(rootDir, repositoryRoot, clientImports)] : [];
+    return [...new Set([...(schema?.diagnostics ?? []), ...notes, ...missing])];
+  });
   return { rootDir, repositoryRoot, config, prismaSchema, prismaSchemaNotes, tableStatistics };
+}
+
+/** No schema, yet the code imports Prisma's client: its queries went unrecognized, and the user should hear why. */
+function noSchemaNote(rootDir: string, repositoryRoot: string, clientImports: readonly string[]): string {
+  const project = toPosixRelative(repositoryRoot, rootDir) || '.';
+  const [first, ...more] = clientImports.map((file) => toPosixRelative(repositoryRoot, file));
+  const where = more.length > 0 ? `${first} and ${more.length} more file(s)` : first;
+  return `${where} ${more.length > 0 ? 'import' : 'imports'} Prisma's client, but no schema was found for ${project} (in its folder, its workspace dependencies or the repository), so no Prisma query there was recognized. Put the schema where Prisma looks (schema.prisma, prisma/schema.prisma, prisma/schema/) or name it in prisma.config.ts or package.json "prisma.schema".`;
 }

@@ -1,12 +1,32 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { mayRead } from './read-boundary.js';
+import { declaresWorkspaces } from './workspace-manifest.js';
 
-/** The enclosing git work tree, else `cwd`: fingerprints are relative to it, so they do not depend on where the command ran. */
+/**
+ * The enclosing git work tree; without one (a snapshot, an export), the outermost folder that
+ * declares a workspace (npm/yarn `workspaces`, `pnpm-workspace.yaml`); else `cwd`. Fingerprints
+ * are relative to it, so they do not depend on where the command ran. Only folders inside the
+ * read boundary are looked at.
+ */
 export function findProjectRoot(cwd: string): string {
+  let workspaceRoot: string | undefined;
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, '.git'))) return dir;
-    if (path.dirname(dir) === dir || !mayRead(path.dirname(dir))) return path.resolve(cwd);
+    if (declaresWorkspaces(dir)) workspaceRoot = dir;
+    if (path.dirname(dir) === dir || !mayRead(path.dirname(dir))) return workspaceRoot ?? path.resolve(cwd);
+  }
+}
+
+/**
+ * The outermost folder at or above `folder` that declares a workspace, not above the git work
+ * tree (a workspace does not span repositories) nor outside the read boundary; undefined when none does.
+ */
+export function findWorkspaceRoot(folder: string): string | undefined {
+  let workspaceRoot: string | undefined;
+  for (let dir = path.resolve(folder); ; dir = path.dirname(dir)) {
+    if (declaresWorkspaces(dir)) workspaceRoot = dir;
+    if (existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir || !mayRead(path.dirname(dir))) return workspaceRoot;
   }
 }
 

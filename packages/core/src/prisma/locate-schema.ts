@@ -1,7 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
 import { mayRead } from '../engine/read-boundary.js';
+import { readPackageManifest } from '../engine/workspace-manifest.js';
 import type { TypeScriptModule } from '../rule.js';
 import { findPrismaConfigFile, readConfigSchema } from './config-schema.js';
 
@@ -43,12 +44,22 @@ export function locatePrismaSchema(tsm: TypeScriptModule, rootDir: string): Sche
  */
 export function searchPrismaSchema(tsm: TypeScriptModule, rootDir: string): { found: Found | undefined; diagnostics: string[] } {
   const diagnostics: string[] = [];
-  const found =
-    fromConfigFile(tsm, rootDir, diagnostics) ??
-    fromPackageJson(rootDir, diagnostics) ??
-    fromConventionalPaths(rootDir) ??
-    fromShallowestBelow(rootDir, diagnostics);
+  const found = searchAsPrisma(tsm, rootDir, diagnostics) ?? fromShallowestBelow(rootDir, diagnostics);
   return { found, diagnostics };
+}
+
+/**
+ * Prisma's own search in one folder, as the Prisma CLI run there would do it (its config file,
+ * `package.json` `prisma.schema`, the default places), without looking below: whether a package
+ * of a workspace has a schema of its own.
+ */
+export function searchPrismaSchemaAsPrisma(tsm: TypeScriptModule, rootDir: string): { found: Found | undefined; diagnostics: string[] } {
+  const diagnostics: string[] = [];
+  return { found: searchAsPrisma(tsm, rootDir, diagnostics), diagnostics };
+}
+
+function searchAsPrisma(tsm: TypeScriptModule, rootDir: string, diagnostics: string[]): Found | undefined {
+  return fromConfigFile(tsm, rootDir, diagnostics) ?? fromPackageJson(rootDir, diagnostics) ?? fromConventionalPaths(rootDir);
 }
 
 function fromConfigFile(tsm: TypeScriptModule, rootDir: string, diagnostics: string[]): Found | undefined {
@@ -72,14 +83,11 @@ function fromConfigFile(tsm: TypeScriptModule, rootDir: string, diagnostics: str
 }
 
 function fromPackageJson(rootDir: string, diagnostics: string[]): Found | undefined {
-  let json: { prisma?: { schema?: unknown } } | undefined;
-  try {
-    json = JSON.parse(readFileSync(path.join(rootDir, 'package.json'), 'utf8')) as typeof json;
-  } catch {
-    // No package.json, or a broken one: not ours to report; the default places still apply.
-    return undefined;
-  }
-  const schema = json?.prisma?.schema;
+  // Size-limited, as data. No package.json, or a broken one, is not ours to report: the default places still apply.
+  const read = readPackageManifest(rootDir);
+  if (!read || 'problem' in read) return undefined;
+  const prisma = read.value['prisma'];
+  const schema = typeof prisma === 'object' && prisma !== null ? (prisma as { schema?: unknown }).schema : undefined;
   if (schema === undefined) return undefined;
   const via = 'package.json prisma.schema';
   if (typeof schema !== 'string') {
