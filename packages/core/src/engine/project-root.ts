@@ -1,20 +1,24 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { CONFIG_FILE } from '../config/load-config.js';
 import { mayRead } from './read-boundary.js';
 import { declaresWorkspaces } from './workspace-manifest.js';
 
 /**
  * The enclosing git work tree; without one (a snapshot, an export), the outermost folder that
- * declares a workspace (npm/yarn `workspaces`, `pnpm-workspace.yaml`); else `cwd`. Fingerprints
- * are relative to it, so they do not depend on where the command ran. Only folders inside the
- * read boundary are looked at.
+ * declares a workspace (npm/yarn `workspaces`, `pnpm-workspace.yaml`), else the nearest folder
+ * holding premortem's config (`.github/premortem.yml`); else `cwd`. Fingerprints are relative to
+ * it, so they do not depend on where the command ran. Only folders inside the read boundary are
+ * looked at.
  */
 export function findProjectRoot(cwd: string): string {
   let workspaceRoot: string | undefined;
+  let configRoot: string | undefined;
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, '.git'))) return dir;
     if (declaresWorkspaces(dir)) workspaceRoot = dir;
-    if (path.dirname(dir) === dir || !mayRead(path.dirname(dir))) return workspaceRoot ?? path.resolve(cwd);
+    configRoot ??= existsSync(path.join(dir, CONFIG_FILE)) ? dir : undefined;
+    if (path.dirname(dir) === dir || !mayRead(path.dirname(dir))) return workspaceRoot ?? configRoot ?? path.resolve(cwd);
   }
 }
 
