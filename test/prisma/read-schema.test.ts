@@ -126,12 +126,13 @@ describe('readPrismaSchema: models and fields', () => {
 describe('readPrismaSchema: indexes and keys', () => {
   const schema = read(blog);
 
-  it('lists the primary key, @unique fields as one-field indexes, then block indexes in order', () => {
+  it('lists the primary key, @unique fields as one-field indexes, then @@unique and @@index in order', () => {
+    // Unique before plain, whatever the declaration order: on a tie, the constraint is named.
     expect(model(schema, 'Post').indexes).toEqual([
       { kind: 'id', fields: ['id'] },
+      { kind: 'unique', fields: ['authorId', 'title'], name: 'author_title' },
       { kind: 'index', fields: ['authorId', 'startTime'] },
       { kind: 'index', fields: ['title', 'authorId'], name: 'post_title_author' },
-      { kind: 'unique', fields: ['authorId', 'title'], name: 'author_title' },
     ]);
     expect(model(schema, 'Tag').indexes).toEqual([
       { kind: 'id', fields: ['id'] },
@@ -140,7 +141,7 @@ describe('readPrismaSchema: indexes and keys', () => {
   });
 
   it('keeps field order, not alphabetical or declaration order', () => {
-    const [, byAuthor, byTitle] = model(schema, 'Post').indexes;
+    const [, , byAuthor, byTitle] = model(schema, 'Post').indexes;
     expect(byAuthor?.fields).toEqual(['authorId', 'startTime']);
     expect(byTitle?.fields).toEqual(['title', 'authorId']);
   });
@@ -327,9 +328,9 @@ describe('readPrismaSchema: every schema Prisma accepts', () => {
     expect(schema.diagnostics).toEqual([]);
     expect(model(schema, 'Booking').indexes).toEqual([
       { kind: 'id', fields: ['id'] },
+      { kind: 'unique', fields: ['title', 'userId'], name: 'titleForUser' },
       { kind: 'index', fields: ['userId'] },
       { kind: 'index', fields: ['userId', 'start'] },
-      { kind: 'unique', fields: ['title', 'userId'], name: 'titleForUser' },
     ]);
   });
 

@@ -135,10 +135,18 @@ function toModel(model: EngineModel, indexes: readonly EngineIndex[], compositeT
     name: model.name,
     dbName: model.dbName ?? model.name,
     fields: new Map(model.fields.map((field) => [field.name, toField(field, compositeTypes)])),
-    indexes: indexes.flatMap(toIndex),
+    indexes: indexes.flatMap(toIndex).sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]),
     primaryKey: model.primaryKey?.fields ?? model.fields.filter((field) => field.isId).map((field) => field.name),
   };
 }
+
+/**
+ * Prisma lists the primary key, `@unique` fields, then every `@@index` before any `@@unique`. Kept in
+ * that order within a kind, but unique before plain: where two indexes serve a filter equally, the
+ * first is named (findServingIndex), and that stays the constraint, as schemas usually declare it
+ * first (the previous parser kept declaration order; on six real schemas both now name the same).
+ */
+const KIND_ORDER: Record<PrismaIndex['kind'], number> = { id: 0, unique: 1, index: 2 };
 
 /** `@@fulltext` serves no equality filter, so it is left out. */
 function toIndex(index: EngineIndex): PrismaIndex[] {

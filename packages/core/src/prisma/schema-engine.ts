@@ -5,7 +5,7 @@ import type { EngineDatamodel } from './engine-datamodel.js';
  * Prisma's own schema engine, the WebAssembly build that `prisma format` and `prisma validate`
  * run (@prisma/prisma-schema-wasm, pinned to the build prisma 7.10.0 ships). It is given the
  * schema's text with a name per file, never a path to open: the module imports four JavaScript
- * functions and nothing else (test/prisma/schema-engine.test.ts checks it), so it can read no
+ * functions and nothing else (test/trust/schema-engine.test.ts checks it), so it can read no
  * file and search for no configuration.
  */
 const ENGINE_PACKAGE = '@prisma/prisma-schema-wasm';

@@ -43,7 +43,7 @@ export interface PrismaModel {
   /** Table name: `@@map("…")`, else the model name. */
   dbName: string;
   fields: Map<string, PrismaField>;
-  /** `@id`, `@@id`, `@unique` (one field), `@@unique` and `@@index`, in Prisma's order: the primary key first. */
+  /** The primary key (`@id`, `@@id`), then `@unique` fields as one-field indexes, `@@unique`, and `@@index`, each in declaration order. */
   indexes: PrismaIndex[];
   /** Fields of `@id` or `@@id`, in key order; empty for a view or a model keyed only by `@unique`. */
   primaryKey: string[];
@@ -83,7 +83,8 @@ export function isToManyRelation(model: PrismaModel, fieldName: string): boolean
 /**
  * The index that serves equality filters on `fields` by leftmost-prefix match (an index serves
  * when its first k fields are all filtered): a fully covered id or unique index first, then the
- * longest covered prefix; on a tie the index with fewer fields, as a planner would pick it.
+ * longest covered prefix; on a tie the index with fewer fields, as a planner would pick it, then
+ * the first listed.
  */
 export function findServingIndex(model: PrismaModel, fields: readonly string[]): PrismaIndex | undefined {
   let best: { index: PrismaIndex; prefix: number; pinsOneRow: boolean } | undefined;
