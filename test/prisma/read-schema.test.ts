@@ -379,6 +379,14 @@ describe('readPrismaSchema: every schema Prisma accepts', () => {
     ]);
   });
 
+  it('finds the places Prisma names after characters that take more than one byte or code unit', () => {
+    // The engine counts UTF-16 code units: a byte count is 2 off after an em dash, 1 after an emoji.
+    const header = '// Bookwell — scheduling for salons 💇\n';
+    const prisma6 = `${header}datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n`;
+    expect(read(`${prisma6}model User {\n  id Int @id\n}\n`)).toMatchObject({ diagnostics: [], models: new Map([['User', expect.anything()]]) });
+    expect(read(`${prisma6}model User {\n  id   Int @id\n  team Team\n}\n`).diagnostics[0]).toContain(': schema.prisma:8: Type "Team"');
+  });
+
   it('says so when the schema declares no model', () => {
     const enumsOnly = read('datasource db {\n  provider = "postgresql"\n}\n\nenum Role {\n  MEMBER\n}\n');
     expect(enumsOnly.models.size).toBe(0);

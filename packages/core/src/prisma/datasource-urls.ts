@@ -16,11 +16,10 @@ export function isRemovedDatasourceUrl(error: EngineDiagnostic): boolean {
 /** The files with each diagnostic's span replaced by spaces, so every other place keeps its line and column. */
 export function blankSpans(files: SchemaFiles, diagnostics: readonly EngineDiagnostic[]): SchemaFiles {
   return files.map(([name, text]) => {
-    const spans = diagnostics.filter((diagnostic) => diagnostic.file_name === name);
-    if (spans.length === 0) return [name, text] as const;
-    // The engine's offsets count UTF-8 bytes.
-    const bytes = Buffer.from(text, 'utf8');
-    for (const { start, end } of spans) bytes.fill(0x20, start, end);
-    return [name, bytes.toString('utf8')] as const;
+    let blanked = text;
+    for (const { file_name, start, end } of diagnostics) {
+      if (file_name === name) blanked = blanked.slice(0, start) + ' '.repeat(end - start) + blanked.slice(end);
+    }
+    return [name, blanked] as const;
   });
 }

@@ -98,14 +98,11 @@ function withoutFinalStop(text: string): string {
   return text.trim().replace(/\.$/, '');
 }
 
-/** `file:line` of a diagnostic, the line counted from its byte offset. */
+/** `file:line` of a diagnostic. */
 function placeOf(files: SchemaFiles, diagnostic: EngineDiagnostic): string {
   const text = files.find(([name]) => name === diagnostic.file_name)?.[1];
   if (text === undefined) return diagnostic.file_name;
-  const before = Buffer.from(text, 'utf8').subarray(0, diagnostic.start);
-  let line = 1;
-  for (const byte of before) if (byte === 0x0a) line++;
-  return `${diagnostic.file_name}:${line}`;
+  return `${diagnostic.file_name}:${text.slice(0, diagnostic.start).split('\n').length}`;
 }
 
 function describeFiles(files: readonly string[]): string {

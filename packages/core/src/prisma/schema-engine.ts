@@ -14,7 +14,10 @@ const require = createRequire(import.meta.url);
 /** `[name, text]` per file, as the engine takes a multi-file schema. */
 export type SchemaFiles = ReadonlyArray<readonly [name: string, text: string]>;
 
-/** One problem the engine found, where it is: `start`/`end` are byte offsets into `file_name`. */
+/**
+ * One problem the engine found, where it is. `start`/`end` count UTF-16 code units, as a language
+ * server's positions do: they index the JavaScript string (a byte offset is off after an `—`).
+ */
 export interface EngineDiagnostic {
   file_name: string;
   start: number;
