@@ -48,11 +48,34 @@ describe('loadPrismaSchema', () => {
     expect(loadPrismaSchema(ts, dir)?.models.has('Edge')).toBe(true);
   });
 
-  it('keeps a broken file as a diagnostic naming it, without throwing', () => {
+  it("reports a schema Prisma rejects with Prisma's message and the file and line, without throwing", () => {
     const dir = tempProject({ 'prisma/schema/ok.prisma': tinySchema('Ok'), 'prisma/schema/bad.prisma': 'model Bad {\n  id Int @id @@@\n}\n' });
     const schema = loadPrismaSchema(ts, dir);
-    expect(schema?.models.has('Ok')).toBe(true);
-    expect(schema?.diagnostics).toEqual([`${path.join(dir, 'prisma/schema/bad.prisma')}:2:16: does not parse (unexpected "@"); its models and enums are ignored`]);
+    expect(schema?.models.size).toBe(0);
+    expect(schema?.diagnostics).toEqual([
+      `Prisma rejects the schema, so the Prisma rules ran without a schema: ${path.join(dir, 'prisma/schema/bad.prisma')}:2: Error validating: This line is not a valid field or attribute definition`,
+    ]);
+  });
+
+  it('reads a folder schema: the datasource in schema.prisma, models, relations and enums across the other files', () => {
+    const dir = tempProject({
+      'prisma/schema/schema.prisma': 'generator client {\n  provider = "prisma-client-js"\n}\n\ndatasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n',
+      'prisma/schema/team.prisma': 'model Team {\n  id      String @id @default(cuid())\n  plan    Plan   @default(FREE)\n  members User[]\n}\n\nenum Plan {\n  FREE\n  PRO\n}\n',
+      'prisma/schema/user.prisma': '/// A member of one team.\nmodel User {\n  id     String @id\n  teamId String\n  team   Team   @relation(fields: [teamId], references: [id])\n\n  @@index(teamId)\n}\n',
+    });
+    const schema = loadPrismaSchema(ts, dir);
+    expect(schema?.diagnostics).toEqual([]);
+    expect([...(schema?.models.keys() ?? [])].sort()).toEqual(['Team', 'User']);
+    expect(schema?.models.get('Team')?.fields.get('plan')).toMatchObject({ kind: 'enum', hasDefault: true });
+    expect(schema?.models.get('Team')?.fields.get('members')?.relation).toMatchObject({ target: 'User', toMany: true });
+    expect(schema?.models.get('User')?.indexes).toContainEqual({ kind: 'index', fields: ['teamId'] });
+  });
+
+  it('says so when the schema it found declares no model', () => {
+    const dir = tempProject({ 'prisma/schema.prisma': 'datasource db {\n  provider = "postgresql"\n}\n' });
+    const schema = loadPrismaSchema(ts, dir);
+    expect(schema?.models.size).toBe(0);
+    expect(schema?.diagnostics).toEqual([`${path.join(dir, 'prisma/schema.prisma')} declares no model, so the Prisma rules ran without a schema`]);
   });
 
   it('passes on what discovery set aside', () => {

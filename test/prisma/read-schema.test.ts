@@ -4,15 +4,19 @@ import type { PrismaModel, PrismaSchema } from '../../packages/core/src/prisma/s
 
 const read = (text: string, file = 'schema.prisma') => readPrismaSchema([{ path: file, text }]);
 
+/** Views are a preview feature: Prisma rejects them without it. */
+const viewsGenerator = 'generator client {\n  provider        = "prisma-client"\n  previewFeatures = ["views"]\n}\n';
+
 function model(schema: PrismaSchema, name: string): PrismaModel {
   const found = schema.models.get(name);
   if (!found) throw new Error(`no model ${name} in ${[...schema.models.keys()].join(', ')}`);
   return found;
 }
 
+// MySQL: Prisma accepts an index's `length:` only there.
 const blog = `
 datasource db {
-  provider = "postgresql"
+  provider = "mysql"
 }
 
 enum Role {
@@ -104,8 +108,9 @@ describe('readPrismaSchema: models and fields', () => {
     expect(user.fields.get('role')?.relation).toBeUndefined();
     expect(user.fields.get('profile')?.kind).toBe('relation');
     expect(user.fields.get('createdAt')?.kind).toBe('scalar');
-    // `Unsupported("…")` is a column Prisma cannot read, not a relation.
-    expect(model(schema, 'Post').fields.get('location')).toMatchObject({ kind: 'scalar', type: 'Unsupported', isOptional: true });
+    // `Unsupported("…")` is a column Prisma's client cannot read: the client has no field for it, nor does the model.
+    expect(model(schema, 'Post').fields.has('location')).toBe(false);
+    expect([...model(schema, 'Post').fields.keys()]).toEqual(['id', 'title', 'authorId', 'reviewerId', 'startTime', 'author', 'reviewer', 'tags']);
   });
 
   it('takes column and table names from @map and @@map, else the Prisma names', () => {
@@ -121,21 +126,22 @@ describe('readPrismaSchema: models and fields', () => {
 describe('readPrismaSchema: indexes and keys', () => {
   const schema = read(blog);
 
-  it('lists @id and @unique fields as one-field indexes, then block indexes in order', () => {
+  it('lists the primary key, @unique fields as one-field indexes, then @@unique and @@index in order', () => {
+    // Unique before plain, whatever the declaration order: on a tie, the constraint is named.
     expect(model(schema, 'Post').indexes).toEqual([
       { kind: 'id', fields: ['id'] },
+      { kind: 'unique', fields: ['authorId', 'title'], name: 'author_title' },
       { kind: 'index', fields: ['authorId', 'startTime'] },
       { kind: 'index', fields: ['title', 'authorId'], name: 'post_title_author' },
-      { kind: 'unique', fields: ['authorId', 'title'], name: 'author_title' },
     ]);
     expect(model(schema, 'Tag').indexes).toEqual([
       { kind: 'id', fields: ['id'] },
-      { kind: 'unique', fields: ['label'] },
+      { kind: 'unique', fields: ['label'], name: 'tag_label_key' },
     ]);
   });
 
   it('keeps field order, not alphabetical or declaration order', () => {
-    const [, byAuthor, byTitle] = model(schema, 'Post').indexes;
+    const [, , byAuthor, byTitle] = model(schema, 'Post').indexes;
     expect(byAuthor?.fields).toEqual(['authorId', 'startTime']);
     expect(byTitle?.fields).toEqual(['title', 'authorId']);
   });
@@ -149,7 +155,8 @@ describe('readPrismaSchema: indexes and keys', () => {
   });
 
   it('gives a view without @id an empty primary key', () => {
-    const view = read('view Summary {\n  userId Int @unique\n  total  Int\n}\n');
+    const view = read(`${viewsGenerator}view Summary {\n  userId Int @unique\n  total  Int\n}\n`);
+    expect(view.diagnostics).toEqual([]);
     expect(model(view, 'Summary').primaryKey).toEqual([]);
     expect(model(view, 'Summary').indexes).toEqual([{ kind: 'unique', fields: ['userId'] }]);
   });
@@ -159,11 +166,11 @@ describe('readPrismaSchema: relations', () => {
   const schema = read(blog);
 
   it('reads the owning side of a to-one relation with its key fields', () => {
-    expect(model(schema, 'Profile').fields.get('user')?.relation).toEqual({ target: 'User', toMany: false, fields: ['userId'], references: ['id'] });
+    expect(model(schema, 'Profile').fields.get('user')?.relation).toEqual({ target: 'User', toMany: false, fields: ['userId'], references: ['id'], name: 'ProfileToUser' });
   });
 
-  it('reads the back side of a one-to-one as to-one, with no key fields', () => {
-    expect(model(schema, 'User').fields.get('profile')?.relation).toEqual({ target: 'Profile', toMany: false, fields: [], references: [] });
+  it('reads the back side of a one-to-one as to-one, with no key fields and the same (default) name', () => {
+    expect(model(schema, 'User').fields.get('profile')?.relation).toEqual({ target: 'Profile', toMany: false, fields: [], references: [], name: 'ProfileToUser' });
   });
 
   it('tells two named relations between the same models apart', () => {
@@ -233,48 +240,183 @@ describe('readPrismaSchema: several files', () => {
     expect(schema.diagnostics).toEqual([]);
   });
 
-  it('reports a file that does not parse, with its place, and still reads the others', () => {
+  it("rejects the whole schema when one file does not parse, with Prisma's message and the place", () => {
+    // Prisma validates the files as one schema: it reads all of them or none.
     const broken = { path: 'models/broken.prisma', text: 'model Broken {\n  id Int @id @@@\n}\n' };
     const schema = readPrismaSchema([user, broken, post, role]);
-    expect([...schema.models.keys()]).toEqual(['User', 'Post']);
-    expect(schema.diagnostics).toEqual(['models/broken.prisma:2:16: does not parse (unexpected "@"); its models and enums are ignored']);
+    expect(schema.models.size).toBe(0);
+    expect(schema.delegates.size).toBe(0);
+    expect(schema.files).toEqual(['models/user.prisma', 'models/broken.prisma', 'models/post.prisma', 'enums.prisma']);
+    expect(schema.diagnostics).toEqual([
+      'Prisma rejects the schema, so the Prisma rules ran without a schema: models/broken.prisma:2: Error validating: This line is not a valid field or attribute definition',
+    ]);
   });
 
-  it('reports an unterminated block at the end of the file', () => {
+  it('reports an unterminated block', () => {
     const schema = readPrismaSchema([{ path: 'cut.prisma', text: 'model Cut {\n  id Int @id\n' }, post]);
-    expect(schema.diagnostics[0]).toBe('cut.prisma: does not parse (unexpected end of file); its models and enums are ignored');
-    expect(schema.models.has('Post')).toBe(true);
+    expect(schema.models.size).toBe(0);
+    expect(schema.diagnostics).toHaveLength(1);
+    expect(schema.diagnostics[0]).toMatch(/^Prisma rejects the schema, so the Prisma rules ran without a schema: cut\.prisma:1: /);
   });
 
-  it('keeps a field whose model was in a broken file as a relation, and says so', () => {
-    const schema = readPrismaSchema([post, { path: 'user.prisma', text: 'model User {\n  id Int @id\n  broken\n}\n' }]);
-    const author = model(schema, 'Post').fields.get('author');
-    expect(author).toMatchObject({ kind: 'relation', relation: { target: 'User', toMany: false } });
-    expect(schema.models.has('User')).toBe(false);
-    expect(schema.diagnostics).toContain('models/post.prisma: Post.author has type User, which no schema file declares');
+  it('names the file and line of a type no file declares', () => {
+    const schema = readPrismaSchema([post, { path: 'user.prisma', text: 'model User {\n  id Int @id\n  team Team\n}\n' }]);
+    expect(schema.models.size).toBe(0);
+    expect(schema.diagnostics).toEqual([
+      'Prisma rejects the schema, so the Prisma rules ran without a schema: user.prisma:3: Type "Team" is neither a built-in type, nor refers to another model, composite type, or enum',
+    ]);
   });
 
-  it('reports a model declared twice and keeps the first', () => {
+  it('rejects a model declared twice, naming the second place', () => {
     const again = { path: 'again.prisma', text: 'model User {\n  id Int @id\n  extra String\n}\n' };
     const schema = readPrismaSchema([user, post, role, again]);
-    expect(model(schema, 'User').fields.has('extra')).toBe(false);
-    expect(schema.diagnostics).toEqual(['again.prisma: User is declared again (first in models/user.prisma); the first is used']);
+    expect(schema.models.size).toBe(0);
+    expect(schema.diagnostics).toEqual([
+      'Prisma rejects the schema, so the Prisma rules ran without a schema: again.prisma:1: The model "User" cannot be defined because a model with that name already exists',
+    ]);
+  });
+
+  it('quotes three errors and counts the rest', () => {
+    const fields = ['A', 'B', 'C', 'D', 'E'].map((type, i) => `  f${i} ${type}\n`).join('');
+    const [note] = read(`model Many {\n  id Int @id\n${fields}}\n`).diagnostics;
+    expect(note?.match(/schema\.prisma:\d+/g)).toEqual(['schema.prisma:3', 'schema.prisma:4', 'schema.prisma:5']);
+    expect(note).toMatch(/Type "C" is neither .* \(and 2 more errors\)$/);
   });
 
   it('never throws, whatever the text', () => {
-    for (const text of ['', '}', 'model', 'model {', '"unterminated', 'generator {{{', '\u0000\u0001']) {
-      expect(() => readPrismaSchema([{ path: 'x.prisma', text }])).not.toThrow();
+    for (const text of ['', '}', 'model', 'model {', '"unterminated', 'generator {{{', '\u0000\u0001', 'model A {\n  id Int @id @default(\n}\n']) {
+      const schema = readPrismaSchema([{ path: 'x.prisma', text }]);
+      expect(schema.models.size, JSON.stringify(text)).toBe(0);
+      // Never a silent pass: each says why the rules have no schema.
+      expect(schema.diagnostics, JSON.stringify(text)).toHaveLength(1);
     }
-    expect(readPrismaSchema([]).models.size).toBe(0);
+    expect(readPrismaSchema([])).toMatchObject({ files: [], diagnostics: [] });
   });
 });
 
 describe('readPrismaSchema: composite types', () => {
   it('treats a MongoDB composite type as embedded data, not a relation', () => {
-    const schema = read('type Address {\n  city String\n}\nmodel Customer {\n  id      String  @id @map("_id")\n  address Address\n}\n');
+    const mongo = 'datasource db {\n  provider = "mongodb"\n}\n';
+    const schema = read(`${mongo}type Address {\n  city String\n}\nmodel Customer {\n  id      String  @id @map("_id")\n  address Address\n  billing Address?\n  history Address[]\n}\n`);
     expect(model(schema, 'Customer').fields.get('address')).toMatchObject({ kind: 'scalar', type: 'Address' });
+    expect(model(schema, 'Customer').fields.get('billing')).toMatchObject({ kind: 'scalar', isOptional: true });
+    expect(model(schema, 'Customer').fields.get('history')).toMatchObject({ kind: 'scalar', isList: true });
+    expect(model(schema, 'Customer').fields.get('history')?.relation).toBeUndefined();
     expect(schema.models.has('Address')).toBe(false);
     expect(schema.delegates.has('address')).toBe(false);
     expect(schema.diagnostics).toEqual([]);
+  });
+});
+
+describe('readPrismaSchema: every schema Prisma accepts', () => {
+  it('reads models documented with /** */ and /// comments', () => {
+    const schema = read(
+      '/**\n * A booking, with a block doc comment.\n */\nmodel Booking {\n  /** Its key. */\n  id    Int    @id\n  /// Who booked.\n  email String @unique\n}\n',
+    );
+    expect(schema.diagnostics).toEqual([]);
+    expect([...model(schema, 'Booking').fields.keys()]).toEqual(['id', 'email']);
+    expect(model(schema, 'Booking').indexes).toEqual([
+      { kind: 'id', fields: ['id'] },
+      { kind: 'unique', fields: ['email'] },
+    ]);
+  });
+
+  it('reads @@index(field) without brackets, and sort or length on index fields', () => {
+    const schema = read(
+      'model Booking {\n  id     Int      @id\n  userId Int\n  start  DateTime\n  title  String\n\n  @@index(userId)\n  @@index([userId, start(sort: Desc)])\n  @@unique(fields: [title, userId(sort: Asc)], name: "titleForUser")\n}\n',
+    );
+    expect(schema.diagnostics).toEqual([]);
+    expect(model(schema, 'Booking').indexes).toEqual([
+      { kind: 'id', fields: ['id'] },
+      { kind: 'unique', fields: ['title', 'userId'], name: 'titleForUser' },
+      { kind: 'index', fields: ['userId'] },
+      { kind: 'index', fields: ['userId', 'start'] },
+    ]);
+  });
+
+  it('puts a compound @@id first, wherever it is declared', () => {
+    const schema = read('model Pair {\n  a Int\n  b Int\n  c Int @unique\n\n  @@index([b])\n  @@id([a, b], name: "pair")\n}\n');
+    expect(model(schema, 'Pair').primaryKey).toEqual(['a', 'b']);
+    expect(model(schema, 'Pair').indexes).toEqual([
+      { kind: 'id', fields: ['a', 'b'], name: 'pair' },
+      { kind: 'unique', fields: ['c'] },
+      { kind: 'index', fields: ['b'] },
+    ]);
+  });
+
+  it('leaves out @@fulltext, which serves no equality filter', () => {
+    const schema = read('datasource db {\n  provider = "mysql"\n}\nmodel Post {\n  id    Int    @id\n  title String\n\n  @@fulltext([title])\n}\n');
+    expect(schema.diagnostics).toEqual([]);
+    expect(model(schema, 'Post').indexes).toEqual([{ kind: 'id', fields: ['id'] }]);
+  });
+
+  it('reads views as models the client can query, keyed or not', () => {
+    const schema = read(
+      `${viewsGenerator}model User {\n  id Int @id\n}\nview UserStats {\n  userId   Int @unique\n  bookings Int\n  @@map("user_stats")\n}\n`,
+    );
+    expect(schema.diagnostics).toEqual([]);
+    expect(model(schema, 'UserStats')).toMatchObject({ dbName: 'user_stats', primaryKey: [], indexes: [{ kind: 'unique', fields: ['userId'] }] });
+    expect(schema.delegates.get('userStats')).toBe('UserStats');
+  });
+
+  it('rejects a view without the preview feature, as Prisma does', () => {
+    const schema = read('view UserStats {\n  userId Int @unique\n}\n');
+    expect(schema.models.size).toBe(0);
+    expect(schema.diagnostics).toEqual([
+      'Prisma rejects the schema, so the Prisma rules ran without a schema: schema.prisma:1: Error validating: View definitions are only available with the `views` preview feature',
+    ]);
+  });
+
+  it('reads a Prisma 6 schema, whose datasource still holds the connection URLs Prisma 7 moved out', () => {
+    const prisma6 =
+      'datasource db {\n  provider          = "postgresql"\n  url               = env("DATABASE_URL")\n  directUrl         = env("DIRECT_URL")\n  shadowDatabaseUrl = env("SHADOW_URL")\n}\n';
+    const schema = read(`${prisma6}model User {\n  id Int @id\n}\n`);
+    expect(schema.diagnostics).toEqual([]);
+    expect([...schema.models.keys()]).toEqual(['User']);
+    // Its real errors are reported, at their own lines; the URLs are not among them.
+    expect(read(`${prisma6}model User {\n  id   Int @id\n  team Team\n}\n`).diagnostics).toEqual([
+      'Prisma rejects the schema, so the Prisma rules ran without a schema: schema.prisma:9: Type "Team" is neither a built-in type, nor refers to another model, composite type, or enum',
+    ]);
+  });
+
+  it('finds the places Prisma names after characters that take more than one byte or code unit', () => {
+    // The engine counts UTF-16 code units: a byte count is 2 off after an em dash, 1 after an emoji.
+    const header = '// Bookwell — scheduling for salons 💇\n';
+    const prisma6 = `${header}datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n`;
+    expect(read(`${prisma6}model User {\n  id Int @id\n}\n`)).toMatchObject({ diagnostics: [], models: new Map([['User', expect.anything()]]) });
+    expect(read(`${prisma6}model User {\n  id   Int @id\n  team Team\n}\n`).diagnostics[0]).toContain(': schema.prisma:8: Type "Team"');
+  });
+
+  it('says so when the schema declares no model', () => {
+    const enumsOnly = read('datasource db {\n  provider = "postgresql"\n}\n\nenum Role {\n  MEMBER\n}\n');
+    expect(enumsOnly.models.size).toBe(0);
+    expect(enumsOnly.enums.get('Role')).toEqual(['MEMBER']);
+    expect(enumsOnly.diagnostics).toEqual(['schema.prisma declares no model, so the Prisma rules ran without a schema']);
+    const files = readPrismaSchema([
+      { path: 'a.prisma', text: '' },
+      { path: 'b.prisma', text: '// nothing yet\n' },
+    ]);
+    expect(files.diagnostics).toEqual(['the schema (a.prisma, b.prisma) declares no model, so the Prisma rules ran without a schema']);
+  });
+});
+
+describe('readPrismaSchema: the cache by content', () => {
+  const text = 'model Cached {\n  id Int @id\n}\n';
+
+  it('gives the same models for the same files, and fresh lists the caller may extend', () => {
+    const first = readPrismaSchema([{ path: 'cached.prisma', text }]);
+    first.diagnostics.push('added by a caller');
+    first.files.push('added.prisma');
+    const second = readPrismaSchema([{ path: 'cached.prisma', text }]);
+    expect(second.models).toBe(first.models);
+    expect(second.diagnostics).toEqual([]);
+    expect(second.files).toEqual(['cached.prisma']);
+  });
+
+  it('reads again when a file or its name changes', () => {
+    const first = readPrismaSchema([{ path: 'cached.prisma', text }]);
+    expect(readPrismaSchema([{ path: 'cached.prisma', text: text.replace('Cached', 'Changed') }]).models.has('Changed')).toBe(true);
+    expect(readPrismaSchema([{ path: 'renamed.prisma', text }]).files).toEqual(['renamed.prisma']);
+    expect(readPrismaSchema([{ path: 'cached.prisma', text }]).models).toBe(first.models);
   });
 });

@@ -84,6 +84,14 @@ describe('findServingIndex', () => {
     expect(served('EventType', ['userId'])).toEqual(['userId']);
     expect(served('Booking', ['status', 'startTime'])).toEqual(['status']);
   });
+
+  it('names the unique index when a plain one serves as well, whichever is declared first', () => {
+    // Prisma lists every @@index before any @@unique; papermark's Folder declares the unique first.
+    for (const attributes of ['@@unique([teamId, path])\n  @@index([teamId, hidden])', '@@index([teamId, hidden])\n  @@unique([teamId, path])']) {
+      const folder = readPrismaSchema([{ path: 'folder.prisma', text: `model Folder {\n  id     Int     @id\n  teamId Int\n  path   String\n  hidden Boolean\n  ${attributes}\n}\n` }]).models.get('Folder');
+      expect(folder && findServingIndex(folder, ['teamId']), attributes).toEqual({ kind: 'unique', fields: ['teamId', 'path'] });
+    }
+  });
 });
 
 describe('isUniqueLookup', () => {

@@ -10,7 +10,8 @@ export const PLANTED_EXIT_CODE = 86;
 
 /** Where tools look for configuration (or plugins) that is code. */
 export const PLANTED_FILES = [
-  // @mrleebo/prisma-ast's lilconfig search, the one that ran (premortem's own parser dependency).
+  // The lilconfig search of @mrleebo/prisma-ast, premortem's schema parser before Prisma's engine:
+  // it ran these. Kept, so no parser of ours may search for configuration again.
   '.prisma-astrc.js',
   '.prisma-astrc.cjs',
   '.prisma-astrc.mjs',

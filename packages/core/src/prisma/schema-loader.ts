@@ -14,8 +14,8 @@ const notFound = new Map<string, string[]>();
 
 /**
  * The project's Prisma schema, found and read once per folder per process; undefined when there
- * is none. Never throws: files that cannot be read, are too large or do not parse become
- * diagnostics, and the rest of the schema is still read.
+ * is none. Never throws: files that cannot be read or are too large become diagnostics and the
+ * rest is read; a schema Prisma rejects, or with no model, has no models and a diagnostic saying so.
  */
 export function loadPrismaSchema(tsm: TypeScriptModule, rootDir: string): PrismaSchema | undefined {
   const key = path.resolve(rootDir);

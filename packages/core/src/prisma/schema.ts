@@ -19,14 +19,14 @@ export interface PrismaField {
 }
 
 export interface PrismaRelation {
-  /** The related model's name; it may be missing from `schema.models` when its file did not parse. */
+  /** The related model's name. */
   target: string;
   /** A list field (`Booking[]`): one-to-many or implicit many-to-many. Otherwise at most one row. */
   toMany: boolean;
   /** Scalar fields holding the foreign key on this side (`@relation(fields: […])`); empty on the back side. */
   fields: string[];
   references: string[];
-  /** `@relation("name")`: tells apart two relations between the same models. */
+  /** `@relation("name")`, else Prisma's default (`PostToUser`): the two sides of a relation share it. */
   name?: string;
 }
 
@@ -43,7 +43,7 @@ export interface PrismaModel {
   /** Table name: `@@map("…")`, else the model name. */
   dbName: string;
   fields: Map<string, PrismaField>;
-  /** `@id` and `@unique` fields as one-field indexes, then `@@id`, `@@unique` and `@@index`, in schema order. */
+  /** The primary key (`@id`, `@@id`), then `@unique` fields as one-field indexes, `@@unique`, and `@@index`, each in declaration order. */
   indexes: PrismaIndex[];
   /** Fields of `@id` or `@@id`, in key order; empty for a view or a model keyed only by `@unique`. */
   primaryKey: string[];
@@ -57,7 +57,7 @@ export interface PrismaSchema {
   enums: Map<string, string[]>;
   /** Client accessor (`booking`, `eventType`, `uRL`) → model name. */
   delegates: Map<string, string>;
-  /** Problems met while finding and reading: a file that did not parse, a relation to an unknown model. */
+  /** Problems met while finding and reading: a file not read, a schema Prisma rejects or one with no model. */
   diagnostics: string[];
 }
 
@@ -83,7 +83,8 @@ export function isToManyRelation(model: PrismaModel, fieldName: string): boolean
 /**
  * The index that serves equality filters on `fields` by leftmost-prefix match (an index serves
  * when its first k fields are all filtered): a fully covered id or unique index first, then the
- * longest covered prefix; on a tie the index with fewer fields, as a planner would pick it.
+ * longest covered prefix; on a tie the index with fewer fields, as a planner would pick it, then
+ * the first listed.
  */
 export function findServingIndex(model: PrismaModel, fields: readonly string[]): PrismaIndex | undefined {
   let best: { index: PrismaIndex; prefix: number; pinsOneRow: boolean } | undefined;
