@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
 import { describe, expect, it } from 'vitest';
-import { inScopeFor, loadConfig, PRODUCTION_SCOPE_DEFAULTS, scopePatterns, type PremortemConfig } from '@premortem/core';
+import { inScopeFor, loadConfig, PRODUCTION_SCOPE_DEFAULTS, scopePatterns, TEST_LIKE_FOLDERS, type PremortemConfig } from '@premortem/core';
 import { createProject, repoRoot } from '../support/cli.js';
 import { IN_SCOPE, OUT_OF_SCOPE } from '../support/scope-paths.js';
 
@@ -16,6 +17,14 @@ describe('the default production scope', () => {
 
   it('keeps production files whose names only look like tests: near misses, routes, <script> components', () => {
     expect(scoped({}, IN_SCOPE)).toEqual(IN_SCOPE);
+  });
+
+  it('is listed in the README, folder by folder', () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('**Production scope.**'), readme.indexOf('### Prisma query costs'));
+    const folders = [...TEST_LIKE_FOLDERS, ...PRODUCTION_SCOPE_DEFAULTS.flatMap((glob) => /^\*\*\/\{(__\w+__.*)\}\/\*\*$/.exec(glob)?.[1]?.split(',') ?? [])];
+    expect(folders).toContain('__tests__');
+    expect(folders.filter((folder) => !section.includes(`\`${folder}\``))).toEqual([]);
   });
 
   it('is one ordered list, and `scope.defaults: false` drops it', () => {
