@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,9 @@ cpSync(fixture, bare, {
   recursive: true,
   filter: (source) => !/[\\/](node_modules|generated)([\\/]|$)/.test(path.relative(fixture, source)),
 });
+// In this repository every fixture file is in scope (its .github/premortem.yml); so in the copy.
+mkdirSync(path.join(bare, '.github'));
+writeFileSync(path.join(bare, '.github/premortem.yml'), 'scope:\n  defaults: false\n');
 afterAll(() => rmSync(bare, { recursive: true, force: true }));
 
 const prismaRules = ['--rule', 'no-unbounded-query', '--rule', 'no-query-in-loop'];

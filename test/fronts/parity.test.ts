@@ -67,7 +67,7 @@ describe.each([
   });
 });
 
-/** Lints a folder as a user's eslint.config.js would: typescript-eslint's parser and our preset. */
+/** Lints a folder as a user's eslint.config.js would: typescript-eslint's parser, our preset, the repository's scope. */
 async function lintWithEslint(dir: string, ignores: string[]): Promise<string[]> {
   const eslint = new ESLint({
     cwd: dir,
@@ -79,6 +79,9 @@ async function lintWithEslint(dir: string, ignores: string[]): Promise<string[]>
         languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: dir } },
       },
       plugin.configs.strict,
+      // As this repository's .github/premortem.yml does for the CLI: every fixture file is in
+      // scope, its scripts and test folders included (test/core/production-scope.test.ts).
+      { files: ['**/*.{ts,tsx,mts,cts}'], plugins: plugin.configs.strict.plugins, rules: plugin.configs.strict.rules },
     ],
   });
   const results = await eslint.lintFiles(['.']);

@@ -18,7 +18,8 @@ const PRESETS: readonly PresetName[] = ['recommended', 'strict'];
 
 /**
  * One analysis as `check`, `baseline` and `review` run it: rules from the preset, the config's
- * severities, options and ignores applied. `root` is the repository root the config lives in.
+ * severities and options applied, over the files in its scope. `root` is the repository root the
+ * config lives in.
  */
 export function runConfigured(request: RunRequest, io: CliIo): Promise<ConfiguredResult> {
   if (request.preset !== undefined && !(PRESETS as readonly string[]).includes(request.preset)) {

@@ -30,7 +30,8 @@ export { getEnclosingIteration, hasAwaitBefore, type Iteration } from './ast/enc
 export { getProjectFacts, type ProjectFacts } from './engine/project-facts.js';
 export { loadConfig, CONFIG_FILE, type PremortemConfig } from './config/load-config.js';
 export { applyRuleSettings, ruleSettingSchema, type RuleSetting } from './config/rule-settings.js';
-export { ignoredBy } from './config/ignore.js';
+export { inScopeFor, scopePatterns } from './config/scope.js';
+export { PRODUCTION_SCOPE_DEFAULTS, TEST_LIKE_FOLDERS } from './config/production-scope.js';
 export * from './prisma/schema.js';
 export { readPrismaSchema, type SchemaSource } from './prisma/read-schema.js';
 export { locatePrismaSchema, readSchemaFromConfig, type SchemaLocation } from './prisma/locate-schema.js';

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { TSESLint } from '@typescript-eslint/utils';
 import type { ESLint, Linter } from 'eslint';
-import { buildPreset, presetOptionOverrides, ruleId, type PresetName } from '@premortem/core';
+import { buildPreset, presetOptionOverrides, PRODUCTION_SCOPE_DEFAULTS, ruleId, type PresetName } from '@premortem/core';
 import { rules as definitions } from '@premortem/rules';
 import { toEslintRule } from './to-eslint-rule.js';
 
@@ -37,6 +37,9 @@ function presetConfig(preset: PresetName): FlatConfig {
     name: `premortem/${preset}`,
     // Typed rules need typescript-eslint's parser; plain JS files usually are not in a tsconfig.
     files: TYPESCRIPT_FILES,
+    // The CLI's production scope: no premortem rule on tests, scripts, stories and the like. A
+    // later config object that turns the rules on for some of these files brings them back.
+    ignores: [...PRODUCTION_SCOPE_DEFAULTS],
     // typescript-eslint's rule type and ESLint's describe the same object differently.
     plugins: { premortem: plugin as unknown as ESLint.Plugin },
     rules: ruleEntries,

@@ -9,6 +9,14 @@ import { ruleSettingSchema } from './rule-settings.js';
 export const CONFIG_FILE = path.join('.github', 'premortem.yml');
 const MAX_CONFIG_BYTES = 256 * 1024;
 
+/** A glob relative to the repository root, written the way `ignore`'s are. */
+const scopeGlob = z
+  .string()
+  .min(1, 'an empty glob matches nothing')
+  .refine((glob) => !glob.startsWith('!'), 'starts with "!": list files to leave out under scope.exclude and files to bring back under scope.include, without "!"')
+  .refine((glob) => !path.posix.isAbsolute(glob) && !path.win32.isAbsolute(glob), 'globs are relative to the repository root; drop the leading "/"')
+  .transform((glob) => glob.replace(/^(\.\/)+/, ''));
+
 const configSchema = z
   .object({
     prisma: z
@@ -21,6 +29,15 @@ const configSchema = z
     preset: z.enum(['recommended', 'strict']).optional().describe('The rule set when the command line names none: recommended (the default: only kinds of finding measured as high precision) or strict (every kind)'),
     rules: z.record(z.string(), ruleSettingSchema).optional().describe('Per rule: off, warn, error, or { severity, options }'),
     ignore: z.array(z.string()).optional().describe('Globs, relative to the repository root, of files whose findings are not reported'),
+    scope: z
+      .object({
+        defaults: z.boolean().optional().describe('false: no built-in list, every analyzed file is in scope unless `exclude` says otherwise (default true)'),
+        exclude: z.array(scopeGlob).optional().describe('More files out of scope: no rule reports on them, no query is listed'),
+        include: z.array(scopeGlob).optional().describe('Files brought back in scope, past the defaults and `exclude`'),
+      })
+      .strict()
+      .optional()
+      .describe('Which files are production code: tests, scripts, stories and the like are out of scope by default'),
   })
   .strict();
 

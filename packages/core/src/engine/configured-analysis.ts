@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { ignoredBy } from '../config/ignore.js';
 import { loadConfig } from '../config/load-config.js';
+import { inScopeFor } from '../config/scope.js';
 import { selectRules } from '../config/select-rules.js';
 import type { PresetName, RuleDefinition, TypeScriptModule } from '../rule.js';
 import { findProjectRoot } from './project-root.js';
@@ -40,7 +40,7 @@ export interface ConfiguredResult {
   timings?: [string, number][];
 }
 
-/** Runs a recipe: the config read, rules chosen, the analysis run and the config's `ignore` applied. */
+/** Runs a recipe: the config read, rules chosen, and the analysis run over the files in the config's scope. */
 export function runConfiguredAnalysis(
   recipe: AnalysisRecipe,
   ts: TypeScriptModule,
@@ -64,12 +64,12 @@ export function runConfiguredAnalysis(
     ...(timings ? { timings } : {}),
     ...(focus ? { focus: (fileName: string) => focus.has(path.resolve(fileName)) } : {}),
     ...(onProgress ? { onProgress } : {}),
+    inScope: inScopeFor(config, root),
   });
-  const ignored = ignoredBy(config, root);
   const notes = recipe.withRules && enabled.length === 0 ? [...result.notes, noRuleNote(preset)] : result.notes;
   return {
     root,
-    result: { ...result, notes, findings: result.findings.filter((finding) => !ignored(finding.file)) },
+    result: { ...result, notes },
     ...(timings ? { timings: timings.entries() } : {}),
   };
 }

@@ -32,6 +32,12 @@ export interface RunInput {
    * Programs are still built whole, so types are exact.
    */
   focus?: (fileName: string) => boolean;
+  /**
+   * When set, files it rejects are out of scope (tests, scripts, stories: see
+   * config/production-scope.ts): they stay in their Program, so types and project facts still
+   * see them, but they are not walked and nothing is reported or listed on them.
+   */
+  inScope?: (fileName: string) => boolean;
 }
 
 export interface RunResult {
@@ -54,13 +60,17 @@ export function runAnalysis(input: RunInput): RunResult {
   const root = findProjectRoot(cwd);
   const relativePath = (file: string): string => toPosixRelative(root, file);
   const total = plan.projects.reduce((sum, project) => sum + project.filesToAnalyze.length, 0);
-  const findings: Finding[] = plan.unreadable.map((unreadable) => readErrorFinding(unreadable, relativePath(unreadable.file)));
+  const inScope = input.inScope ?? (() => true);
+  const findings: Finding[] = plan.unreadable
+    .filter((unreadable) => inScope(unreadable.file))
+    .map((unreadable) => readErrorFinding(unreadable, relativePath(unreadable.file)));
   const queries: QueryEstimate[] = [];
   // Each note said once, however many files or Programs meet the same problem.
   const notes = new Set(plan.notes);
   let done = 0;
   let generated = 0;
   let unreadable = 0;
+  let outOfScope = 0;
   const crossFileRules = input.rules.filter((enabled) => enabled.rule.meta.pathsCrossFiles);
   timeProgramIndexes(timings);
   // Monorepos: Programs are built one at a time, the parsed files they have in common handed on.
@@ -72,6 +82,11 @@ export function runAnalysis(input: RunInput): RunResult {
     // Creating the checker binds every file: a phase of its own, before any rule asks a type.
     const checker = timings ? timings.measure('bind (checker set-up)', () => program.getTypeChecker()) : program.getTypeChecker();
     for (const fileName of project.filesToAnalyze) {
+      if (!inScope(fileName)) {
+        outOfScope++;
+        input.onProgress?.(++done, total);
+        continue;
+      }
       const inFocus = !input.focus || input.focus(fileName);
       const rules = inFocus ? input.rules : crossFileRules;
       const collectQueries = input.collectQueries === true && inFocus;
@@ -120,7 +135,10 @@ export function runAnalysis(input: RunInput): RunResult {
 
   timeProgramIndexes(undefined);
   if (generated > 0) notes.add(`${generated} generated file(s) skipped (their header says they are generated).`);
+  if (outOfScope > 0) {
+    notes.add(`${outOfScope} file(s) out of production scope (tests, scripts, stories and the like) were not checked; \`scope\` in .github/premortem.yml changes which.`);
+  }
   findings.sort(compareFindings);
   queries.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  return { findings, queries, files: total - generated - unreadable, notes: [...notes], durationMs: Math.round(performance.now() - started) };
+  return { findings, queries, files: total - generated - unreadable - outOfScope, notes: [...notes], durationMs: Math.round(performance.now() - started) };
 }
