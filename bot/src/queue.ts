@@ -110,7 +110,8 @@ export class ReviewQueue {
 
   private add(job: ReviewJob): void {
     this.waiting.push(job);
-    if (!this.running) void this.next();
+    // next() settles its own jobs; what can still throw is the journal (a full or read-only disk).
+    if (!this.running) this.next().catch((error: unknown) => this.log.error(`the queue stopped: ${describe(error)}`));
   }
 
   private retryLater(job: ReviewJob, retryAt: number): void {
