@@ -6,6 +6,7 @@
 //   npm run realworld -- --trees /work/realworld                 run, compare, print the tables
 //   npm run realworld -- --trees /work/realworld --preset recommended
 //   npm run realworld -- sample --trees /work/realworld --per-kind 10 --to /tmp/sample
+//   npm run realworld -- --trees /work/realworld --reuse --labels <folder>   other labels (an earlier round)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,7 +26,7 @@ import { formatPrecision, precisionClass } from './precision.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(repo, 'packages/cli/dist/bin.js');
-const LABELS = path.join(repo, 'fixtures/realworld/labels');
+const DEFAULT_LABELS = path.join(repo, 'fixtures/realworld/labels');
 /** @type {Pinned[]} */
 const REPOSITORIES = readJson(path.join(repo, 'fixtures/realworld/repositories.json'));
 
@@ -41,8 +42,10 @@ const { values, positionals } = parseArgs({
     to: { type: 'string' },
     json: { type: 'boolean', default: false },
     'write-precision': { type: 'boolean', default: false },
+    labels: { type: 'string' },
   },
 });
+const LABELS = path.resolve(values.labels ?? DEFAULT_LABELS);
 if (!values.trees) fail('say where the trees are: --trees <folder> (or PREMORTEM_REALWORLD); docs/precision.md shows how to make them');
 if (values.preset !== 'strict' && values.preset !== 'recommended') fail(`--preset is recommended or strict, not ${values.preset}`);
 const trees = path.resolve(values.trees);
@@ -161,7 +164,7 @@ function printComparison() {
  * @param {Map<string, Row>} byKind
  */
 function writePrecision(byKind) {
-  if (values.preset !== 'strict' || values.only.length > 0 || runs.length !== REPOSITORIES.length) fail('--write-precision needs a strict run on every repository');
+  if (values.preset !== 'strict' || values.only.length > 0 || runs.length !== REPOSITORIES.length || LABELS !== DEFAULT_LABELS) fail('--write-precision needs a strict run on every repository, with the committed labels');
   /** @type {Map<string, string[]>} */
   const lines = new Map();
   for (const [kind, row] of [...byKind.entries()].sort(([a], [b]) => a.localeCompare(b))) {

@@ -32,6 +32,8 @@ function snapshot(name: string, shared: string): string {
   write(sharedDir, { 'schema.prisma': SCHEMA, 'helper.ts': HELPER, 'tsconfig.base.json': JSON.stringify({ compilerOptions: { strict: true, paths: { '@shared/*': [`${sharedDir}/*`] } } }) });
   write(root, {
     ...SOURCES,
+    // Every kind of finding: the test is about what the analysis may read, not about the preset.
+    '.github/premortem.yml': 'preset: strict\n',
     'package.json': JSON.stringify({ name, prisma: { schema: `${shared}/schema.prisma` } }),
     // `extends` is refused on its own; `paths` here, resolved by the compiler, must be refused too.
     'tsconfig.json': JSON.stringify({ extends: `${shared}/tsconfig.base.json`, compilerOptions: { paths: { '@shared/*': [`${sharedDir}/*`] } }, include: ['src'] }),

@@ -12,9 +12,9 @@ cpSync(fixture, bare, {
   recursive: true,
   filter: (source) => !/[\\/](node_modules|generated)([\\/]|$)/.test(path.relative(fixture, source)),
 });
-// In this repository every fixture file is in scope (its .github/premortem.yml); so in the copy.
-mkdirSync(path.join(bare, '.github'));
-writeFileSync(path.join(bare, '.github/premortem.yml'), 'scope:\n  defaults: false\n');
+// In this repository every fixture file is in scope and strict applies (its .github/premortem.yml); so in the copy.
+mkdirSync(path.join(bare, '.github'), { recursive: true });
+writeFileSync(path.join(bare, '.github/premortem.yml'), 'preset: strict\nscope:\n  defaults: false\n');
 afterAll(() => rmSync(bare, { recursive: true, force: true }));
 
 const prismaRules = ['--rule', 'no-unbounded-query', '--rule', 'no-query-in-loop'];

@@ -10,7 +10,7 @@ import { Workspaces } from '../../packages/core/src/engine/workspace-packages.js
 import { createProject } from '../support/cli.js';
 
 const manifest = (name: string, extra: object = {}) => JSON.stringify({ name, ...extra });
-const project = (files: Record<string, string>) => createProject(files, { withNodeTypes: false });
+const project = (files: Record<string, string>) => createProject(files, { withNodeTypes: false, everyRule: false });
 const names = (dir: string) => [...(new Workspaces().of(dir)?.packages.values() ?? [])].map((pkg) => `${pkg.name} ${path.relative(dir, pkg.folder)}`);
 
 describe('workspace packages', () => {
@@ -78,6 +78,11 @@ describe('the repository root without .git', () => {
   it('is the folder asked about when none declares a workspace (the twin)', () => {
     const dir = project({ 'package.json': manifest('app'), 'src/page.ts': '' });
     expect(findProjectRoot(path.join(dir, 'src'))).toBe(path.join(dir, 'src'));
+  });
+
+  it("is the nearest folder holding premortem's config when none declares a workspace", () => {
+    const dir = project({ '.github/premortem.yml': 'preset: strict\n', 'package.json': manifest('app'), 'src/lib/page.ts': '' });
+    expect(findProjectRoot(path.join(dir, 'src/lib'))).toBe(dir);
   });
 });
 

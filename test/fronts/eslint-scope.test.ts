@@ -21,7 +21,7 @@ describe('the ESLint presets', () => {
 
   it('turn premortem rules on exactly where the CLI reports (ESLint’s minimatch agrees with picomatch)', async () => {
     const dir = createProject({}, { withNodeTypes: false });
-    const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [plugin.configs.recommended] });
+    const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [plugin.configs.strict] });
     const cli = inScopeFor({}, dir);
     const disagreements: string[] = [];
     for (const file of [...OUT_OF_SCOPE, ...IN_SCOPE]) {
@@ -43,13 +43,13 @@ describe('the ESLint presets', () => {
       { withNodeTypes: false },
     );
     const lint = async (extra: Linter.Config[]) => {
-      const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [typed(dir), plugin.configs.recommended, ...extra] });
+      const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [typed(dir), plugin.configs.strict, ...extra] });
       const results = await eslint.lintFiles(['.']);
       return results.filter((r) => r.messages.length > 0).map((r) => `${path.relative(dir, r.filePath)} ${r.messages.map((m) => m.ruleId).join(',')}`);
     };
     expect(await lint([])).toEqual(['src/jobs.ts premortem/no-floating-promises']);
     // As the README shows: the preset's rules, on the files the repository wants back in scope.
-    const scripts: Linter.Config = { files: ['scripts/**/*.ts'], plugins: plugin.configs.recommended.plugins, rules: plugin.configs.recommended.rules };
+    const scripts: Linter.Config = { files: ['scripts/**/*.ts'], plugins: plugin.configs.strict.plugins, rules: plugin.configs.strict.rules };
     expect(await lint([scripts])).toEqual(['scripts/backfill.ts premortem/no-floating-promises', 'src/jobs.ts premortem/no-floating-promises']);
   });
 });

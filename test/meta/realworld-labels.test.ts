@@ -37,16 +37,19 @@ describe('the real-world labels', () => {
     }
   });
 
-  it('are well formed: a known rule and kind, a verdict and a reason, one label per place', () => {
+  it('are well formed: a known rule and kind, a verdict and a reason, one label per finding', () => {
     for (const { repository } of pinned) {
       const { labels } = readLabels(labelsDir, repository) as { labels: Label[] };
-      const places = new Set<string>();
+      const findings = new Set<string>();
       for (const label of labels) {
         const where = `${repository} ${label.file}:${label.line} ${label.rule}`;
         expect(kindsOf.has(label.rule), where).toBe(true);
         if (label.kind !== undefined) expect(kindsOf.get(label.rule), where).toContain(label.kind);
-        expect(places.has(`${label.rule} ${label.file}:${label.line}`), `${where} labelled twice`).toBe(false);
-        places.add(`${label.rule} ${label.file}:${label.line}`);
+        // A finding is its fingerprint (two can share a line); a miss, having none, is its place.
+        const identity = label.fingerprint ?? `${label.rule} ${label.file}:${label.line}`;
+        expect(findings.has(identity), `${where} labelled twice`).toBe(false);
+        findings.add(identity);
+        if (label.verdict !== 'MISS') expect(label.fingerprint, where).toMatch(/^[0-9a-f]{32}$/);
       }
     }
   });

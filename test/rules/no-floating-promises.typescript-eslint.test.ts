@@ -42,7 +42,8 @@ async function lint(dir: string) {
           ],
         },
       },
-      { ...plugin.configs.recommended, ignores: ['types/**'] },
+      // The rule with its default options and every kind of finding, whatever `recommended` measures.
+      { files: plugin.configs.strict.files, plugins: plugin.configs.strict.plugins, rules: { 'premortem/no-floating-promises': 'error' }, ignores: ['types/**'] },
     ],
   });
   const results = await eslint.lintFiles(['.']);
