@@ -18,4 +18,5 @@ function withMeasuredPrecision(rule: RuleDefinition): RuleDefinition {
 /** Every rule, in the order the docs list them. The presets and the README table derive from this. */
 export const rules: readonly RuleDefinition[] = [noFloatingPromises, noUnboundedRetry, noUnboundedQuery, noQueryInLoop, noFetchInRender, noFetchOnEveryPage, requireRateLimit].map(withMeasuredPrecision);
 
-export { measuredPrecision, type MeasuredKind } from './measured-precision.js';
+export { measuredPrecision } from './measured-precision.js';
+export type { MeasuredKind } from './measured-kind.js';

@@ -18,14 +18,11 @@ export function selectRules(
   config: PremortemConfig = {},
   configFile?: string,
 ): EnabledRule[] {
-  const strict = buildPreset(rules, 'strict');
   const chosen = buildPreset(rules, preset);
+  const known = rules.map(ruleId);
   const wanted = only.map((id) => (id.startsWith(RULE_PREFIX) ? id : RULE_PREFIX + id));
   for (const id of wanted) {
-    if (!strict.has(id)) {
-      const known = rules.map(ruleId).join(', ');
-      throw new UsageError(`Unknown rule "${id}". Known rules: ${known}.`);
-    }
+    if (!known.includes(id)) throw new UsageError(`Unknown rule "${id}". Known rules: ${known.join(', ')}.`);
   }
   const fromPreset = rules.flatMap((rule) => {
     const entry = chosen.get(ruleId(rule));
