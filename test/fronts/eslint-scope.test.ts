@@ -10,7 +10,9 @@ import { IN_SCOPE, OUT_OF_SCOPE } from '../support/scope-paths.js';
 const FLOATING = 'export async function task(): Promise<void> {}\ntask();\n';
 const typed = (dir: string): Linter.Config => ({
   files: ['**/*.{ts,tsx,mts,cts}'],
-  languageOptions: { parser: tseslint.parser, parserOptions: { project: './tsconfig.json', tsconfigRootDir: dir } },
+  // With CI=true, typescript-eslint assumes one lint per process and gives a file parsed a second
+  // time an isolated Program without types: the test below lints the same files twice.
+  languageOptions: { parser: tseslint.parser, parserOptions: { project: './tsconfig.json', tsconfigRootDir: dir, disallowAutomaticSingleRunInference: true } },
 });
 
 describe('the ESLint presets', () => {

@@ -40,7 +40,11 @@ function eslintWith(rules: Record<string, ReturnType<typeof toEslintRule>>) {
     overrideConfig: [
       {
         files: ['**/*.ts'],
-        languageOptions: { parser: tseslint.parser, parserOptions: { project: './tsconfig.json', tsconfigRootDir: fixtureDir } },
+        // With CI=true, typescript-eslint would give a file's second parse an untyped Program.
+        languageOptions: {
+          parser: tseslint.parser,
+          parserOptions: { project: './tsconfig.json', tsconfigRootDir: fixtureDir, disallowAutomaticSingleRunInference: true },
+        },
         plugins: { t: { rules } },
         rules: Object.fromEntries(Object.keys(rules).map((id) => [`t/${id}`, 'error'])),
       },
