@@ -10,6 +10,7 @@ import {
   someDescendant,
   type TypeScriptModule,
 } from '@premortem/core';
+import { isFunctionThatCannotReject } from './cannot-reject.js';
 import type { TypeFacts } from './classify.js';
 
 /** Globals that call their first argument later and ignore what it returns. */
@@ -38,7 +39,6 @@ export function isMisusedCallback(
   const { ts: tsm, checker } = facts;
   const fn = skipOuterExpressions(tsm, argument);
   if (!mayBeFunctionValue(facts, fn) && !isNamedCallbackPosition(tsm, call, index)) return false;
-  if ((tsm.isArrowFunction(fn) || tsm.isFunctionExpression(fn)) && cannotReject(tsm, fn)) return false;
   if (isPromiseMethodCall(tsm, call)) return false;
   // Cheapest first: the function's syntax, then the callee's signatures, and only then the
   // function's type, which may need the whole call's inference.
@@ -46,6 +46,7 @@ export function isMisusedCallback(
   if (literalReturns === false) return false;
   if (declaredToUseResult(facts, call, index)) return false;
   if (literalReturns === undefined && !returnsThenable(tsm, checker, checker.getTypeAtLocation(fn))) return false;
+  if (isFunctionThatCannotReject(facts, fn)) return false;
 
   const contextual = checker.getContextualType(argument);
   if (contextual && isVoidReturningFunctionType(tsm, checker, contextual)) return true;
@@ -275,22 +276,4 @@ function isGlobal(facts: TypeFacts, identifier: ts.Identifier): boolean {
 
 function isProcessIdentifier(tsm: TypeScriptModule, node: ts.Expression): boolean {
   return tsm.isIdentifier(node) && node.text === 'process';
-}
-
-/**
- * An async body made of one `try … catch` whose handler neither throws nor awaits cannot
- * reject: the usual, correct way to make an async listener safe.
- */
-export function cannotReject(tsm: TypeScriptModule, fn: ts.ArrowFunction | ts.FunctionExpression): boolean {
-  const body = fn.body;
-  if (!tsm.isBlock(body)) return false;
-  const statements = body.statements.filter((s) => !tsm.isEmptyStatement(s));
-  const only = statements[0];
-  if (statements.length !== 1 || !only || !tsm.isTryStatement(only) || !only.catchClause) return false;
-  return !mayThrow(tsm, only.catchClause.block) && !(only.finallyBlock && mayThrow(tsm, only.finallyBlock));
-}
-
-function mayThrow(tsm: TypeScriptModule, block: ts.Block): boolean {
-  // A nested function's throws belong to its own callers.
-  return someDescendant(tsm, block, (node) => tsm.isThrowStatement(node) || tsm.isAwaitExpression(node), (node) => tsm.isFunctionLike(node));
 }

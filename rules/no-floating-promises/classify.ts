@@ -1,6 +1,7 @@
 import type ts from 'typescript';
 import type { TypeQueries } from '@premortem/core';
 import { isThenableArrayType, isThenableType, skipOuterExpressions, unionParts, type TypeScriptModule } from '@premortem/core';
+import { isCallThatCannotReject, isFunctionThatCannotReject } from './cannot-reject.js';
 
 export type FloatingKind = 'floating' | 'floatingThen' | 'floatingFinally' | 'floatingArray';
 
@@ -68,7 +69,7 @@ function classifyOperand(facts: TypeFacts, expression: ts.Expression): FloatingK
     if (method === 'then' && isRejectionHandler(tsm, expression.arguments[1])) return undefined;
     if (method === 'finally' || method === 'then') {
       if (!isThenableType(tsm, checker, checker.getTypeAtLocation(expression))) return undefined;
-      if (method === 'then') return 'floatingThen';
+      if (method === 'then') return thenCannotReject(facts, expression) ? undefined : 'floatingThen';
       const receiver = (expression.expression as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression;
       return classifyDropped(facts, receiver) ? 'floatingFinally' : undefined;
     }
@@ -76,9 +77,19 @@ function classifyOperand(facts: TypeFacts, expression: ts.Expression): FloatingK
 
   if (tsm.isCallExpression(expression) && calleeNeverReturnsThenable(facts, expression)) return undefined;
   const type = checker.getTypeAtLocation(expression);
-  if (isThenableType(tsm, checker, type)) return 'floating';
+  // Asked only of promises: a helper that catches everything (a logger, analytics) cannot reject.
+  if (isThenableType(tsm, checker, type)) return isCallThatCannotReject(facts, expression) ? undefined : 'floating';
   if (isThenableArrayType(tsm, checker, type)) return 'floatingArray';
   return undefined;
+}
+
+/** `safe().then(onDone)`: neither the receiver nor the callback (a function we can read) can reject. */
+function thenCannotReject(facts: TypeFacts, call: ts.CallExpression): boolean {
+  const tsm = facts.ts;
+  const receiver = (call.expression as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression;
+  if (!isCallThatCannotReject(facts, receiver)) return false;
+  const callback = call.arguments[0] && skipOuterExpressions(tsm, call.arguments[0]);
+  return !callback || isFunctionThatCannotReject(facts, callback);
 }
 
 function promiseMethodName(tsm: TypeScriptModule, call: ts.CallExpression): 'then' | 'catch' | 'finally' | undefined {

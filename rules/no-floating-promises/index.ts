@@ -11,6 +11,7 @@ import {
   type TypeScriptModule,
 } from '@premortem/core';
 import { isMisusedCallback } from './callbacks.js';
+import { runsInBrowser } from './runs-in-browser.js';
 import { classifyDropped, findDroppedPromise, type FloatingKind, type TypeFacts } from './classify.js';
 import { defaultOptions, schema, type Options } from './options.js';
 import { findNeverHandledFields, findNeverHandledVariable } from './stored.js';
@@ -19,8 +20,10 @@ export type { Options } from './options.js';
 
 export type MessageIds =
   | FloatingKind
+  | 'floatingInBrowser'
   | 'floatingVoid'
   | 'misusedCallback'
+  | 'misusedCallbackInBrowser'
   | 'storedNeverHandled'
   | 'suggestAwait'
   | 'suggestCatch'
@@ -45,10 +48,14 @@ export const noFloatingPromises = defineRule<MessageIds, Options>({
         '`.finally()` does not handle rejections: `{{expression}}` can still reject unhandled. Add `.catch()` before `.finally()`, or await it.',
       floatingArray:
         'Array of promises from `{{expression}}` is dropped: none is awaited and any rejection is unhandled. Use `await Promise.all(…)`.',
+      floatingInBrowser:
+        'Promise from `{{expression}}` is neither awaited nor handled in browser code: if it rejects, the error only reaches the console and the user is not told. Await it inside try/catch, or add `.catch()` that reports the failure.',
       floatingVoid:
         '`void` discards a promise with no rejection handler; in server code an unhandled rejection still crashes Node. Add `.catch()` first, or await it.',
       misusedCallback:
         'Promise-returning function passed to `{{callee}}`, which ignores what it returns: a rejection inside escapes to the global scope and crashes Node. Catch errors inside the callback or use a promise-aware API.',
+      misusedCallbackInBrowser:
+        'Promise-returning function passed to `{{callee}}`, which ignores what it returns: in browser code a rejection inside only reaches the console and the user is not told. Catch errors inside the callback and report them.',
       storedNeverHandled:
         'Promise stored in `{{name}}` is never awaited, returned or given a rejection handler: if it rejects, nothing catches it. Await it where the result is needed, or add `.catch()`.',
       suggestAwait: 'Add `await`.',
@@ -63,12 +70,19 @@ export const noFloatingPromises = defineRule<MessageIds, Options>({
     const facts: TypeFacts = { ts: tsm, checker };
     const clientModule = isClientModule(tsm, sourceFile);
     const k = tsm.SyntaxKind;
+    /** Where a finding at `node` runs: undefined when it is browser code and the options report none there. */
+    const placeOf = (node: ts.Node): { inBrowser: boolean; severity?: 'warning' } | undefined => {
+      if (!runsInBrowser(tsm, context.program, sourceFile, node)) return { inBrowser: false };
+      if (options.inBrowser === 'off') return undefined;
+      return options.inBrowser === 'warning' ? { inBrowser: true, severity: 'warning' } : { inBrowser: true };
+    };
 
     const checkStatement = (node: ts.Node): void => {
       const expression = skipOuterExpressions(tsm, (node as ts.ExpressionStatement).expression);
       if (options.ignoreIIFE && isAsyncIIFE(tsm, expression)) return;
       if (tsm.isVoidExpression(expression)) {
-        if (options.ignoreVoid || (clientModule && !options.checkVoidInClientCode)) return;
+        const inClientCode = clientModule || runsInBrowser(tsm, context.program, sourceFile, node);
+        if (options.ignoreVoid || (inClientCode && !options.checkVoidInClientCode)) return;
         if (!classifyDropped(facts, expression.expression)) return;
         context.report({
           node: expression,
@@ -80,10 +94,13 @@ export const noFloatingPromises = defineRule<MessageIds, Options>({
       const dropped = findDroppedPromise(facts, expression);
       if (!dropped) return;
       const { kind } = dropped;
+      const place = placeOf(node);
+      if (!place) return;
       const statementExpression = (node as ts.ExpressionStatement).expression;
       context.report({
         node: statementExpression,
-        messageId: kind,
+        messageId: place.inBrowser ? 'floatingInBrowser' : kind,
+        ...(place.severity ? { severity: place.severity } : {}),
         data: { expression: describe(tsm, sourceFile, dropped.operand) },
         // Only a plain operand can take `await` or `.catch()` safely: on `ready && save()` a
         // `.catch` would run on `false`, on `(save(), 1)` it would run on `1`.
@@ -95,9 +112,12 @@ export const noFloatingPromises = defineRule<MessageIds, Options>({
       const call = node as ts.CallExpression | ts.NewExpression;
       call.arguments?.forEach((argument, index) => {
         if (isMisusedCallback(facts, call, argument, index)) {
+          const place = placeOf(argument);
+          if (!place) return;
           context.report({
             node: argument,
-            messageId: 'misusedCallback',
+            messageId: place.inBrowser ? 'misusedCallbackInBrowser' : 'misusedCallback',
+            ...(place.severity ? { severity: place.severity } : {}),
             data: { callee: describeCallee(tsm, sourceFile, call) },
           });
         }
@@ -113,7 +133,14 @@ export const noFloatingPromises = defineRule<MessageIds, Options>({
       const contextual = checker.getContextualType(value.expression);
       if (!contextual || !isVoidReturningFunctionType(tsm, checker, contextual)) return;
       if (!returnsThenable(tsm, checker, checker.getTypeAtLocation(fn))) return;
-      context.report({ node: fn, messageId: 'misusedCallback', data: { callee: attribute.name.getText(sourceFile) } });
+      // An event handler: browser code by definition.
+      if (options.inBrowser === 'off') return;
+      context.report({
+        node: fn,
+        messageId: 'misusedCallbackInBrowser',
+        data: { callee: attribute.name.getText(sourceFile) },
+        ...(options.inBrowser === 'warning' ? { severity: 'warning' as const } : {}),
+      });
     };
 
     const checkVariable = (node: ts.Node): void => {

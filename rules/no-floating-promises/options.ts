@@ -7,6 +7,7 @@ export interface Options {
   checkCallbacks: boolean;
   checkJsxAttributes: boolean;
   checkStoredPromises: boolean;
+  inBrowser: 'error' | 'warning' | 'off';
 }
 
 export const defaultOptions: Options = {
@@ -16,6 +17,7 @@ export const defaultOptions: Options = {
   checkCallbacks: true,
   checkJsxAttributes: false,
   checkStoredPromises: true,
+  inBrowser: 'warning',
 };
 
 export const schema: OptionsSchema = {
@@ -53,6 +55,13 @@ export const schema: OptionsSchema = {
       description:
         'Report a promise kept in a local variable or private field that is never awaited, returned, passed on or given a rejection handler.',
       default: defaultOptions.checkStoredPromises,
+    },
+    inBrowser: {
+      type: 'string',
+      enum: ['error', 'warning', 'off'],
+      description:
+        'How to report promises dropped in browser code (React hooks, the functions components define, JSX event handlers, `"use client"` modules), where a rejection is logged and lost rather than fatal: as an `error`, a `warning` (the CLI, the Action and the bot honour it; ESLint uses the rule\'s own severity), or `off`.',
+      default: defaultOptions.inBrowser,
     },
   },
   additionalProperties: false,

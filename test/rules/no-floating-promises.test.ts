@@ -293,10 +293,10 @@ ruleTester.run('no-floating-promises', rule, {
       ] }],
     },
     {
-      name: 'a floating statement inside a JSX handler is still a floating promise',
+      name: 'a floating statement inside a JSX handler is still a floating promise, worded for the browser',
       filename: 'react.tsx',
       code: `${prelude}export const B = () => <button onClick={() => { save(); }}>Save</button>;`,
-      errors: [{ messageId: 'floating', line: 4, column: 49, suggestions: [
+      errors: [{ messageId: 'floatingInBrowser', line: 4, column: 49, suggestions: [
         { messageId: 'suggestCatch', output: `${prelude}export const B = () => <button onClick={() => { save()${CATCH}; }}>Save</button>;` },
         { messageId: 'suggestVoid', output: `${prelude}export const B = () => <button onClick={() => { void save(); }}>Save</button>;` },
       ] }],
@@ -363,7 +363,7 @@ ruleTester.run('no-floating-promises', rule, {
       filename: 'react.tsx',
       code: `${prelude}export const B = () => <button onClick={async () => { await save(); }}>Save</button>;`,
       options: [{ checkJsxAttributes: true }],
-      errors: [{ messageId: 'misusedCallback', line: 4, column: 41, data: { callee: 'onClick' } }],
+      errors: [{ messageId: 'misusedCallbackInBrowser', line: 4, column: 41, data: { callee: 'onClick' } }],
     },
     {
       name: 'an async function declaration handed to forEach by name',

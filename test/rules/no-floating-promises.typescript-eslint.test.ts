@@ -56,8 +56,8 @@ async function lint(dir: string) {
   return {
     theirStatements: by('@typescript-eslint/no-floating-promises'),
     theirCallbacks: by('@typescript-eslint/no-misused-promises'),
-    ourStatements: by('premortem/no-floating-promises', ['floating', 'floatingThen', 'floatingFinally', 'floatingArray']),
-    ourCallbacks: by('premortem/no-floating-promises', ['misusedCallback']),
+    ourStatements: by('premortem/no-floating-promises', ['floating', 'floatingThen', 'floatingFinally', 'floatingArray', 'floatingInBrowser']),
+    ourCallbacks: by('premortem/no-floating-promises', ['misusedCallback', 'misusedCallbackInBrowser']),
   };
 }
 
@@ -79,14 +79,22 @@ function isNonRejectingAsyncLiteral(report: Report): boolean {
   return !/\bthrow\b|\bawait\b/.test(handlers);
 }
 
+/**
+ * The README's "Calls that cannot reject": typescript-eslint reports these dropped calls by type;
+ * the callee's body settles every failure itself (`persist` awaits only inside try/catch).
+ */
+const CANNOT_REJECT_CALLS = ['src/web/components/NotificationSettings.tsx:71:11'];
+
 describe.each(corpora)('agreement with typescript-eslint on %s', (corpus) => {
   const dir = path.join(repoRoot, corpus);
   const linted = lint(dir);
 
-  it('reports exactly the statements typescript-eslint reports', async () => {
+  it('reports the statements typescript-eslint reports, but calls of functions that cannot reject', async () => {
     const { theirStatements, ourStatements } = await linted;
     expect(theirStatements.length).toBeGreaterThan(40);
-    expect(ourStatements.map((r) => r.at).sort()).toEqual(theirStatements.map((r) => r.at).sort());
+    const ours = new Set(ourStatements.map((r) => r.at));
+    expect(ourStatements.filter((r) => !theirStatements.some((t) => t.at === r.at))).toEqual([]);
+    expect(theirStatements.filter((r) => !ours.has(r.at)).map((r) => r.at)).toEqual(CANNOT_REJECT_CALLS);
   });
 
   it('reports a subset of their void-return callbacks; the rest cannot reject', async () => {

@@ -1,0 +1,48 @@
+import type ts from 'typescript';
+import { getDirectives, getReactFunctionKind, isAsyncFunction, isFunctionLike, isServerComponentFile, type ProgramQueries, type TypeScriptModule } from '@premortem/core';
+
+/**
+ * Whether the code at `node` runs in a browser, where a rejection nobody handles is logged to the
+ * console and lost, not fatal to a process. It does inside a React hook, in the functions a
+ * component defines (its effects and event handlers), inside a function handed to a JSX
+ * attribute, and anywhere in a `'use client'` module. A `'use server'` directive on the module
+ * or on a function on the way up says the opposite, and so does the render body of a server
+ * component (async, or in a file the app router renders on the server). Anything else, such as
+ * a module-level helper in a `.tsx` file, is not assumed to be browser code:
+ * `getServerSideProps` lives there too.
+ */
+export function runsInBrowser(tsm: TypeScriptModule, program: ProgramQueries, sourceFile: ts.SourceFile, node: ts.Node): boolean {
+  const directives = getDirectives(tsm, sourceFile);
+  if (directives.includes('use server')) return false;
+  let nested = false;
+  for (let current = node.parent; current && current !== sourceFile; current = current.parent) {
+    if (!isFunctionLike(tsm, current)) continue;
+    if (hasUseServerDirective(tsm, current)) return false;
+    const kind = getReactFunctionKind(tsm, current);
+    if (kind === 'hook') return true;
+    if (kind === 'component') {
+      if (nested) return true;
+      return !isAsyncFunction(tsm, current) && !isServerComponentFile(tsm, program, sourceFile);
+    }
+    if (isJsxAttributeValue(tsm, current)) return true;
+    nested = true;
+  }
+  return directives.includes('use client');
+}
+
+function hasUseServerDirective(tsm: TypeScriptModule, fn: ts.Node): boolean {
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  if (!body || !tsm.isBlock(body)) return false;
+  for (const statement of body.statements) {
+    if (!tsm.isExpressionStatement(statement) || !tsm.isStringLiteral(statement.expression)) return false;
+    if (statement.expression.text === 'use server') return true;
+  }
+  return false;
+}
+
+/** `onClick={() => …}` or `onClick={async function () { … }}`. */
+function isJsxAttributeValue(tsm: TypeScriptModule, fn: ts.Node): boolean {
+  let holder = fn.parent;
+  while (holder && tsm.isParenthesizedExpression(holder)) holder = holder.parent;
+  return holder !== undefined && tsm.isJsxExpression(holder) && tsm.isJsxAttribute(holder.parent);
+}
