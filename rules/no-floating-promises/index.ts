@@ -62,6 +62,16 @@ export const noFloatingPromises = defineRule<MessageIds, Options>({
       suggestCatch: 'Add `.catch()` that logs the error.',
       suggestVoid: 'Mark as deliberately ignored with `void`.',
     },
+    // What typescript-eslint's recommended type-checked preset reports on the same lines.
+    alsoReportedBy: {
+      floating: '@typescript-eslint/no-floating-promises',
+      floatingThen: '@typescript-eslint/no-floating-promises',
+      floatingFinally: '@typescript-eslint/no-floating-promises',
+      floatingArray: '@typescript-eslint/no-floating-promises',
+      floatingInBrowser: '@typescript-eslint/no-floating-promises',
+      misusedCallback: '@typescript-eslint/no-misused-promises',
+      misusedCallbackInBrowser: '@typescript-eslint/no-misused-promises',
+    },
     schema,
     defaultOptions,
   },

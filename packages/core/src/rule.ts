@@ -58,6 +58,11 @@ export interface RuleMeta<MessageIds extends string, Options extends object> {
    * the `high` kinds.
    */
   precision?: Partial<Record<MessageIds, PrecisionClass>>;
+  /**
+   * Kinds of finding a typescript-eslint rule reports too, by that rule's id. In ESLint, a config
+   * that says the rule runs (`settings.premortem.typescriptEslintRules`) leaves them to it.
+   */
+  alsoReportedBy?: Partial<Record<MessageIds, string>>;
   schema: OptionsSchema;
   defaultOptions: Options;
 }

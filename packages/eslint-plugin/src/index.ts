@@ -18,7 +18,7 @@ const TYPESCRIPT_FILES = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
 const plugin = {
   meta: { name, version, namespace: 'premortem' },
   rules,
-  configs: {} as Record<PresetName, FlatConfig>,
+  configs: {} as Record<PresetName | 'alongside-typescript-eslint', FlatConfig>,
 };
 
 /** Presets come from rule metadata, so they cannot drift from the rules or the CLI. */
@@ -48,6 +48,15 @@ function presetConfig(preset: PresetName): FlatConfig {
 
 plugin.configs.recommended = presetConfig('recommended');
 plugin.configs.strict = presetConfig('strict');
+/**
+ * For configs that also run typescript-eslint's recommended type-checked rules: premortem leaves
+ * the findings those report too (a dropped promise, an async callback where a void one is
+ * expected) to them, so each is reported once. Goes after both; changes no rule's options.
+ */
+plugin.configs['alongside-typescript-eslint'] = {
+  name: 'premortem/alongside-typescript-eslint',
+  settings: { premortem: { typescriptEslintRules: ['@typescript-eslint/no-floating-promises', '@typescript-eslint/no-misused-promises'] } },
+};
 
 export default plugin;
 export { rules };

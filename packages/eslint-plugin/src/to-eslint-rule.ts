@@ -33,7 +33,8 @@ export function toEslintRule(definition: RuleDefinition): TSESLint.RuleModule<st
     defaultOptions: [meta.defaultOptions],
     create(context) {
       const { kinds, ...userOptions } = (context.options[0] ?? {}) as { kinds?: string[] };
-      const reported = kinds ? new Set(kinds) : undefined;
+      const leftToTypescriptEslint = kindsLeftToTypescriptEslint(definition, context.settings);
+      const reported = kinds || leftToTypescriptEslint.size > 0 ? new Set((kinds ?? findingKinds(meta)).filter((kind) => !leftToTypescriptEslint.has(kind))) : undefined;
       // Throws typescript-eslint's own explanation when the config has no type information.
       const services = ESLintUtils.getParserServices(context);
       const sourceFile = services.esTreeNodeToTSNodeMap.get(context.sourceCode.ast);
@@ -69,6 +70,22 @@ export function toEslintRule(definition: RuleDefinition): TSESLint.RuleModule<st
       };
     },
   };
+}
+
+/**
+ * The kinds of finding a typescript-eslint rule that the config says runs here reports too
+ * (`settings: { premortem: { typescriptEslintRules: [...] } }`, which the
+ * `alongside-typescript-eslint` config sets): each is then reported once, by that rule.
+ */
+function kindsLeftToTypescriptEslint(definition: RuleDefinition, settings: Record<string, unknown> | undefined): Set<string> {
+  const listed = (settings?.premortem as { typescriptEslintRules?: unknown } | undefined)?.typescriptEslintRules;
+  if (listed === undefined) return new Set();
+  if (!Array.isArray(listed) || !listed.every((id) => typeof id === 'string')) {
+    throw new Error('premortem: settings.premortem.typescriptEslintRules must be a list of rule ids, such as ["@typescript-eslint/no-floating-promises"].');
+  }
+  const running = new Set<string>(listed);
+  const overlaps = Object.entries(definition.meta.alsoReportedBy ?? {}) as [string, string][];
+  return new Set(overlaps.filter(([, rule]) => running.has(rule)).map(([kind]) => kind));
 }
 
 /**
