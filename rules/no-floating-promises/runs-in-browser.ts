@@ -1,11 +1,12 @@
 import type ts from 'typescript';
-import { getDirectives, getReactFunctionKind, isAsyncFunction, isFunctionLike, isServerComponentFile, type ProgramQueries, type TypeScriptModule } from '@premortem/core';
+import { getDirectives, getReactFunctionKind, isAsyncFunction, isFunctionLike, isServerComponentFile, someNode, type ProgramQueries, type TypeScriptModule } from '@premortem/core';
 
 /**
  * Whether the code at `node` runs in a browser, where a rejection nobody handles is logged to the
  * console and lost, not fatal to a process. It does inside a React hook, in the functions a
  * component defines (its effects and event handlers), inside a function handed to a JSX
- * attribute, and anywhere in a `'use client'` module. A `'use server'` directive on the module
+ * attribute, in a function that reads `window` or `document`, and anywhere in a `'use client'`
+ * module or a module that reads them. A `'use server'` directive on the module
  * or on a function on the way up says the opposite, and so does the render body of a server
  * component (async, or in a file the app router renders on the server). Anything else, such as
  * a module-level helper in a `.tsx` file, is not assumed to be browser code:
@@ -25,9 +26,31 @@ export function runsInBrowser(tsm: TypeScriptModule, program: ProgramQueries, so
       return !isAsyncFunction(tsm, current) && !isServerComponentFile(tsm, program, sourceFile);
     }
     if (isJsxAttributeValue(tsm, current)) return true;
+    if (usesBrowserGlobals(tsm, current)) return true;
     nested = true;
   }
-  return directives.includes('use client');
+  if (directives.includes('use client')) return true;
+  // Module-level code (a browser entry calling `main()`) runs where the module does.
+  return !nested && usesBrowserGlobals(tsm, sourceFile);
+}
+
+/** Globals only a browser has; `typeof window` is how universal code asks, so it does not count. */
+const BROWSER_GLOBALS = new Set(['window', 'document']);
+
+/**
+ * Whether `scope` (a function, or for module-level code the whole module) reads `window` or
+ * `document`: code that does runs in a browser, whatever its file is called (a browser entry
+ * such as Remix's `entry.client.tsx`, a tracking script, a browser SDK).
+ */
+function usesBrowserGlobals(tsm: TypeScriptModule, scope: ts.Node): boolean {
+  return someNode(tsm, scope, (node) => {
+    if (!tsm.isIdentifier(node) || !BROWSER_GLOBALS.has(node.text)) return false;
+    const parent = node.parent;
+    if (tsm.isTypeOfExpression(parent)) return false;
+    // `x.window`, `{ document: … }`, a declaration or a type are not reads of the global.
+    if ((tsm.isPropertyAccessExpression(parent) && parent.name === node) || tsm.isPropertyAssignment(parent) || tsm.isTypeReferenceNode(parent)) return false;
+    return true;
+  });
 }
 
 function hasUseServerDirective(tsm: TypeScriptModule, fn: ts.Node): boolean {

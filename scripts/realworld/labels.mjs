@@ -47,8 +47,8 @@ export function readLabels(labelsDir, repository) {
 const place = (rule, kind, file, line) => `${rule}\0${kind ?? ''}\0${file}\0${line}`;
 
 /**
- * Pairs labels with a run's findings, each finding with one label at most: by fingerprint, else by
- * rule, kind, file and line (a finding whose fingerprint changed). Returns what each label matched
+ * Pairs labels with a run's findings, each finding with one label at most: by fingerprint and
+ * kind, else by rule, kind, file and line (a finding whose fingerprint changed). Returns what each label matched
  * and the findings no label covers.
  * @template {ReportedFinding} F
  * @template {Pick<Label, 'file' | 'line' | 'rule' | 'kind' | 'fingerprint'>} L
@@ -72,9 +72,11 @@ export function matchLabels(labels, findings) {
     return finding;
   };
   // Fingerprints first, so that a place match cannot take a finding another label names exactly.
+  // A label judged one kind's claim: a finding at the same place that now makes another claim
+  // (its kind changed, as when browser code got its own wording) is unlabelled, and the label gone.
   const exact = labels.map((label) => {
     const finding = label.fingerprint ? byFingerprint.get(label.fingerprint) : undefined;
-    return finding?.ruleId === label.rule ? take(finding) : undefined;
+    return finding?.ruleId === label.rule && (label.kind === undefined || finding.kind === label.kind) ? take(finding) : undefined;
   });
   const matched = labels.map((label, i) => {
     const finding = exact[i] ?? take((byPlace.get(place(label.rule, label.kind, label.file, label.line)) ?? []).find((candidate) => !covered.has(candidate)));

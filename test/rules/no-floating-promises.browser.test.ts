@@ -15,8 +15,11 @@ describe('no-floating-promises in browser code', () => {
     ['a React hook, even in a .ts file', `${prelude}export function useSync() { useEffect(() => { save(); }, []); }`, 3],
     ['a handler a component defines', `${prelude}export function Form() { const submit = () => { save(); }; return <form onSubmit={submit} />; }`, 3],
     ['a JSX event handler', `${prelude}export const Save = () => <button onClick={() => { save(); }}>Save</button>;`, 3],
+    ['a function that reads document', `${prelude}export function onScroll() { if (document.hidden) return; save(); }`, 3],
+    ['module-level code of a module that reads window (a browser entry)', `${prelude}async function main() { window.scrollTo(0, 0); await save(); }
+main();`, 4],
   ])('worded for the browser in %s', (_, code, line) => {
-    const file = code.includes('useSync') ? 'file.ts' : 'react.tsx';
+    const file = /useSync|onScroll|main\(\)/.test(code) ? 'file.ts' : 'react.tsx';
     expect(findings(code, file)).toEqual([`${line}:floatingInBrowser`]);
   });
 
@@ -25,6 +28,9 @@ describe('no-floating-promises in browser code', () => {
     ['the render body of an async (server) component', `${prelude}export default async function Page() { save(); return <main />; }`],
     ['a "use server" function inside a component', `${prelude}export function Form() { async function act() { 'use server'; save(); } return <form action={act} />; }`],
     ['a "use server" module', `'use server';\n${prelude}export async function act() { save(); }`],
+    ['universal code that asks typeof window', `${prelude}export function flush() { if (typeof window === 'undefined') save(); }`],
+    ['a function next to one that reads document', `${prelude}export function copy(text: string) { document.title = text; }\nexport function job() { save(); }`],
+    ['module-level code of a module whose only window is a property name', `${prelude}const config = { window: 5 };\nsave();`],
   ])('worded for Node in %s', (_, code) => {
     expect(findings(code).map((f) => f.split(':')[1])).toEqual(['floating']);
   });
