@@ -12,7 +12,7 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'premortem-boundary-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const SCHEMA = `model Booking {\n  id Int @id\n  title String\n}\n`;
-const HELPER = `export async function save(): Promise<void> {}\n`;
+const HELPER = `export async function save(): Promise<void> { throw new Error(); }\n`;
 const SOURCES = {
   'src/list.ts': `declare const prisma: any;\nexport function list() {\n  return prisma.booking.findMany();\n}\n`,
   'src/run.ts': `import { save } from '@shared/helper';\nexport function run(): void {\n  save();\n}\n`,

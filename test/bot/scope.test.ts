@@ -8,7 +8,7 @@ import { analyzeSnapshot, DEFAULT_ANALYSIS_LIMITS } from '@premortem/bot';
 const work = mkdtempSync(path.join(os.tmpdir(), 'premortem-bot-scope-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const FLOATING = 'export async function task(): Promise<void> {}\ntask();\n';
+const FLOATING = 'export async function task(): Promise<void> { throw new Error(); }\ntask();\n';
 const QUERY = 'declare const prisma: any;\nexport const list = () => prisma.booking.findMany();\n';
 
 function snapshot(name: string, yml?: string): string {

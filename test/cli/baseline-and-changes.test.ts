@@ -6,7 +6,7 @@ import { createProject, parseReport, runCli, strictTsconfig } from '../support/c
 import { git } from '../support/git.js';
 
 // Real git repositories made in the test, driven through the real binary.
-const floating = (name: string) => `export async function ${name}(): Promise<void> {}\nexport function start${name}() {\n  ${name}();\n}\n`;
+const floating = (name: string) => `export async function ${name}(): Promise<void> { throw new Error(); }\nexport function start${name}() {\n  ${name}();\n}\n`;
 
 function repository(files: Record<string, string>): string {
   const dir = createProject({ 'tsconfig.json': strictTsconfig, '.gitignore': 'node_modules\n', ...files });
@@ -34,7 +34,7 @@ describe('premortem baseline and check --baseline', () => {
     // Lines move above an accepted finding: it stays accepted (fingerprints ignore line numbers).
     writeFileSync(path.join(dir, 'src/a.ts'), `// moved down\n\n${floating('a')}`);
     writeFileSync(path.join(dir, 'src/c.ts'), floating('c'));
-    writeFileSync(path.join(dir, 'src/b.ts'), `export async function b(): Promise<void> {}\nexport async function startb() {\n  await b();\n}\n`);
+    writeFileSync(path.join(dir, 'src/b.ts'), `export async function b(): Promise<void> { throw new Error(); }\nexport async function startb() {\n  await b();\n}\n`);
     const after = runCli(['check', '--baseline', '.premortem/baseline.json', '--format', 'json'], dir);
     expect({ status: after.status, findings: reported(after.stdout) }).toEqual({ status: 1, findings: ['src/c.ts:3'] });
     expect(after.stderr).toContain('1 baseline entry no longer occurs (fixed, or the code moved); run `premortem baseline` to drop it:\n  src/b.ts:3  premortem/no-floating-promises');

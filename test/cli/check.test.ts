@@ -145,7 +145,7 @@ describe('premortem check on a project outside this repository', () => {
 
   it('analyzes a folder without tsconfig with default options and says so on stderr', () => {
     const dir = createProject({
-      'jobs/cleanup.ts': `async function purge(): Promise<void> {}\nexport function run() {\n  purge(); ${MARK}\n}\n`,
+      'jobs/cleanup.ts': `async function purge(): Promise<void> { throw new Error(); }\nexport function run() {\n  purge(); ${MARK}\n}\n`,
     });
     const result = runCli(['check', '--format', 'json'], dir);
     expect(result.status).toBe(1);
@@ -161,7 +161,7 @@ describe('premortem check on a project outside this repository', () => {
       'src/worker.ts': `import { EventEmitter } from 'node:events';
 import { google } from 'googleapis';
 
-async function refresh(id: string): Promise<void> { void id; }
+async function refresh(id: string): Promise<void> { if (!id) throw new Error(); }
 const bus = new EventEmitter();
 
 export function start(ids: string[]) {
@@ -193,7 +193,7 @@ export function start(ids: string[]) {
       'tsconfig.json': JSON.stringify({ files: [], references: [{ path: 'packages/db' }, { path: 'packages/api' }] }),
       'packages/db/tsconfig.json': pkg('db'),
       'packages/db/package.json': JSON.stringify({ name: '@acme/db', type: 'module', exports: './src/index.ts' }),
-      'packages/db/src/index.ts': `export async function deleteBooking(uid: string): Promise<void> { void uid; }\nexport function cleanup() {\n  deleteBooking('old'); ${MARK}\n}\n`,
+      'packages/db/src/index.ts': `export async function deleteBooking(uid: string): Promise<void> { if (!uid) throw new Error(); }\nexport function cleanup() {\n  deleteBooking('old'); ${MARK}\n}\n`,
       'packages/api/tsconfig.json': pkg('api', ['../db']),
       'packages/api/src/handler.ts': `import { deleteBooking } from '../../db/src/index.js';\nexport function handle(uid: string) {\n  deleteBooking(uid); ${MARK}\n}\n`,
     };
@@ -211,7 +211,7 @@ export function start(ids: string[]) {
     const dir = createProject({
       ...serviceFiles,
       'tsconfig.jobs.json': JSON.stringify({ compilerOptions: { strict: true, types: ['node'] }, include: ['jobs'] }),
-      'jobs/a.ts': `async function a(): Promise<void> {}\na();\n`,
+      'jobs/a.ts': `async function a(): Promise<void> { throw new Error(); }\na();\n`,
     });
     const result = runCli(['check', '--project', 'tsconfig.jobs.json', '--format', 'json'], dir);
     expect(parseReport(result.stdout).findings.map((f) => `${f.file}:${f.line}`)).toEqual([
@@ -295,7 +295,7 @@ describe('premortem check options', () => {
   it('reports void in server code with --preset strict only', () => {
     const dir = createProject({
       'tsconfig.json': strictTsconfig,
-      'src/worker.ts': `async function tick(): Promise<void> {}\nexport function start() {\n  void tick();\n}\n`,
+      'src/worker.ts': `async function tick(): Promise<void> { throw new Error(); }\nexport function start() {\n  void tick();\n}\n`,
     });
     expect(runCli(['check'], dir).status).toBe(0);
     const strict = runCli(['check', '--preset', 'strict', '--format', 'json'], dir);

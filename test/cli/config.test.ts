@@ -31,9 +31,9 @@ describe('.github/premortem.yml', () => {
   describe('rules and ignore', () => {
     const code = {
       'tsconfig.json': strictTsconfig,
-      'src/jobs.ts': `export async function sync(): Promise<void> {}\nexport function start() {\n  sync();\n}\n`,
+      'src/jobs.ts': `export async function sync(): Promise<void> { throw new Error(); }\nexport function start() {\n  sync();\n}\n`,
       'src/refresh.ts': `declare function refresh(): Promise<string>;\nexport async function forever() {\n  while (true) {\n    try {\n      return await refresh();\n    } catch {\n      continue;\n    }\n  }\n}\n`,
-      'legacy/old.ts': `export async function task(): Promise<void> {}\ntask();\n`,
+      'legacy/old.ts': `export async function task(): Promise<void> { throw new Error(); }\ntask();\n`,
       'src/upload.ts': `import pRetry from 'p-retry';\ndeclare function put(): Promise<void>;\nexport const upload = () => pRetry(put, { retries: 5 });\n`,
     };
     const report = (yml: string) => {
@@ -62,6 +62,19 @@ describe('.github/premortem.yml', () => {
       expect(wrong.stderr).toMatch(/rules\.no-unbounded-retry\.options\.maxRetries: .*expected number/);
       expect(wrong.stderr).toMatch(/rules\.no-unbounded-retry\.options: .*colour/);
       expect(wrong.stderr).toMatch(/rules\.no-such-rule: no such rule\. Known rules: premortem\/no-floating-promises/);
+    });
+
+    it('choose the kinds of finding a rule reports with options.kinds, as the ESLint option does', () => {
+      const voided = { ...code, 'src/jobs.ts': `${code['src/jobs.ts']}export function later() {\n  void sync();\n}\n` };
+      const kinds = (yml: string) => {
+        const result = runCli(['check', '--format', 'json'], createProject({ ...voided, '.github/premortem.yml': yml }));
+        return result.status === 2 ? result.stderr : parseReport(result.stdout).findings.map((f) => `${f.kind} ${f.file}:${f.line}`);
+      };
+      expect(kinds('preset: strict\nrules:\n  no-unbounded-retry: off\n')).toEqual(['floating legacy/old.ts:2', 'floating src/jobs.ts:3', 'floatingVoid src/jobs.ts:6']);
+      expect(kinds('preset: strict\nrules:\n  no-unbounded-retry: off\n  no-floating-promises:\n    options: { kinds: [floatingVoid] }\n')).toEqual(['floatingVoid src/jobs.ts:6']);
+      expect(kinds('rules:\n  no-floating-promises:\n    options: { kinds: [floatingSometimes] }\n')).toMatch(
+        /rules\.no-floating-promises\.options\.kinds: expected a non-empty list of this rule's kinds of finding \(floating, /,
+      );
     });
   });
 });

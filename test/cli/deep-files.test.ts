@@ -8,7 +8,7 @@ import { sarifValidator } from '../support/sarif.js';
 
 const MARK = '// expect: no-floating-promises';
 /** A floating promise on line 2: where it is reported, rules ran on the file. */
-const withFloatingPromise = (body: string) => `async function save(): Promise<void> {}\nexport function go(): void { save(); } ${MARK}\n${body}\n`;
+const withFloatingPromise = (body: string) => `async function save(): Promise<void> { throw new Error(); }\nexport function go(): void { save(); } ${MARK}\n${body}\n`;
 const LEVELS = 20_000;
 
 // Named so that they come first: TypeScript parses them (and overflows) before the healthy file,

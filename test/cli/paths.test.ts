@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createProject, parseReport, runCli, strictTsconfig } from '../support/cli.js';
 
-const FLOATING = 'async function save(): Promise<void> {}\nexport function run() {\n  save();\n}\n';
+const FLOATING = 'async function save(): Promise<void> { throw new Error(); }\nexport function run() {\n  save();\n}\n';
 
 describe('premortem check and symbolic links', () => {
   it('reports a file reached by several links once, and stays inside the given folder', () => {

@@ -7,7 +7,7 @@ import { git } from '../support/git.js';
 import { IN_SCOPE, OUT_OF_SCOPE } from '../support/scope-paths.js';
 
 // Every file below holds the same hazard: which files are reported is the scope, nothing else.
-const FLOATING = 'export async function task(): Promise<void> {}\ntask();\n';
+const FLOATING = 'export async function task(): Promise<void> { throw new Error(); }\ntask();\n';
 const tsconfig = JSON.stringify({
   compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', jsx: 'react-jsx', strict: true, skipLibCheck: true, types: [] },
 });
@@ -48,7 +48,7 @@ describe('production scope in premortem check', () => {
   it('keeps out-of-scope files in the Program: a production file still gets their types', () => {
     // Without test-utils.ts in the Program, `resetDatabase()` would be of an unknown type and not reported.
     const dir = project({
-      'src/lib/test-utils.ts': 'export async function resetDatabase(): Promise<void> {}\nresetDatabase();\n',
+      'src/lib/test-utils.ts': 'export async function resetDatabase(): Promise<void> { throw new Error(); }\nresetDatabase();\n',
       'src/admin/reset.ts': "import { resetDatabase } from '../lib/test-utils';\nexport function reset() {\n  resetDatabase();\n}\n",
     });
     expect(parseReport(check(dir).stdout).findings.map((f) => `${f.file}:${f.line}`)).toEqual(['src/admin/reset.ts:3']);

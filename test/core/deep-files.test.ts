@@ -17,7 +17,7 @@ import { testRuleMeta } from '../support/test-rule-meta.js';
 const floatingPromises = rules.find((rule) => rule.name === 'no-floating-promises')!;
 
 /** A floating promise on line 2 (after `prefix`'s lines): proof that rules ran on the file. */
-const withFloatingPromise = (body: string) => `async function save(): Promise<void> {}\nexport function go(): void { save(); }\n${body}\n`;
+const withFloatingPromise = (body: string) => `async function save(): Promise<void> { throw new Error(); }\nexport function go(): void { save(); }\n${body}\n`;
 const sum = (terms: number) => `declare const a: number;\nexport const total = ${Array(terms).fill('a').join(' + ')};`;
 const parentheses = (levels: number) => `export const x = ${'('.repeat(levels)}1${')'.repeat(levels)};`;
 /** `o.a.a.a…`: TypeScript parses it in a loop, but binds and checks it one level per link. */

@@ -10,7 +10,7 @@ import { isInside, recordListings } from '../support/listed-folders.js';
 // A tsconfig's `include` is the repository's to write; listing it must not walk the machine.
 // The plain CLI keeps listing inside the repository (its git work tree, else the given folder).
 
-const FLOATING = 'async function save(): Promise<void> {}\nexport function run() {\n  save();\n}\n';
+const FLOATING = 'async function save(): Promise<void> { throw new Error(); }\nexport function run() {\n  save();\n}\n';
 const rule = rules.find((candidate) => candidate.name === 'no-floating-promises')!;
 const enabled = [{ rule, severity: rule.meta.severity, options: resolveOptions(rule.meta, undefined, undefined) }];
 const ESCAPES = ['../../../../../../../../proc/**/*', '/etc/**/*'];

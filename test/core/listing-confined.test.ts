@@ -10,7 +10,7 @@ import { isInside, recordListings } from '../support/listed-folders.js';
 // is given: tsconfig parsing, and the compiler's (module resolution, project references).
 // A file of its own: confineReads holds for the rest of the process.
 
-const FLOATING = 'async function save(): Promise<void> {}\nexport function run() {\n  save();\n}\n';
+const FLOATING = 'async function save(): Promise<void> { throw new Error(); }\nexport function run() {\n  save();\n}\n';
 const ESCAPES = ['../../../../../../../../proc/**/*', '/etc/**/*'];
 
 it('lists nothing outside the snapshot and TypeScript\'s lib folder, and still analyzes the snapshot', () => {

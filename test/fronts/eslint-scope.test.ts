@@ -7,7 +7,7 @@ import plugin from '@premortem/eslint-plugin';
 import { createProject } from '../support/cli.js';
 import { IN_SCOPE, OUT_OF_SCOPE } from '../support/scope-paths.js';
 
-const FLOATING = 'export async function task(): Promise<void> {}\ntask();\n';
+const FLOATING = 'export async function task(): Promise<void> { throw new Error(); }\ntask();\n';
 const typed = (dir: string): Linter.Config => ({
   files: ['**/*.{ts,tsx,mts,cts}'],
   // With CI=true, typescript-eslint assumes one lint per process and gives a file parsed a second

@@ -45,8 +45,10 @@ describe('the real-world labels', () => {
         const where = `${repository} ${label.file}:${label.line} ${label.rule}`;
         expect(kindsOf.has(label.rule), where).toBe(true);
         if (label.kind !== undefined) expect(kindsOf.get(label.rule), where).toContain(label.kind);
-        // A finding is its fingerprint (two can share a line); a miss, having none, is its place.
-        const identity = label.fingerprint ?? `${label.rule} ${label.file}:${label.line}`;
+        // A finding is its fingerprint (two can share a line) and its kind (a finding keeps its
+        // fingerprint when its claim changes, and the new claim gets its own label); a miss, having
+        // no fingerprint, is its place.
+        const identity = label.fingerprint ? `${label.fingerprint} ${label.kind ?? ''}` : `${label.rule} ${label.file}:${label.line}`;
         expect(findings.has(identity), `${where} labelled twice`).toBe(false);
         findings.add(identity);
         if (label.verdict !== 'MISS') expect(label.fingerprint, where).toMatch(/^[0-9a-f]{32}$/);
@@ -88,6 +90,17 @@ describe('the real-world comparison', () => {
     const { matched, unlabelled } = matchLabels(labels, findings);
     expect(matched.map((entry: { finding?: { fingerprint: string } }) => entry.finding?.fingerprint)).toEqual(['f1', 'f2', undefined]);
     expect(unlabelled.map((entry: { fingerprint: string }) => entry.fingerprint)).toEqual(['f3']);
+  });
+
+  it('does not carry a label over to a finding at the same place that now makes another claim (another kind)', () => {
+    const findings = [finding('premortem/a', 'x.ts', 3, 'f1', 'inBrowser'), finding('premortem/a', 'x.ts', 9, 'f2', 'server')];
+    const labels = [
+      { rule: 'premortem/a', kind: 'server', file: 'x.ts', line: 3, verdict: 'FP', fingerprint: 'f1' },
+      { rule: 'premortem/a', kind: 'server', file: 'x.ts', line: 9, verdict: 'TP', fingerprint: 'f2' },
+    ];
+    const { matched, unlabelled } = matchLabels(labels, findings);
+    expect(matched.map((entry: { finding?: { fingerprint: string } }) => entry.finding?.fingerprint)).toEqual([undefined, 'f2']);
+    expect(unlabelled.map((entry: { fingerprint: string }) => entry.fingerprint)).toEqual(['f1']);
   });
 
   it('draws the same sample every time: per kind, by fingerprint, every k-th, at most the limit', () => {

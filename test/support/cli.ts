@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
-import type { JsonReport } from '@premortem/core';
+import { findingKinds, type JsonReport } from '@premortem/core';
 import { rules } from '@premortem/rules';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -50,7 +50,10 @@ export function createProject(files: Record<string, string>, { withNodeTypes = t
   return dir;
 }
 
-const EVERY_RULE_CONFIG = `rules:\n${rules.map((rule) => `  ${rule.name}: ${rule.meta.severity === 'error' ? 'error' : 'warn'}\n`).join('')}`;
+/** Every rule with its default options and every kind of finding, whatever `recommended` measures. */
+const EVERY_RULE_CONFIG = `rules:\n${rules
+  .map((rule) => `  ${rule.name}:\n    severity: ${rule.meta.severity === 'error' ? 'error' : 'warn'}\n    options: { kinds: [${findingKinds(rule.meta).join(', ')}] }\n`)
+  .join('')}`;
 
 const created: string[] = [];
 afterAll(() => {

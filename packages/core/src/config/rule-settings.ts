@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
-import { RULE_PREFIX, ruleId, type RuleDefinition } from '../rule.js';
+import { findingKinds, RULE_PREFIX, ruleId, type RuleDefinition } from '../rule.js';
 import type { EnabledRule } from '../engine/analyze-file.js';
 import type { PremortemConfig } from './load-config.js';
 
@@ -40,8 +40,15 @@ export function applyRuleSettings(
       continue;
     }
     const severity = typeof setting === 'string' ? setting : setting.severity;
-    const options = typeof setting === 'string' ? undefined : setting.options;
-    if (options) {
+    // `kinds` is not the rule's own option: it chooses which kinds of finding are reported, as
+    // the ESLint plugin's option of the same name does.
+    const { kinds, ...options } = (typeof setting === 'string' ? undefined : setting.options) ?? {};
+    const knownKinds = findingKinds(rule.meta);
+    if (kinds !== undefined && (!Array.isArray(kinds) || kinds.length === 0 || !kinds.every((kind) => knownKinds.includes(kind as string)))) {
+      problems.push(`rules.${key}.options.kinds: expected a non-empty list of this rule's kinds of finding (${knownKinds.join(', ')})`);
+      continue;
+    }
+    if (Object.keys(options).length > 0) {
       const result = z.fromJSONSchema(rule.meta.schema as never).safeParse(options);
       if (!result.success) {
         for (const issue of result.error.issues) problems.push(`rules.${[key, 'options', ...issue.path].join('.')}: ${issue.message}`);
@@ -57,8 +64,9 @@ export function applyRuleSettings(
       rule,
       severity: severity === 'warn' ? 'warning' : severity === 'error' ? 'error' : (current?.severity ?? rule.meta.severity),
       options: { ...(current?.options ?? rule.meta.defaultOptions), ...options },
-      // A rule the preset runs keeps the preset's kinds; one the config turns on reports every kind.
-      ...(current?.kinds ? { kinds: current.kinds } : {}),
+      // The config's kinds; else a rule the preset runs keeps the preset's, and one the config
+      // turns on reports every kind.
+      ...(kinds ? { kinds: new Set(kinds as string[]) } : current?.kinds ? { kinds: current.kinds } : {}),
     });
   }
   if (problems.length > 0) throw new UsageError(`${file ?? 'the premortem config'} is invalid:\n  ${problems.join('\n  ')}`);

@@ -7,8 +7,8 @@ import { applyRuleSettings } from './rule-settings.js';
 
 /**
  * The preset's rules with the config's severities and options applied, narrowed to `--rule` ids
- * when given (an id asked for by name runs even when the preset or the config leaves it out, with
- * every kind of finding and the preset's options).
+ * when given. A rule asked for by name reports every kind of finding, and runs even when the
+ * preset or the config leaves it out (then with the preset's options).
  * Unknown ids are a usage error. The CLI and the bot both choose their rules here.
  */
 export function selectRules(
@@ -33,8 +33,9 @@ export function selectRules(
   return rules.flatMap((rule) => {
     const id = ruleId(rule);
     if (!wanted.includes(id)) return [];
+    // Asked for by name: every kind of finding, with the config's or the preset's options.
     const entry = configured.find((e) => e.rule === rule);
-    if (entry) return [entry];
+    if (entry) return [{ rule, severity: entry.severity, options: entry.options }];
     // Left out by the preset (or the config): every kind of finding, with the preset's options.
     return [{ rule, severity: rule.meta.severity, options: resolveOptions(rule.meta, preset, undefined) }];
   });
