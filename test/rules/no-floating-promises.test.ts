@@ -117,6 +117,26 @@ ruleTester.run('no-floating-promises', rule, {
     { name: 'a rejection handler at a known position after the fulfilment one', code: `${prelude} save().then(undefined, () => {});` },
     { name: 'a rejection handler that is a declared function', code: `${prelude} declare const handler: (error: unknown) => void; save().catch(handler);` },
     { name: 'a rejection handler typed any proves nothing', code: `${prelude} declare const handler: any; save().catch(handler);` },
+    {
+      name: 'an explicit type argument that makes the callback promise-returning',
+      code: `${prelude} declare function memo<F extends (...args: never[]) => unknown>(fn: F): F; memo<() => Promise<void>>(async () => { await save(); });`,
+    },
+    {
+      name: 'a spread of void callbacks into a rest parameter of void callbacks',
+      code: `declare const hooks: Array<() => void>; declare function runAll(...hooks: Array<() => void>): void; runAll(...hooks);`,
+    },
+    {
+      name: 'a spread of promise-returning functions into a rest parameter that accepts them',
+      code: `declare const hooks: Array<() => Promise<void>>; declare function runAll(...hooks: Array<() => Promise<void>>): void; runAll(...hooks);`,
+    },
+    {
+      name: 'overloads where a later signature accepts a promise-returning callback',
+      code: `${prelude} declare function it(name: string, fn: () => void): void; declare function it(name: string, fn: () => Promise<void>): void; it('saves', async () => { await save(); });`,
+    },
+    {
+      name: 'a promise method reached by a constant key awaits its callback',
+      code: `${prelude} const key = 'finally'; export async function f() { await save()[key](async () => { await save(); }); }`,
+    },
     { name: 'callbacks not checked when turned off', code: `${prelude} [1].forEach(async () => { await save(); });`, options: [{ checkCallbacks: false }] },
     { name: 'stored promises not checked when turned off', code: `${prelude} function f() { const p = save(); }`, options: [{ checkStoredPromises: false }] },
   ],
@@ -446,6 +466,26 @@ ruleTester.run('no-floating-promises', rule, {
           { messageId: 'suggestVoid', output: `${prelude}declare const handlerOrLabel: string | (() => void);\nsave().catch(42);\nvoid save().then(() => {}, handlerOrLabel);` },
         ] },
       ],
+    },
+    {
+      name: 'an explicit type argument that makes the parameter a void callback',
+      code: `${prelude}declare function memo<F extends (...args: never[]) => unknown>(fn: F): F;\nmemo<() => void>(async () => { await save(); });`,
+      errors: [{ messageId: 'misusedCallback', line: 5, column: 18 }],
+    },
+    {
+      name: 'a spread of promise-returning functions into a rest parameter of void callbacks',
+      code: `declare const hooks: Array<() => Promise<void>>;\ndeclare function runAll(...hooks: Array<() => void>): void;\nrunAll(...hooks);`,
+      errors: [{ messageId: 'misusedCallback', line: 3, column: 8, data: { callee: 'runAll' } }],
+    },
+    {
+      name: 'overloads none of which accepts a promise-returning callback',
+      code: `${prelude}declare function it(name: string, fn: () => void): void;\ndeclare function it(name: string, fn: () => number): void;\nit('saves', async () => { await save(); });`,
+      errors: [{ messageId: 'misusedCallback', line: 6, column: 13 }],
+    },
+    {
+      name: 'a void-callback method reached by a constant key',
+      code: `${prelude}declare const registry: { run(cb: () => void): void };\nconst key = 'run';\nregistry[key](async () => { await save(); });`,
+      errors: [{ messageId: 'misusedCallback', line: 6, column: 15 }],
     },
     {
       name: 'promise stored in a local and never used',
