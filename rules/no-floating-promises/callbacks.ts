@@ -37,6 +37,7 @@ export function isMisusedCallback(
   index: number,
 ): boolean {
   const { ts: tsm, checker } = facts;
+  if (tsm.isSpreadElement(argument)) return isMisusedSpread(facts, call, argument, index);
   const fn = skipOuterExpressions(tsm, argument);
   if (!mayBeFunctionValue(facts, fn) && !isNamedCallbackPosition(tsm, call, index)) return false;
   if (isPromiseMethodCall(tsm, call)) return false;
@@ -49,8 +50,79 @@ export function isMisusedCallback(
   if (isFunctionThatCannotReject(facts, fn)) return false;
 
   const contextual = checker.getContextualType(argument);
-  if (contextual && isVoidReturningFunctionType(tsm, checker, contextual)) return true;
+  if (contextual && isVoidReturningFunctionType(tsm, checker, contextual)) return !anotherSignatureAcceptsPromise(facts, call, index);
   return isKnownVoidCallbackPosition(facts, call, index, contextual);
+}
+
+/**
+ * `runAll(...hooks)`: a spread's elements land in a rest parameter. Misused when that parameter
+ * takes void callbacks in every signature that has one there, and the elements return a promise.
+ * Cheapest first: a named callee and a spread of a name or a literal (`...rows.map(…)` would need
+ * the whole call's inference), then the callee's declared signatures, and only then the spread's
+ * element type.
+ */
+function isMisusedSpread(facts: TypeFacts, call: ts.CallExpression | ts.NewExpression, spread: ts.SpreadElement, index: number): boolean {
+  const { ts: tsm, checker } = facts;
+  const callee = skipOuterExpressions(tsm, call.expression);
+  const spreadValue = skipOuterExpressions(tsm, spread.expression);
+  if (!tsm.isIdentifier(callee) && !tsm.isPropertyAccessExpression(callee)) return false;
+  if (!tsm.isIdentifier(spreadValue) && !tsm.isPropertyAccessExpression(spreadValue) && !tsm.isArrayLiteralExpression(spreadValue)) return false;
+  const elements = signaturesOf(facts, call).flatMap((signature) => {
+    const element = restElementType(facts, signature, index);
+    return element ? [element] : [];
+  });
+  if (elements.length === 0) return false;
+  if (!elements.every((element) => isVoidReturningFunctionType(tsm, checker, getApparentTypeOf(tsm, checker, element)))) return false;
+  return returnsThenable(tsm, checker, checker.getTypeAtLocation(spread));
+}
+
+/**
+ * Overloads, or merged declarations, one of which takes a promise-returning function at `index`:
+ * TypeScript gives an async callback the first signature it fits, `() => void` included, though
+ * the callee declares that it handles promises (`it(name, fn: () => void)` beside
+ * `it(name, fn: () => Promise<void>)`). Asked only before a report.
+ */
+function anotherSignatureAcceptsPromise(facts: TypeFacts, call: ts.CallExpression | ts.NewExpression, index: number): boolean {
+  const { ts: tsm, checker } = facts;
+  const signatures = signaturesOf(facts, call);
+  return signatures.length > 1 && signatures.some((signature) => {
+    const type = parameterTypeAt(facts, signature, index);
+    return type !== undefined && unionParts(type).some((part) => returnsThenable(tsm, checker, getApparentTypeOf(tsm, checker, part)));
+  });
+}
+
+function signaturesOf(facts: TypeFacts, call: ts.CallExpression | ts.NewExpression): readonly ts.Signature[] {
+  const callee = facts.checker.getTypeAtLocation(call.expression);
+  return facts.ts.isNewExpression(call) ? callee.getConstructSignatures() : callee.getCallSignatures();
+}
+
+/** The type a signature gives the argument at `index`: its parameter's, or a rest parameter's element. */
+function parameterTypeAt(facts: TypeFacts, signature: ts.Signature, index: number): ts.Type | undefined {
+  const { checker } = facts;
+  const parameter = signature.parameters[Math.min(index, signature.parameters.length - 1)];
+  if (!parameter) return undefined;
+  if (isRestParameter(facts, parameter)) {
+    const rest = signature.parameters.length - 1;
+    const type = checker.getTypeOfSymbol(parameter);
+    if (checker.isArrayType(type)) return checker.getTypeArguments(type as ts.TypeReference)[0];
+    if (checker.isTupleType(type)) return checker.getTypeArguments(type as ts.TypeReference)[index - rest];
+    return undefined;
+  }
+  return index < signature.parameters.length ? checker.getTypeOfSymbol(parameter) : undefined;
+}
+
+/** The element type of an array rest parameter that an argument at `index` lands in. */
+function restElementType(facts: TypeFacts, signature: ts.Signature, index: number): ts.Type | undefined {
+  const { checker } = facts;
+  const last = signature.parameters[signature.parameters.length - 1];
+  if (!last || !isRestParameter(facts, last) || index < signature.parameters.length - 1) return undefined;
+  const type = checker.getTypeOfSymbol(last);
+  return checker.isArrayType(type) ? checker.getTypeArguments(type as ts.TypeReference)[0] : undefined;
+}
+
+function isRestParameter(facts: TypeFacts, parameter: ts.Symbol): boolean {
+  const declaration = parameter.valueDeclaration;
+  return declaration !== undefined && facts.ts.isParameter(declaration) && declaration.dotDotDotToken !== undefined;
 }
 
 /**
@@ -66,6 +138,8 @@ function declaredToUseResult(facts: TypeFacts, call: ts.CallExpression | ts.NewE
   const callee = skipOuterExpressions(tsm, call.expression);
   if (tsm.isPropertyAccessExpression(callee) && RESULT_USING_METHODS.has(callee.name.text)) return true;
   if (isTrpcResolverCall(tsm, callee)) return true;
+  // `p[method](cb)` with `const method = 'finally'`: as `p.finally(cb)`, the promise awaits it.
+  if (tsm.isElementAccessExpression(callee) && isPromiseMethodKeyType(checker.getTypeAtLocation(callee.argumentExpression))) return true;
   if (!tsm.isCallExpression(call) || !(tsm.isIdentifier(callee) || tsm.isPropertyAccessExpression(callee))) return false;
   const signatures = checker.getTypeAtLocation(callee).getCallSignatures();
   return signatures.length > 0 && signatures.every((signature) => {
@@ -76,6 +150,9 @@ function declaredToUseResult(facts: TypeFacts, call: ts.CallExpression | ts.NewE
     const parameter = signature.parameters[index];
     if (!parameter) return true;
     const type = checker.getTypeOfSymbol(parameter);
+    // An explicit type argument fixes a type parameter (`memo<() => void>(fn)`): the declaration
+    // no longer says what the callback may return; the contextual type will.
+    if (call.typeArguments && unionParts(type).some((part) => (part.flags & tsm.TypeFlags.TypeParameter) !== 0)) return false;
     // `any`: as with the contextual type, only timers and listeners known by name count.
     if (type.flags & tsm.TypeFlags.Any) return true;
     // A type parameter (`useState<S>(init: S | (() => S))`) takes the argument's own type, unless
@@ -108,7 +185,12 @@ function isTrpcResolverCall(tsm: TypeScriptModule, callee: ts.Expression): boole
  */
 function isPromiseMethodCall(tsm: TypeScriptModule, call: ts.CallExpression | ts.NewExpression): boolean {
   const callee = skipOuterExpressions(tsm, call.expression);
-  return tsm.isPropertyAccessExpression(callee) && PROMISE_METHODS.has(callee.name.text);
+  if (tsm.isPropertyAccessExpression(callee)) return PROMISE_METHODS.has(callee.name.text);
+  return tsm.isElementAccessExpression(callee) && tsm.isStringLiteralLike(callee.argumentExpression) && PROMISE_METHODS.has(callee.argumentExpression.text);
+}
+
+function isPromiseMethodKeyType(key: ts.Type): boolean {
+  return key.isStringLiteral() && PROMISE_METHODS.has(key.value);
 }
 
 /**

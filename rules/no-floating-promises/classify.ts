@@ -39,7 +39,7 @@ export function findDroppedPromise(facts: TypeFacts, node: ts.Expression): Dropp
     } else if (tsm.isConditionalExpression(expression)) {
       pending.push(expression.whenFalse, expression.whenTrue);
     } else {
-      const kind = classifyOperand(facts, expression);
+      const kind = classifyOperand(facts, expression) ?? classifyAssertion(facts, expression);
       if (kind) return { operand: expression, kind };
     }
   }
@@ -59,14 +59,15 @@ function classifyOperand(facts: TypeFacts, expression: ts.Expression): FloatingK
     const operator = expression.operatorToken.kind;
     if (operator >= tsm.SyntaxKind.FirstAssignment && operator <= tsm.SyntaxKind.LastAssignment) return undefined;
   }
-  if (tsm.isVoidExpression(expression) || tsm.isAwaitExpression(expression) || tsm.isYieldExpression(expression)) {
-    return undefined;
-  }
+  if (tsm.isVoidExpression(expression) || tsm.isAwaitExpression(expression)) return undefined;
+  // What a `yield` evaluates to is what the generator is resumed with (its next type), and a
+  // `yield*` to the delegate's return value: `Generator<T, R, Promise<N>>` hands back a promise.
+  if (tsm.isYieldExpression(expression)) return classifyType(facts, checker.getTypeAtLocation(expression));
 
   if (tsm.isCallExpression(expression)) {
     const method = promiseMethodName(tsm, expression);
-    if (method === 'catch' && isRejectionHandler(tsm, expression.arguments[0])) return undefined;
-    if (method === 'then' && isRejectionHandler(tsm, expression.arguments[1])) return undefined;
+    if (method === 'catch' && isRejectionHandler(facts, expression.arguments, 0)) return undefined;
+    if (method === 'then' && isRejectionHandler(facts, expression.arguments, 1)) return undefined;
     if (method === 'finally' || method === 'then') {
       if (!isThenableType(tsm, checker, checker.getTypeAtLocation(expression))) return undefined;
       if (method === 'then') return thenCannotReject(facts, expression) ? undefined : 'floatingThen';
@@ -76,11 +77,44 @@ function classifyOperand(facts: TypeFacts, expression: ts.Expression): FloatingK
   }
 
   if (tsm.isCallExpression(expression) && calleeNeverReturnsThenable(facts, expression)) return undefined;
-  const type = checker.getTypeAtLocation(expression);
+  const kind = classifyType(facts, checker.getTypeAtLocation(expression));
   // Asked only of promises: a helper that catches everything (a logger, analytics) cannot reject.
-  if (isThenableType(tsm, checker, type)) return isCallThatCannotReject(facts, expression) ? undefined : 'floating';
-  if (isThenableArrayType(tsm, checker, type)) return 'floatingArray';
+  return kind === 'floating' && isCallThatCannotReject(facts, expression) ? undefined : kind;
+}
+
+function classifyType(facts: TypeFacts, type: ts.Type): FloatingKind | undefined {
+  if (isThenableType(facts.ts, facts.checker, type)) return 'floating';
+  if (isThenableArrayType(facts.ts, facts.checker, type)) return 'floatingArray';
   return undefined;
+}
+
+/**
+ * `value as Promise<void>;`, `<Promise<void>>value;`: an assertion can make a value a promise
+ * where its operand's own type is not one. Asked only when the operand was not found dropped, of
+ * the outermost assertion around it (parentheses, `satisfies` and `!` pass through). An operand
+ * that is a promise already is judged by itself: `p.catch(h) as Promise<void>` is handled.
+ */
+function classifyAssertion(facts: TypeFacts, operand: ts.Expression): FloatingKind | undefined {
+  const { ts: tsm, checker } = facts;
+  let assertion: ts.AssertionExpression | undefined;
+  for (let parent = operand.parent; isOuterExpression(tsm, parent); parent = parent.parent) {
+    if (tsm.isAsExpression(parent) || tsm.isTypeAssertionExpression(parent)) assertion = parent;
+  }
+  if (!assertion) return undefined;
+  const asserted = classifyType(facts, checker.getTypeAtLocation(assertion));
+  if (!asserted || classifyType(facts, checker.getTypeAtLocation(operand))) return undefined;
+  return asserted;
+}
+
+/** Parentheses, `as`, `<T>`, `satisfies` and `!`: what `skipOuterExpressions` looks through. */
+function isOuterExpression(tsm: TypeScriptModule, node: ts.Node): boolean {
+  return (
+    tsm.isParenthesizedExpression(node) ||
+    tsm.isAsExpression(node) ||
+    tsm.isTypeAssertionExpression(node) ||
+    tsm.isSatisfiesExpression(node) ||
+    tsm.isNonNullExpression(node)
+  );
 }
 
 /** `safe().then(onDone)`: neither the receiver nor the callback (a function we can read) can reject. */
@@ -102,14 +136,35 @@ function promiseMethodName(tsm: TypeScriptModule, call: ts.CallExpression): 'the
   return name === 'then' || name === 'catch' || name === 'finally' ? name : undefined;
 }
 
-/** A present argument that is not `undefined`/`null`: `.catch(undefined)` handles nothing. */
-function isRejectionHandler(tsm: TypeScriptModule, argument: ts.Expression | undefined): boolean {
-  if (!argument) return false;
+/**
+ * Whether the argument at `index` is a function: `.catch(undefined)`, `.catch(42)` and
+ * `.catch(handlerOrLabel)` (a `string | (() => void)`) handle nothing, nor does an argument after
+ * a spread (`.then(...[], onRejected)`), whose position is unknown. Syntax first; the type only for
+ * names and other expressions, and `any` proves nothing either way.
+ */
+function isRejectionHandler(facts: TypeFacts, args: ts.NodeArray<ts.Expression>, index: number): boolean {
+  const { ts: tsm, checker } = facts;
+  const argument = args[index];
+  if (!argument || args.slice(0, index + 1).some((a) => tsm.isSpreadElement(a))) return false;
   const value = skipOuterExpressions(tsm, argument);
-  if (value.kind === tsm.SyntaxKind.NullKeyword) return false;
-  if (tsm.isIdentifier(value) && value.text === 'undefined') return false;
-  if (tsm.isVoidExpression(value)) return false;
-  return true;
+  if (tsm.isArrowFunction(value) || tsm.isFunctionExpression(value)) return true;
+  if (isNonFunctionLiteral(tsm, value)) return false;
+  const type = checker.getTypeAtLocation(value);
+  if (type.flags & (tsm.TypeFlags.Any | tsm.TypeFlags.Unknown)) return true;
+  return unionParts(type).every((part) => checker.getApparentType(part).getCallSignatures().length > 0);
+}
+
+function isNonFunctionLiteral(tsm: TypeScriptModule, value: ts.Expression): boolean {
+  const k = tsm.SyntaxKind;
+  if (tsm.isIdentifier(value)) return value.text === 'undefined';
+  return (
+    tsm.isVoidExpression(value) ||
+    tsm.isLiteralExpression(value) ||
+    tsm.isTemplateExpression(value) ||
+    tsm.isObjectLiteralExpression(value) ||
+    tsm.isArrayLiteralExpression(value) ||
+    [k.NullKeyword, k.TrueKeyword, k.FalseKeyword].includes(value.kind)
+  );
 }
 
 /**

@@ -107,6 +107,7 @@ export const noFloatingPromises = defineRule<MessageIds, Options>({
       const place = placeOf(node);
       if (!place) return;
       const statementExpression = (node as ts.ExpressionStatement).expression;
+      const target = fixTarget(tsm, statementExpression, expression);
       context.report({
         node: statementExpression,
         messageId: place.inBrowser ? 'floatingInBrowser' : kind,
@@ -114,7 +115,7 @@ export const noFloatingPromises = defineRule<MessageIds, Options>({
         data: { expression: describe(tsm, sourceFile, dropped.operand) },
         // Only a plain operand can take `await` or `.catch()` safely: on `ready && save()` a
         // `.catch` would run on `false`, on `(save(), 1)` it would run on `1`.
-        suggest: isSimpleOperand(tsm, expression) ? suggestionsFor(tsm, sourceFile, expression, kind, options) : [],
+        suggest: isSimpleOperand(tsm, target) ? suggestionsFor(tsm, sourceFile, target, kind, options) : [],
       });
     };
 
@@ -180,6 +181,17 @@ function isAsyncIIFE(tsm: TypeScriptModule, expression: ts.Expression): boolean 
   if (!tsm.isCallExpression(expression)) return false;
   const callee = skipOuterExpressions(tsm, expression.expression);
   return tsm.isArrowFunction(callee) || tsm.isFunctionExpression(callee);
+}
+
+/**
+ * What a suggestion edits: the operand, or the whole statement when an assertion may be what makes
+ * it a promise (`(value as Promise<void>);`: `.catch` on `value` would not type-check).
+ */
+function fixTarget(tsm: TypeScriptModule, statementExpression: ts.Expression, expression: ts.Expression): ts.Expression {
+  for (let node: ts.Node = expression; node !== statementExpression; node = node.parent) {
+    if (tsm.isAsExpression(node.parent) || tsm.isTypeAssertionExpression(node.parent)) return statementExpression;
+  }
+  return expression;
 }
 
 /** A short, single-line rendering of what produced the promise, for messages. */

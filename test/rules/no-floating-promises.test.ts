@@ -106,6 +106,37 @@ ruleTester.run('no-floating-promises', rule, {
       name: 'a tRPC resolver: the procedure answers with what it returns',
       code: `${prelude} declare const publicProcedure: { input<I>(schema: I): { query<O>(resolver: (o: { input: I }) => O): { output: O } } };\npublicProcedure.input({ id: 1 }).query(async ({ input }) => { await save(); return input; });`,
     },
+    // Twins of the typescript-eslint conformance fixes below (fixtures/conformance/no-floating-promises).
+    { name: 'a type parameter constrained to an array of numbers', code: `function f<T extends number[]>(xs: T | undefined) { xs; }` },
+    {
+      name: 'a yield whose generator is resumed with a number',
+      code: `function* g(): Generator<number, void, number> { yield 1; }`,
+    },
+    { name: 'an assertion around a handled promise', code: `${prelude} (save().catch(() => {}) as Promise<void>);` },
+    { name: 'an assertion to a type that is not a promise', code: `declare const value: unknown; (value as number);` },
+    { name: 'a rejection handler at a known position after the fulfilment one', code: `${prelude} save().then(undefined, () => {});` },
+    { name: 'a rejection handler that is a declared function', code: `${prelude} declare const handler: (error: unknown) => void; save().catch(handler);` },
+    { name: 'a rejection handler typed any proves nothing', code: `${prelude} declare const handler: any; save().catch(handler);` },
+    {
+      name: 'an explicit type argument that makes the callback promise-returning',
+      code: `${prelude} declare function memo<F extends (...args: never[]) => unknown>(fn: F): F; memo<() => Promise<void>>(async () => { await save(); });`,
+    },
+    {
+      name: 'a spread of void callbacks into a rest parameter of void callbacks',
+      code: `declare const hooks: Array<() => void>; declare function runAll(...hooks: Array<() => void>): void; runAll(...hooks);`,
+    },
+    {
+      name: 'a spread of promise-returning functions into a rest parameter that accepts them',
+      code: `declare const hooks: Array<() => Promise<void>>; declare function runAll(...hooks: Array<() => Promise<void>>): void; runAll(...hooks);`,
+    },
+    {
+      name: 'overloads where a later signature accepts a promise-returning callback',
+      code: `${prelude} declare function it(name: string, fn: () => void): void; declare function it(name: string, fn: () => Promise<void>): void; it('saves', async () => { await save(); });`,
+    },
+    {
+      name: 'a promise method reached by a constant key awaits its callback',
+      code: `${prelude} const key = 'finally'; export async function f() { await save()[key](async () => { await save(); }); }`,
+    },
     { name: 'callbacks not checked when turned off', code: `${prelude} [1].forEach(async () => { await save(); });`, options: [{ checkCallbacks: false }] },
     { name: 'stored promises not checked when turned off', code: `${prelude} function f() { const p = save(); }`, options: [{ checkStoredPromises: false }] },
   ],
@@ -384,6 +415,77 @@ ruleTester.run('no-floating-promises', rule, {
       name: 'an async callback to a callback-style query() that ignores it (no procedure in the chain)',
       code: `${prelude}declare const client: { query(sql: string, done: (error: Error | null, rows: unknown[]) => void): void };\nclient.query('select 1', async (error, rows) => { await save(); });`,
       errors: [{ messageId: 'misusedCallback', line: 5, column: 26, data: { callee: 'client.query' } }],
+    },
+    // Conformance with typescript-eslint's own cases (fixtures/conformance/no-floating-promises).
+    {
+      name: 'an array of promises behind a type parameter constraint, possibly undefined',
+      code: `function f<T extends Promise<void>[]>(pending: T | undefined) {\n  pending;\n}`,
+      errors: [{ messageId: 'floatingArray', line: 2, column: 3, suggestions: [
+        { messageId: 'suggestVoid', output: `function f<T extends Promise<void>[]>(pending: T | undefined) {\n  void pending;\n}` },
+      ] }],
+    },
+    {
+      name: 'a yield whose generator is resumed with a promise (its next type)',
+      code: `function* g(): Generator<number, void, Promise<void>> {\n  yield 1;\n}`,
+      errors: [{ messageId: 'floating', line: 2, column: 3, suggestions: [] }],
+    },
+    {
+      name: 'a yield* whose delegate returns a promise',
+      code: `declare const inner: Generator<number, Promise<void>, void>;\nfunction* g(): Generator<number, void, void> {\n  yield* inner;\n}`,
+      errors: [{ messageId: 'floating', line: 3, column: 3, suggestions: [] }],
+    },
+    {
+      name: 'as and angle-bracket assertions to a promise type',
+      code: `declare const value: unknown;\n(value as Promise<void>);\n<Promise<void>>value;`,
+      errors: [
+        { messageId: 'floating', line: 2, column: 1, suggestions: [
+          { messageId: 'suggestCatch', output: `declare const value: unknown;\n(value as Promise<void>)${CATCH};\n<Promise<void>>value;` },
+          { messageId: 'suggestVoid', output: `declare const value: unknown;\nvoid (value as Promise<void>);\n<Promise<void>>value;` },
+        ] },
+        { messageId: 'floating', line: 3, column: 1, suggestions: [] },
+      ],
+    },
+    {
+      name: 'a rejection handler after a spread has no known position',
+      code: `${prelude}save().then(...[], () => {});`,
+      errors: [{ messageId: 'floatingThen', line: 4, suggestions: [
+        { messageId: 'suggestCatch', output: `${prelude}save().then(...[], () => {})${CATCH};` },
+        { messageId: 'suggestVoid', output: `${prelude}void save().then(...[], () => {});` },
+      ] }],
+    },
+    {
+      name: 'rejection handlers that are not functions',
+      code: `${prelude}declare const handlerOrLabel: string | (() => void);\nsave().catch(42);\nsave().then(() => {}, handlerOrLabel);`,
+      errors: [
+        { messageId: 'floating', line: 5, suggestions: [
+          { messageId: 'suggestCatch', output: `${prelude}declare const handlerOrLabel: string | (() => void);\nsave().catch(42)${CATCH};\nsave().then(() => {}, handlerOrLabel);` },
+          { messageId: 'suggestVoid', output: `${prelude}declare const handlerOrLabel: string | (() => void);\nvoid save().catch(42);\nsave().then(() => {}, handlerOrLabel);` },
+        ] },
+        { messageId: 'floatingThen', line: 6, suggestions: [
+          { messageId: 'suggestCatch', output: `${prelude}declare const handlerOrLabel: string | (() => void);\nsave().catch(42);\nsave().then(() => {}, handlerOrLabel)${CATCH};` },
+          { messageId: 'suggestVoid', output: `${prelude}declare const handlerOrLabel: string | (() => void);\nsave().catch(42);\nvoid save().then(() => {}, handlerOrLabel);` },
+        ] },
+      ],
+    },
+    {
+      name: 'an explicit type argument that makes the parameter a void callback',
+      code: `${prelude}declare function memo<F extends (...args: never[]) => unknown>(fn: F): F;\nmemo<() => void>(async () => { await save(); });`,
+      errors: [{ messageId: 'misusedCallback', line: 5, column: 18 }],
+    },
+    {
+      name: 'a spread of promise-returning functions into a rest parameter of void callbacks',
+      code: `declare const hooks: Array<() => Promise<void>>;\ndeclare function runAll(...hooks: Array<() => void>): void;\nrunAll(...hooks);`,
+      errors: [{ messageId: 'misusedCallback', line: 3, column: 8, data: { callee: 'runAll' } }],
+    },
+    {
+      name: 'overloads none of which accepts a promise-returning callback',
+      code: `${prelude}declare function it(name: string, fn: () => void): void;\ndeclare function it(name: string, fn: () => number): void;\nit('saves', async () => { await save(); });`,
+      errors: [{ messageId: 'misusedCallback', line: 6, column: 13 }],
+    },
+    {
+      name: 'a void-callback method reached by a constant key',
+      code: `${prelude}declare const registry: { run(cb: () => void): void };\nconst key = 'run';\nregistry[key](async () => { await save(); });`,
+      errors: [{ messageId: 'misusedCallback', line: 6, column: 15 }],
     },
     {
       name: 'promise stored in a local and never used',

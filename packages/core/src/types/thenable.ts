@@ -29,14 +29,19 @@ function isCallbackParameter(checker: TypeQueries, parameter: ts.Symbol | undefi
   return unionParts(checker.getTypeOfSymbol(parameter)).some((candidate) => candidate.getCallSignatures().length > 0);
 }
 
-/** An array or tuple with a thenable element type: what `items.map(async …)` yields. */
+/**
+ * An array or tuple with a thenable element type: what `items.map(async …)` yields. A type
+ * parameter stands for its constraint (`T extends Promise<void>[]`), also inside a union (`T | undefined`).
+ */
 export function isThenableArrayType(tsm: TypeScriptModule, checker: TypeQueries, type: ts.Type): boolean {
-  return unionParts(type).some((part) => {
-    if (!checker.isArrayType(part) && !checker.isTupleType(part)) return false;
-    return checker
-      .getTypeArguments(part as ts.TypeReference)
-      .some((element) => isThenableType(tsm, checker, element));
-  });
+  return unionParts(type).some((part) =>
+    unionParts(getApparentTypeOf(tsm, checker, part)).some((candidate) => {
+      if (!checker.isArrayType(candidate) && !checker.isTupleType(candidate)) return false;
+      return checker
+        .getTypeArguments(candidate as ts.TypeReference)
+        .some((element) => isThenableType(tsm, checker, element));
+    }),
+  );
 }
 
 /** A function type some signature of which returns a thenable (async functions and their kin). */
