@@ -30,7 +30,7 @@ const verdicts = new WeakMap<TypeQueries, Map<FunctionLike, boolean | undefined>
  */
 export function cannotReject(facts: TypeFacts, fn: FunctionLike): boolean {
   let cache = verdicts.get(facts.checker);
-  if (!cache) verdicts.set(facts.checker, (cache = new Map()));
+  if (!cache) verdicts.set(facts.checker, (cache = new Map<FunctionLike, boolean | undefined>()));
   if (cache.has(fn)) return cache.get(fn) ?? false;
   cache.set(fn, undefined);
   const verdict = judge(facts, fn);
