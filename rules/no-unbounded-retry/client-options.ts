@@ -16,7 +16,7 @@ import {
   type TypeScriptModule,
 } from '@premortem/core';
 import type { Delay, RetryConstruct } from './construct.js';
-import { numberOf } from './loops.js';
+import { numberOf } from './values.js';
 
 const QUERY_HOOKS = /^(useQuery|useSuspenseQuery|useInfiniteQuery|useSuspenseInfiniteQuery|useMutation|useQueries|useSuspenseQueries|queryOptions|infiniteQueryOptions|mutationOptions|prefetchQuery|fetchQuery|ensureQueryData)$/;
 
@@ -267,6 +267,51 @@ export function effectRefetchOnError(tsm: TypeScriptModule, checker: TypeQueries
     // `if (error) …`: its then-branch runs on a failure.
     (child, parent, underError) => underError || (tsm.isIfStatement(parent) && child === parent.thenStatement && mentionsError(parent.expression)),
   );
-  if (!found) return undefined;
+  if (!found || isOneShot(tsm, found, effect.body)) return undefined;
   return { node: found, label: `effect that calls \`${calleeName(tsm, found.expression)}()\` whenever \`${errors.join('`/`')}\` changes`, attempts: Infinity, delay: 'none', jitter: false, handWritten: true };
+}
+
+/**
+ * `if (retried.current) return; retried.current = true; refetch();`: a ref or flag the effect
+ * both tests on the way to the refetch and sets, so it refetches once per value of the flag
+ * rather than on every failure.
+ */
+function isOneShot(tsm: TypeScriptModule, refetch: ts.Node, body: ts.Node): boolean {
+  const guards: string[] = [];
+  const assigned: string[] = [];
+  for (let current: ts.Node = refetch; current !== body && current.parent; current = current.parent) {
+    const parent = current.parent;
+    if (tsm.isIfStatement(parent) && parent.thenStatement === current) guards.push(parent.expression.getText());
+    if (!tsm.isBlock(parent)) continue;
+    for (const statement of parent.statements) {
+      if (tsm.isIfStatement(statement) && statement !== current && endsEarly(tsm, statement.thenStatement)) {
+        guards.push(statement.expression.getText());
+        continue;
+      }
+      walkTree(tsm, statement, (node) => {
+        if (isFunctionLike(tsm, node)) return 'skip';
+        const target = assignedTarget(tsm, node);
+        if (target) assigned.push(target.getText());
+      });
+    }
+  }
+  return assigned.some((target) => {
+    const escaped = target.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
+    const word = new RegExp(`(?<![\\w$.])${escaped}(?![\\w$])`);
+    return guards.some((guard) => word.test(guard));
+  });
+}
+
+function assignedTarget(tsm: TypeScriptModule, node: ts.Node): ts.Expression | undefined {
+  const k = tsm.SyntaxKind;
+  if (tsm.isBinaryExpression(node) && node.operatorToken.kind >= k.FirstAssignment && node.operatorToken.kind <= k.LastAssignment) return skipOuterExpressions(tsm, node.left);
+  if ((tsm.isPostfixUnaryExpression(node) || tsm.isPrefixUnaryExpression(node)) && (node.operator === k.PlusPlusToken || node.operator === k.MinusMinusToken)) {
+    return skipOuterExpressions(tsm, node.operand);
+  }
+  return undefined;
+}
+
+function endsEarly(tsm: TypeScriptModule, statement: ts.Statement): boolean {
+  if (tsm.isReturnStatement(statement) || tsm.isThrowStatement(statement)) return true;
+  return tsm.isBlock(statement) && statement.statements.some((inner) => tsm.isReturnStatement(inner) || tsm.isThrowStatement(inner));
 }

@@ -11,7 +11,15 @@ export interface RetryConstruct {
   label: string;
   /** Total attempts (first try included); Infinity when nothing stops it; undefined when bounded by a value the code computes. */
   attempts: number | undefined;
+  /** The condition that bounds the attempts when its value is computed at run time (`attempt < maxAttempts`). */
+  bound?: string;
+  /** Bounded by elapsed time (`Date.now() < deadline`): a poll with a budget, at most budget / interval attempts. */
+  deadline?: boolean;
   delay: Delay;
+  /** The wait between attempts as the code spells it (`sleep(RETRY_MS)`). */
+  wait?: string;
+  /** Goes again only on a lost race (a unique constraint, a deadlock, a compare-and-swap that matched no row): retrying at once is right. */
+  conflict?: boolean;
   /** Whether the wait is randomized; undefined when the rule does not judge it (library defaults). */
   jitter: boolean | undefined;
   /** Hand-written by the project (loops, recursion): only these are held to the jitter advice. */

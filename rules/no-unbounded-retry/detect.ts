@@ -29,8 +29,8 @@ export function detectConstruct(context: DetectContext, node: ts.Node): RetryCon
   if (isLoop(tsm, node)) return retryLoop(tsm, program, checker, node);
   if (tsm.isCallExpression(node)) {
     return (
-      libraryRetry({ ts: tsm, checker }, node) ??
-      policyExecution({ ts: tsm, checker }, node) ??
+      libraryRetry(context, node) ??
+      policyExecution(context, node) ??
       swrRetry(tsm, program, checker, node) ??
       effectRefetchOnError(tsm, checker, node) ??
       retryRecursion(tsm, program, checker, node)

@@ -76,6 +76,11 @@ function reportConstruct(context: RuleContext<MessageIds, Options>, construct: R
     context.report({ ...base, messageId: 'tooManyAttempts', data: { what, attempts: attemptsText(attempts), how, max: String(options.maxRetries) }, severity: 'warning' });
     return;
   }
+  // The pace of a retry matters to a dependency that is struggling. A single retry cannot pile
+  // up, a lost race (a unique constraint, a deadlock, a compare-and-swap) is best retried at
+  // once, and a poll with a time budget sends at most budget / interval requests.
+  if ((attempts !== undefined && attempts <= 2) || construct.conflict) return;
+  if (construct.deadline && construct.delay === 'constant') return;
   if (construct.delay === 'none' || construct.delay === 'constant') {
     context.report({
       ...base,

@@ -1,15 +1,17 @@
 import type ts from 'typescript';
-import type { TypeQueries } from '@premortem/core';
+import type { ProgramQueries, TypeQueries } from '@premortem/core';
 import {
   getImportSource,
   getPropertyValue,
   isFunctionLike,
+  resolveLocalFunction,
   resolveLocalObject,
   skipOuterExpressions,
   type TypeScriptModule,
 } from '@premortem/core';
 import type { Delay, RetryConstruct } from './construct.js';
-import { numberOf } from './loops.js';
+import { findWait, type Wait } from './delays.js';
+import { numberOf } from './values.js';
 
 /**
  * Retry libraries and their documented defaults (see README.md for the sources): a call with no
@@ -27,6 +29,7 @@ export const LIBRARY_DEFAULTS = {
 
 export interface LibraryContext {
   ts: TypeScriptModule;
+  program: ProgramQueries;
   checker: TypeQueries;
 }
 
@@ -59,8 +62,12 @@ export function libraryRetry(context: LibraryContext, call: ts.CallExpression): 
       const retries = number(opts, 'retries') ?? defaults.retries;
       const factor = number(opts, 'factor') ?? defaults.factor;
       const minTimeout = number(opts, 'minTimeout') ?? defaults.minTimeout;
+      const randomize = flag(opts, 'randomize') ?? defaults.randomize;
       const delay: Delay = minTimeout === 0 ? 'none' : factor > 1 ? 'growing' : 'constant';
-      return library(call, source.module, retries + 1, delay, flag(opts, 'randomize') ?? defaults.randomize, call.arguments[0]);
+      // p-retry awaits `onFailedAttempt` before the next attempt: a wait there is the backoff (`minTimeout: 0` then only hands it over).
+      const hook = source.module === 'p-retry' && opts ? waitIn(context, getPropertyValue(tsm, opts, 'onFailedAttempt')) : undefined;
+      if (hook && (delay === 'none' || delay === 'constant')) return library(call, source.module, retries + 1, hook.delay, hook.jitter, call.arguments[0]);
+      return library(call, source.module, retries + 1, delay, randomize, call.arguments[0]);
     }
     case 'retry': {
       if (member !== 'operation') return undefined;
@@ -140,6 +147,15 @@ function retryPolicyOf(context: LibraryContext, expression: ts.Expression, depth
   const declaration = resolved?.valueDeclaration;
   if (!declaration || !tsm.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
   return retryPolicyOf(context, declaration.initializer, depth + 1);
+}
+
+/** The wait a callback awaits (`onFailedAttempt: async () => { await sleep(…) }`), when it has one. */
+function waitIn(context: LibraryContext, value: ts.Expression | undefined): Wait | undefined {
+  const { ts: tsm, program, checker } = context;
+  const fn = value ? resolveLocalFunction(tsm, checker, value) : undefined;
+  if (!fn?.body) return undefined;
+  const wait = findWait(tsm, program, checker, fn, new Set());
+  return wait.delay === 'none' ? undefined : wait;
 }
 
 function library(call: ts.CallExpression, source: string, attempts: number | undefined, delay: Delay, jitter: boolean | undefined, attempted?: ts.Expression): RetryConstruct {

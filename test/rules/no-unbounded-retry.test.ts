@@ -351,6 +351,364 @@ export const octokit = new Octokit({
   ],
 });
 
+// Each exemption below sits next to its unsafe twin, which is still reported.
+
+ruleTester.run('no-unbounded-retry: a retry is a repeat after a failure, not a poll', rule, {
+  valid: [
+    {
+      name: 'a poll that leaves only once the data it waits for is there goes round on success too',
+      code: code(`export async function resolveSent(id: string) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const matching = (await call()).split(',').filter((row) => row === id);
+      if (matching.length === 1) return matching[0];
+      if (matching.length > 1) return null;
+    } catch {}
+    await sleep(500);
+  }
+  return null;
+}`),
+    },
+    {
+      name: 'a readiness poll bounded by a time budget, at a fixed interval',
+      code: code(`export async function waitUntilReady(timeoutMs: number) {
+  const startedAt = Date.now();
+  while (Date.now() - startedAt < timeoutMs) {
+    try {
+      await call();
+      return;
+    } catch {
+      await sleep(1000);
+    }
+  }
+  throw new Error('not ready in time');
+}`),
+    },
+  ],
+  invalid: [
+    {
+      name: 'the same loop leaving as soon as it has a result: an empty result or an error goes round, a retry',
+      code: code(`export async function token() {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const value = await call();
+      if (value) return value;
+    } catch {}
+    await sleep(500);
+  }
+  return null;
+}`),
+      errors: [{ messageId: 'noBackoff', line: line(2) }],
+    },
+    {
+      name: 'a time budget with no wait at all is a busy loop',
+      code: code(`export async function waitUntilReady(timeoutMs: number) {
+  const startedAt = Date.now();
+  while (Date.now() - startedAt < timeoutMs) {
+    try {
+      await call();
+      return;
+    } catch {
+      log('not ready');
+    }
+  }
+  throw new Error('not ready in time');
+}`),
+      errors: [{ messageId: 'noBackoff', line: line(3) }],
+    },
+  ],
+});
+
+ruleTester.run('no-unbounded-retry: bounds the code states another way', rule, {
+  valid: [
+    {
+      name: 'if (attempt < max) { wait; continue } throw: bounded by the guard',
+      code: code(`export async function get() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt < 3) {
+        await sleep(Math.random() * 100 * 2 ** attempt);
+        continue;
+      }
+      throw error;
+    }
+  }
+}`),
+    },
+    {
+      name: 'the same guard after the try',
+      code: code(`export async function get() {
+  let attempt = 0;
+  let last: unknown;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      last = error;
+    }
+    if (attempt++ < 3) {
+      await sleep(Math.random() * 100 * 2 ** attempt);
+      continue;
+    }
+    throw last;
+  }
+}`),
+    },
+    {
+      name: 'a single retry needs no backoff',
+      code: code(`export async function get() {
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      log(error);
+    }
+  }
+  return undefined;
+}`),
+    },
+    {
+      name: 'p-retry with retries from a destructuring default and the wait in onFailedAttempt',
+      code: code(`import pRetry from 'p-retry';
+export function withRetry(operation: () => Promise<string>, options: { maxRetries?: number }) {
+  const { maxRetries = 3 } = options;
+  return pRetry(operation, {
+    retries: maxRetries,
+    minTimeout: 0,
+    onFailedAttempt: async (error) => {
+      await sleep(Math.random() * 2000 * 2 ** error.attemptNumber);
+    },
+  });
+}`),
+    },
+    {
+      name: 'a backoff computed by a helper the rule cannot read is not judged',
+      code: code(`declare function backoffFor(attempt: number): number;
+export async function get() {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      return await call();
+    } catch {
+      await sleep(backoffFor(attempt));
+    }
+  }
+  return undefined;
+}`),
+    },
+    {
+      name: 'exponential-backoff run inside a loop is no pause of the loop',
+      code: code(`import { backOff } from 'exponential-backoff';
+export async function get() {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      log(error);
+      await backOff(() => call());
+      await sleep(Math.random() * 250 * 2 ** attempt);
+    }
+  }
+  return undefined;
+}`),
+    },
+  ],
+  invalid: [
+    {
+      name: 'the guard goes round on a condition that is no count: no attempt limit',
+      code: code(`declare function isRetryable(error: unknown): boolean;
+export async function get() {
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (isRetryable(error)) {
+        await sleep(Math.random() * 100);
+        continue;
+      }
+      throw error;
+    }
+  }
+}`),
+      errors: [{ messageId: 'unbounded', line: line(3) }],
+    },
+    {
+      name: 'a comparison of a value the loop does not count (a status) is no bound',
+      code: code(`export async function get() {
+  while (true) {
+    try {
+      const res = await fetch('/api');
+      if (res.status >= 500) throw new Error(String(res.status));
+      return res;
+    } catch (error) {
+      log(error);
+    }
+  }
+}`),
+      errors: [{ messageId: 'unbounded', line: line(2) }],
+    },
+    {
+      name: 'two retries with no wait',
+      code: code(`export async function get() {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      log(error);
+    }
+  }
+  return undefined;
+}`),
+      errors: [{ messageId: 'noBackoff', line: line(2), data: { what: 'This `for (…; attempt <= 3; …)` loop', attempts: '3', delay: 'no wait' } }],
+    },
+    {
+      name: 'p-retry with minTimeout: 0 and no wait of its own',
+      code: code(`import pRetry from 'p-retry';
+export function withRetry(operation: () => Promise<string>, options: { maxRetries?: number }) {
+  const { maxRetries = 3 } = options;
+  return pRetry(operation, { retries: maxRetries, minTimeout: 0 });
+}`),
+      errors: [{ messageId: 'noBackoff', line: line(4), data: { what: '`pRetry` (p-retry)', attempts: '4', delay: 'no wait' } }],
+    },
+    {
+      name: 'a backoff helper the project defines without randomness',
+      code: code(`function backoffFor(attempt: number) {
+  return 100 * 2 ** attempt;
+}
+export async function get() {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      return await call();
+    } catch {
+      await sleep(backoffFor(attempt));
+    }
+  }
+  return undefined;
+}`),
+      errors: [{ messageId: 'noJitter', line: line(5) }],
+    },
+  ],
+});
+
+ruleTester.run('no-unbounded-retry: a lost race is retried at once on purpose', rule, {
+  valid: [
+    {
+      name: 'a unique-constraint race retried at once',
+      code: code(`declare function isUniqueViolation(error: unknown): boolean;
+export async function createSlug() {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+  throw new Error('no free slug');
+}`),
+    },
+    {
+      name: 'a compare-and-swap write that matched no row, tried again at once',
+      code: code(`declare const db: { read(): Promise<number>; updateMany(args: unknown): Promise<{ count: number }> };
+export async function bump() {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const version = await db.read();
+      const updated = await db.updateMany({ where: { version }, data: { version: version + 1 } });
+      if (updated.count === 1) return;
+    } catch (error) {
+      log(error);
+    }
+  }
+  throw new Error('lost the race three times');
+}`),
+    },
+    {
+      name: 'a deadlock retried with a short linear wait and no jitter',
+      code: code(`declare function isDeadlock(error: unknown): boolean;
+export async function write() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= 3 || !isDeadlock(error)) throw error;
+      await sleep(attempt * 25);
+    }
+  }
+}`),
+    },
+  ],
+  invalid: [
+    {
+      name: 'the same loop retrying every error at once',
+      code: code(`export async function createSlug() {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      log(error);
+    }
+  }
+  throw new Error('no free slug');
+}`),
+      errors: [{ messageId: 'noBackoff', line: line(2) }],
+    },
+    {
+      name: 'a race retried with no limit is still unbounded',
+      code: code(`declare function isDeadlock(error: unknown): boolean;
+export async function write() {
+  while (true) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isDeadlock(error)) throw error;
+    }
+  }
+}`),
+      errors: [{ messageId: 'unbounded', line: line(3) }],
+    },
+  ],
+});
+
+ruleTester.run('no-unbounded-retry: effects that refetch once', rule, {
+  valid: [
+    {
+      name: 'a ref tested and set on the way to the refetch allows one retry per view',
+      code: code(`import { useEffect, useRef } from 'react';
+declare function useData(): { error: unknown; refetch(): Promise<void> };
+export function useOneRetry(view: string) {
+  const { error, refetch } = useData();
+  const retried = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (error) {
+      if (retried.current === view) return;
+      retried.current = view;
+      void refetch();
+    }
+  }, [error, refetch, view]);
+}`),
+    },
+  ],
+  invalid: [
+    {
+      name: 'a ref that is set but never tested does not stop the refetch',
+      code: code(`import { useEffect, useRef } from 'react';
+declare function useData(): { error: unknown; refetch(): Promise<void> };
+export function useEveryFailure() {
+  const { error, refetch } = useData();
+  const failures = useRef(0);
+  useEffect(() => {
+    if (error) {
+      failures.current++;
+      void refetch();
+    }
+  }, [error, refetch]);
+}`),
+      errors: [{ messageId: 'unbounded', line: line(9) }],
+    },
+  ],
+});
+
 describe('retry amplification across files', () => {
   const definition = rules.find((r) => r.name === 'no-unbounded-retry')!;
   it('reports a retrying function called inside another retry, and a Google API call inside an app retry', () => {
