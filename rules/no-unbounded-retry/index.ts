@@ -5,7 +5,7 @@ import { GOOGLE_CLIENT_ATTEMPTS, callsIn, detectConstruct, innerRetryOf, isGoogl
 import { defaultOptions, schema, type Options } from './options.js';
 
 export type { Options } from './options.js';
-export type MessageIds = 'unbounded' | 'tooManyAttempts' | 'noBackoff' | 'permanentFailure' | 'noJitter' | 'amplified';
+export type MessageIds = 'unbounded' | 'tooManyAttempts' | 'noBackoff' | 'permanentFailure' | 'noJitter' | 'amplified' | 'retriesClientErrors' | 'repeatsOnError';
 
 export const noUnboundedRetry = defineRule<MessageIds, Options>({
   name: 'no-unbounded-retry',
@@ -28,6 +28,10 @@ export const noUnboundedRetry = defineRule<MessageIds, Options>({
         '{{what}} retries after `{{condition}}`: a 4xx other than 408 or 429 will fail the same way again. Retry only timeouts, 429 and 5xx.',
       noJitter:
         '{{what}} backs off without randomness: clients that failed together retry together, in waves. Add jitter (`delay * Math.random()`, "full jitter").',
+      retriesClientErrors:
+        '{{what}} keeps the default `retry`: every failed query is sent up to 4 times, 4xx errors included (an exhausted quota, an expired session), which fail the same way each time. Give `defaultOptions.queries.retry` a function that stops on 4xx other than 408 and 429.',
+      repeatsOnError:
+        '{{what}} keeps SWR\'s default retry (no attempt limit) and runs `{{effect}}` in `onError` on every failed attempt: again and again for as long as the API is down. Set `errorRetryCount` (about 3) next to it.',
       amplified:
         '`{{call}}` retries by itself ({{inner}}: up to {{innerAttempts}} attempts) and is called inside {{outer}} (up to {{outerAttempts}} attempts): up to {{total}} attempts for one operation. Retry at one layer only.',
     },
@@ -48,6 +52,7 @@ export const noUnboundedRetry = defineRule<MessageIds, Options>({
       [tsm.SyntaxKind.DoStatement]: check,
       [tsm.SyntaxKind.ForStatement]: check,
       [tsm.SyntaxKind.CallExpression]: check,
+      [tsm.SyntaxKind.NewExpression]: check,
       [tsm.SyntaxKind.PropertyAssignment]: check,
     };
   },
@@ -59,10 +64,20 @@ function attemptsText(attempts: number): string {
 
 function reportConstruct(context: RuleContext<MessageIds, Options>, construct: RetryConstruct): void {
   const { options } = context;
-  const what = construct.handWritten ? `This ${construct.label}` : construct.source && construct.source !== construct.label ? `${construct.label} (${construct.source})` : construct.label;
+  const what =
+    construct.subject ??
+    (construct.handWritten ? `This ${construct.label}` : construct.source && construct.source !== construct.label ? `${construct.label} (${construct.source})` : construct.label);
   const how = construct.delay === 'none' ? ', at once' : construct.delay === 'constant' ? ', at a constant pace' : '';
   const attempts = construct.attempts;
   const base = { node: construct.node, ...(construct.severity ? { severity: construct.severity } : {}) };
+  if (construct.retriesClientErrors) {
+    context.report({ ...base, messageId: 'retriesClientErrors', data: { what } });
+    return;
+  }
+  if (construct.repeatsOnError) {
+    context.report({ ...base, messageId: 'repeatsOnError', data: { what, effect: construct.repeatsOnError } });
+    return;
+  }
   if (attempts === Infinity) {
     context.report({ ...base, messageId: 'unbounded', data: { what, how } });
     return;

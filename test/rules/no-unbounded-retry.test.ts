@@ -313,14 +313,6 @@ export function useCalendars() {
       ],
     },
     {
-      name: 'SWR without a retry count retries forever',
-      code: code(`import useSWR from 'swr';
-export function useMe() {
-  return useSWR('/api/me', (url: string) => fetch(url).then((r) => r.json()));
-}`),
-      errors: [{ messageId: 'unbounded', line: line(3), column: 10 }],
-    },
-    {
       name: 'an effect that refetches whenever the last attempt failed',
       code: code(`import { useEffect } from 'react';
 declare function useData(): { error: unknown; refetch(): void };
@@ -666,6 +658,96 @@ export async function write() {
   }
 }`),
       errors: [{ messageId: 'unbounded', line: line(3) }],
+    },
+  ],
+});
+
+ruleTester.run('no-unbounded-retry: library defaults are judged where they are set', rule, {
+  valid: [
+    {
+      name: "a useSWR hook on SWR's default retry (no count, exponential backoff with jitter) is not reported per call",
+      code: code(`import useSWR from 'swr';
+export function useMe() {
+  return useSWR('/api/me', (url: string) => fetch(url).then((r) => r.json()));
+}`),
+    },
+    {
+      name: 'an onError that only logs',
+      code: code(`import useSWR from 'swr';
+declare const fetcher: (url: string) => Promise<unknown>;
+export function useMe() {
+  return useSWR('/api/me', fetcher, { onError: (error) => console.error('me failed', error) });
+}`),
+    },
+    {
+      name: 'an onError with an effect under a count',
+      code: code(`import useSWR from 'swr';
+declare const toast: { error(message: string): void };
+declare const fetcher: (url: string) => Promise<unknown>;
+export function useMe() {
+  return useSWR('/api/me', fetcher, { errorRetryCount: 3, onError: () => toast.error('Could not load your profile') });
+}`),
+    },
+    {
+      name: 'a QueryClient whose retry stops on client errors',
+      code: code(`import { QueryClient } from '@tanstack/react-query';
+export const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: (count: number, error: { status?: number }) => count < 3 && !(error.status && error.status < 500) } },
+});`),
+    },
+    {
+      name: 'a QueryClient with options the rule cannot read whole',
+      code: code(`import { QueryClient, type QueryClientConfig } from '@tanstack/react-query';
+declare const shared: QueryClientConfig;
+export const queryClient = new QueryClient({ ...shared });`),
+    },
+  ],
+  invalid: [
+    {
+      name: 'an onError that shows a toast on every failed attempt of an unlimited retry',
+      code: code(`import useSWR from 'swr';
+declare const toast: { error(message: string): void };
+declare const fetcher: (url: string) => Promise<unknown>;
+export function useMe() {
+  return useSWR('/api/me', fetcher, {
+    onError: (error) => {
+      console.error(error);
+      toast.error('Could not load your profile');
+    },
+  });
+}`),
+      errors: [{ messageId: 'repeatsOnError', line: line(5), column: 10, data: { what: 'This `useSWR(…)` hook', effect: 'toast.error()' } }],
+    },
+    {
+      name: 'errorRetryInterval: 0 retries at once, forever',
+      code: code(`import useSWR from 'swr';
+declare const fetcher: (url: string) => Promise<unknown>;
+export function useMe() {
+  return useSWR('/api/me', fetcher, { errorRetryInterval: 0 });
+}`),
+      errors: [{ messageId: 'unbounded', line: line(4), column: 10 }],
+    },
+    {
+      name: 'the same onError in the SWRConfig value: reported once, there',
+      code: code(`import { SWRConfig } from 'swr';
+import type { ReactNode } from 'react';
+declare const toast: { error(message: string): void };
+export function Providers({ children }: { children: ReactNode }) {
+  return SWRConfig({ value: { onError: () => toast.error('Something went wrong') }, children });
+}
+export const element = (children: ReactNode) => <SWRConfig value={{ onError: () => toast.error('Something went wrong') }}>{children}</SWRConfig>;`),
+      filename: 'react.tsx',
+      errors: [{ messageId: 'repeatsOnError', line: line(7), data: { what: 'This `<SWRConfig>` value', effect: 'toast.error()' } }],
+    },
+    {
+      name: 'a QueryClient built with the default retry, which retries 4xx errors too (the Atoms incident)',
+      code: code(`import { QueryClient } from '@tanstack/react-query';
+export const queryClient = new QueryClient();
+export const configured = new QueryClient({ defaultOptions: { queries: { staleTime: 60_000 } } });`),
+      errors: [
+        { messageId: 'retriesClientErrors', line: line(2), column: 28, data: { what: '`new QueryClient()` (TanStack Query)' } },
+        { messageId: 'retriesClientErrors', line: line(3), column: 27 },
+      ],
     },
   ],
 });
