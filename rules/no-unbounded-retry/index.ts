@@ -1,5 +1,5 @@
 import type ts from 'typescript';
-import { calleeName, defineRule, getEnclosingFunction, isFunctionLike, resolveCalledFunction, type RuleContext } from '@premortem/core';
+import { calleeName, defineRule, getEnclosingFunction, isFunctionLike, resolveCalledFunction, type RuleContext, type TypeScriptModule } from '@premortem/core';
 import type { RetryConstruct } from './construct.js';
 import { GOOGLE_CLIENT_ATTEMPTS, callsIn, detectConstruct, innerRetryOf, isGoogleApiCall, type DetectContext } from './detect.js';
 import { defaultOptions, schema, type Options } from './options.js';
@@ -115,7 +115,9 @@ function reportAmplification(context: RuleContext<MessageIds, Options>, detect: 
   const own = isFunctionLike(tsm, outer.attempted) ? outer.attempted : getEnclosingFunction(tsm, outer.node);
   for (const call of callsIn(tsm, outer.attempted)) {
     let inner: { label: string; attempts: number } | undefined;
-    if (isGoogleApiCall(detect, call)) inner = { label: "Google's API client", attempts: GOOGLE_CLIENT_ATTEMPTS };
+    const direct = libraryCall(detect, call);
+    if (direct) inner = direct;
+    else if (isGoogleApiCall(detect, call)) inner = { label: "Google's API client", attempts: GOOGLE_CLIENT_ATTEMPTS };
     else {
       const target = resolveCalledFunction(tsm, program, checker, call);
       if (!target || target === own) continue;
@@ -127,13 +129,28 @@ function reportAmplification(context: RuleContext<MessageIds, Options>, detect: 
       node: call,
       messageId: 'amplified',
       data: {
-        call: `${calleeName(tsm, call.expression) ?? 'call'}()`,
+        call: `${calleeText(tsm, call)}()`,
         inner: inner.label,
         innerAttempts: attemptsText(inner.attempts),
-        outer: outer.label,
+        outer: outer.handWritten ? `this ${outer.label}` : outer.label,
         outerAttempts: attemptsText(outer.attempts),
         total: attemptsText(total),
       },
     });
   }
+}
+
+/** A call that is itself a retry library's retry (`retry.fetch(url, { retry })`, `pRetry(fn)`), with its attempts. */
+function libraryCall(detect: DetectContext, call: ts.CallExpression): { label: string; attempts: number } | undefined {
+  const construct = detectConstruct(detect, call);
+  if (!construct || construct.handWritten || construct.executes || construct.configures) return undefined;
+  if (construct.attempts === undefined || construct.attempts <= 1) return undefined;
+  return { label: construct.source ?? construct.label, attempts: construct.attempts };
+}
+
+/** How a message names a call: `retry.fetch`, `calendar.events.list`, `syncCalendar`. */
+function calleeText(tsm: TypeScriptModule, call: ts.CallExpression): string {
+  const text = call.expression.getText().replace(/\s+/g, '');
+  if (text.length <= 40) return text;
+  return calleeName(tsm, call.expression) ?? 'the call';
 }

@@ -752,6 +752,115 @@ export const configured = new QueryClient({ defaultOptions: { queries: { staleTi
   ],
 });
 
+ruleTester.run('no-unbounded-retry: retries inside retries', rule, {
+  valid: [
+    {
+      name: 'a Trigger.dev task that retries work which does not retry by itself',
+      code: code(`import { task } from '@trigger.dev/sdk/v3';
+export const convert = task({
+  id: 'convert',
+  retry: { maxAttempts: 3 },
+  run: async (payload: { url: string }) => (await fetch(payload.url)).arrayBuffer(),
+});`),
+    },
+  ],
+  invalid: [
+    {
+      name: "retry.fetch inside a Trigger.dev task that retries: the attempts multiply",
+      code: code(`import { retry, task } from '@trigger.dev/sdk/v3';
+export const convert = task({
+  id: 'convert',
+  retry: { maxAttempts: 3 },
+  run: async (payload: { url: string }) => {
+    const response = await retry.fetch(payload.url, {
+      method: 'POST',
+      retry: { byStatus: { '500-599': { strategy: 'backoff', maxAttempts: 3, factor: 2, minTimeoutInMs: 1_000, randomize: false } } },
+    });
+    return response.arrayBuffer();
+  },
+});`),
+      errors: [
+        {
+          messageId: 'amplified',
+          line: line(6),
+          column: 28,
+          data: { call: 'retry.fetch()', inner: 'Trigger.dev', innerAttempts: '3', outer: 'Trigger.dev task `convert`', outerAttempts: '3', total: '9' },
+        },
+      ],
+    },
+    {
+      name: 'a retry library called inside a hand-written retry',
+      code: code(`import pRetry from 'p-retry';
+export async function get() {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await pRetry(call, { retries: 3 });
+    } catch {
+      await sleep(Math.random() * 1000 * 2 ** attempt);
+    }
+  }
+  return undefined;
+}`),
+      errors: [{ messageId: 'amplified', line: line(5), column: 20, data: { call: 'pRetry()', inner: 'p-retry', innerAttempts: '4', outer: 'this `for (…; attempt < 3; …)` loop', outerAttempts: '3', total: '12' } }],
+    },
+  ],
+});
+
+ruleTester.run('no-unbounded-retry: recursion on a failed response', rule, {
+  valid: [
+    {
+      name: 'recursion on retryable statuses with jittered exponential backoff, bounded by a constant object',
+      code: code(`const CONFIG = { retry: { max: 3, baseMs: 1000 } } as const;
+export async function check(retryCount = 0): Promise<Response | null> {
+  const res = await fetch('/license');
+  if (res.ok) return res;
+  if (retryCount < CONFIG.retry.max && [429, 502, 503, 504].includes(res.status)) {
+    await sleep(Math.random() * CONFIG.retry.baseMs * 2 ** retryCount);
+    return check(retryCount + 1);
+  }
+  return null;
+}`),
+    },
+    {
+      name: 'recursion on a result that is not a failed response (a tree walk)',
+      code: code(`interface Page { next?: string; status: string }
+declare function load(cursor?: string): Promise<Page>;
+export async function walk(cursor?: string): Promise<void> {
+  const page = await load(cursor);
+  if (page.status === 'partial' && page.next) return walk(page.next);
+}`),
+    },
+  ],
+  invalid: [
+    {
+      name: 'the same recursion with exponential backoff and no randomness: lockstep retries',
+      code: code(`const CONFIG = { retry: { max: 3, baseMs: 1000 } } as const;
+export async function check(retryCount = 0): Promise<Response | null> {
+  const res = await fetch('/license');
+  if (res.ok) return res;
+  if (retryCount < CONFIG.retry.max && [429, 502, 503, 504].includes(res.status)) {
+    await sleep(CONFIG.retry.baseMs * Math.pow(2, retryCount));
+    return check(retryCount + 1);
+  }
+  return null;
+}`),
+      errors: [{ messageId: 'noJitter', line: line(7), column: 12 }],
+    },
+    {
+      name: 'recursion on !res.ok with no limit',
+      code: code(`export async function get(): Promise<Response> {
+  const res = await fetch('/api');
+  if (!res.ok) {
+    await sleep(1000);
+    return get();
+  }
+  return res;
+}`),
+      errors: [{ messageId: 'unbounded', line: line(5), column: 12 }],
+    },
+  ],
+});
+
 ruleTester.run('no-unbounded-retry: effects that refetch once', rule, {
   valid: [
     {
@@ -840,7 +949,7 @@ export async function addEvent(calendarId: string) {
     const { findings, dir } = analyzeProject(definition, files);
     expect(findings.map((f) => `${path.relative(dir, f.file)}:${f.line} ${f.message.split(' (')[0]}`)).toEqual([
       'src/sync.ts:6 `fetchWithRetry()` retries by itself',
-      'src/sync.ts:10 `list()` retries by itself',
+      'src/sync.ts:10 `calendar.events.list()` retries by itself',
     ]);
     expect(findings[0]!.message).toContain('up to 3 attempts) and is called inside `pRetry` (up to 6 attempts): up to 18 attempts');
     expect(findings[1]!.message).toContain("Google's API client: up to 4 attempts");
