@@ -18,6 +18,8 @@ export interface RetryConstruct {
   /** Bounded by elapsed time (`Date.now() < deadline`): a poll with a budget, at most budget / interval attempts. */
   deadline?: boolean;
   delay: Delay;
+  /** How a growing wait grows, when the code shows it: only exponential backoff is held to the jitter advice. */
+  growth?: 'linear' | 'exponential';
   /** The wait between attempts as the code spells it (`sleep(RETRY_MS)`). */
   wait?: string;
   /** Goes again only on a lost race (a unique constraint, a deadlock, a compare-and-swap that matched no row): retrying at once is right. */

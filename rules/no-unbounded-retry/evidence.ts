@@ -115,17 +115,25 @@ export function recordsFailure(tsm: TypeScriptModule, statements: readonly ts.St
       (node) =>
         tsm.isThrowStatement(node) ||
         (tsm.isNewExpression(node) && /Error$/.test(node.expression.getText())) ||
-        (tsm.isBinaryExpression(node) && node.operatorToken.kind === tsm.SyntaxKind.EqualsToken && /err/i.test(skipOuterExpressions(tsm, node.left).getText())),
+        (tsm.isBinaryExpression(node) &&
+          node.operatorToken.kind === tsm.SyntaxKind.EqualsToken &&
+          /err/i.test(skipOuterExpressions(tsm, node.left).getText()) &&
+          !isNothing(tsm, skipOuterExpressions(tsm, node.right))),
       (node) => isFunctionLike(tsm, node),
     ),
   );
+}
+
+/** `undefined`, `null`: clearing a remembered error rather than recording one. */
+function isNothing(tsm: TypeScriptModule, node: ts.Expression): boolean {
+  return node.kind === tsm.SyntaxKind.NullKeyword || (tsm.isIdentifier(node) && node.text === 'undefined');
 }
 
 /**
  * Names of failures that a lost race produces: the same write succeeds when tried again at once
  * (Postgres 40001/40P01/23505, MySQL lock errors, Prisma P2002/P2034, DynamoDB conditional checks).
  */
-const CONFLICT = /deadlock|P2002|P2034|40001|40P01|23505|ER_LOCK|unique|serializ|conflict|optimistic|ConditionalCheck|TransactionCanceled|lock ?wait|lock ?timeout/i;
+const CONFLICT = /deadlock|duplicate|P2002|P2034|40001|40P01|23505|ER_LOCK|unique|serializ|conflict|optimistic|ConditionalCheck|TransactionCanceled|lock ?wait|lock ?timeout/i;
 
 /**
  * A retry that goes again only on a lost race: its catch tests for a conflict (`isDeadlockError(e)`,
@@ -133,13 +141,16 @@ const CONFLICT = /deadlock|P2002|P2034|40001|40P01|23505|ER_LOCK|unique|serializ
  * (`if (updated.count === 1) return`). Retrying at once is what such a race wants.
  */
 export function isConflictRetry(tsm: TypeScriptModule, checker: TypeQueries, handler: ts.Node | undefined, attempt: ts.Node | undefined): boolean {
+  const skipFunctions = (node: ts.Node) => isFunctionLike(tsm, node) && node !== handler;
+  // The handler tests for a conflict and throws on some path: other failures leave.
   const testsConflict =
     handler !== undefined &&
+    someNode(tsm, handler, (node) => tsm.isThrowStatement(node), skipFunctions) &&
     someNode(
       tsm,
       handler,
       (node) => (tsm.isIfStatement(node) || tsm.isConditionalExpression(node)) && CONFLICT.test((tsm.isIfStatement(node) ? node.expression : node.condition).getText()),
-      (node) => isFunctionLike(tsm, node) && node !== handler,
+      skipFunctions,
     );
   if (testsConflict || !attempt) return testsConflict;
   return someNode(tsm, attempt, (node) => tsm.isIfStatement(node) && isCompareAndSwapCheck(tsm, checker, node.expression), (node) => isFunctionLike(tsm, node));

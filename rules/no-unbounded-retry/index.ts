@@ -87,7 +87,7 @@ function reportConstruct(context: RuleContext<MessageIds, Options>, construct: R
     context.report({ ...base, messageId: 'permanentFailure', data: { what, condition: construct.permanentFailure.getText() } });
     return;
   }
-  if (attempts !== undefined && attempts > options.maxRetries + 1) {
+  if (attempts !== undefined && attempts > options.maxRetries + 1 && !construct.conflict) {
     context.report({ ...base, messageId: 'tooManyAttempts', data: { what, attempts: attemptsText(attempts), how, max: String(options.maxRetries) }, severity: 'warning' });
     return;
   }
@@ -104,7 +104,8 @@ function reportConstruct(context: RuleContext<MessageIds, Options>, construct: R
     });
     return;
   }
-  if (options.requireJitter && construct.handWritten && construct.delay === 'growing' && construct.jitter === false) {
+  // Exponential backoff is what bunches clients into waves; a short linear step seldom lines them up.
+  if (options.requireJitter && construct.handWritten && construct.delay === 'growing' && construct.growth === 'exponential' && construct.jitter === false) {
     context.report({ node: construct.node, messageId: 'noJitter', data: { what }, severity: 'warning' });
   }
 }

@@ -2,7 +2,7 @@ import type ts from 'typescript';
 import type { ProgramQueries, TypeQueries } from '@premortem/core';
 import { chainOperands, isFunctionLike, resolveSymbol, skipOuterExpressions, someNode, walkTree, type FunctionLike, type TypeScriptModule } from '@premortem/core';
 import type { RetryConstruct } from './construct.js';
-import { findWait } from './delays.js';
+import { findWait, isWait } from './delays.js';
 import { isConflictRetry, isFailedStatusCheck, isOkCheck, isOutcomeCheck, isResultCheck, isTimeBudget, recordsFailure } from './evidence.js';
 import { numberOf } from './values.js';
 
@@ -24,8 +24,9 @@ export function retryLoop(tsm: TypeScriptModule, program: ProgramQueries, checke
   const attempt = tries.find((statement) => isRetryAttempt(tsm, statement, loop));
   if (!attempt) return undefined;
   const counter = counterSymbol(tsm, checker, loop);
-  // `items[i]` in the attempt: the loop walks a collection, each turn a different call.
-  if (counter && indexesWith(tsm, checker, attempt.tryBlock, counter)) return undefined;
+  // `items[i]` in the body, or `i < items.length`: the loop walks a collection (fallback models,
+  // candidate queries, mirrors), each turn a different operation.
+  if (counter && (indexesWith(tsm, checker, loop.statement, counter) || walksCollection(tsm, loop))) return undefined;
   const bound = loopBound(tsm, checker, loop);
   const wait = findWait(tsm, program, checker, loop.statement, countersOf(tsm, checker, loop, counter));
   return {
@@ -35,6 +36,7 @@ export function retryLoop(tsm: TypeScriptModule, program: ProgramQueries, checke
     ...(bound.text ? { bound: bound.text } : {}),
     ...(bound.deadline ? { deadline: true } : {}),
     delay: wait.delay,
+    ...(wait.growth ? { growth: wait.growth } : {}),
     jitter: wait.jitter,
     ...(wait.text ? { wait: wait.text } : {}),
     handWritten: true,
@@ -47,10 +49,22 @@ export function retryLoop(tsm: TypeScriptModule, program: ProgramQueries, checke
 function isRetryAttempt(tsm: TypeScriptModule, statement: ts.TryStatement, loop: Loop): boolean {
   const clause = statement.catchClause;
   if (!clause || !catchRetries(tsm, clause, loop)) return false;
-  if (exitsOnSuccess(tsm, statement.tryBlock, loop)) return !successGoesRound(tsm, statement.tryBlock.statements, loop);
+  const polls = waitsBeforeAttempt(tsm, statement, loop);
+  if (exitsOnSuccess(tsm, statement.tryBlock, loop)) return !successGoesRound(tsm, statement.tryBlock.statements, loop, polls);
   // try { res = await fetch() } catch { continue } … if (res.ok) return …: success leaves after the try.
   if (!continuesLoop(tsm, clause, loop) || !exitsOnSuccess(tsm, loop.statement, loop, clause)) return false;
-  return !successGoesRound(tsm, statementsAfter(tsm, statement, loop), loop);
+  return !successGoesRound(tsm, statementsAfter(tsm, statement, loop), loop, polls);
+}
+
+/**
+ * `for (…) { await sleep(INTERVAL); try { … } }`: the loop waits before every attempt, the first
+ * one included, as a poll does; a retry has nothing to wait for before it first tries.
+ */
+function waitsBeforeAttempt(tsm: TypeScriptModule, attempt: ts.TryStatement, loop: Loop): boolean {
+  const body = loop.statement;
+  const before = tsm.isBlock(body) ? body.statements.slice(0, Math.max(0, body.statements.indexOf(attempt))) : [];
+  const first = attempt.tryBlock.statements[0];
+  return [...before, ...(first ? [first] : [])].some((statement) => tsm.isExpressionStatement(statement) && isWait(tsm, statement.expression));
 }
 
 /** The statements of the loop body after `statement`, when it sits directly in the body. */
@@ -64,10 +78,11 @@ function statementsAfter(tsm: TypeScriptModule, statement: ts.Statement, loop: L
 /**
  * Whether an attempt that did not fail can still go round: no statement leaves unconditionally,
  * and the conditions that leave test the data (`rows.length === 1`), not the outcome (`res.ok`,
- * `result.error`, a result that is there at all), with no error recorded on the way round. That
- * is a poll waiting for something to appear, not a retry.
+ * `result.error`, or, when the loop does not wait before its first attempt, a result that is
+ * there at all), with no error recorded on the way round. That is a poll waiting for something
+ * to appear, not a retry.
  */
-function successGoesRound(tsm: TypeScriptModule, statements: readonly ts.Statement[], loop: Loop): boolean {
+function successGoesRound(tsm: TypeScriptModule, statements: readonly ts.Statement[], loop: Loop, polls: boolean): boolean {
   const flag = conditionFlag(tsm, loop);
   if (statements.some((statement) => leavesHere(tsm, statement, loop, flag))) return false;
   const exits: ts.IfStatement[] = [];
@@ -83,7 +98,9 @@ function successGoesRound(tsm: TypeScriptModule, statements: readonly ts.Stateme
     if (!(tsm.isIfStatement(statement) && exits.includes(statement))) rest.push(statement);
   }
   if (exits.length === 0) return false;
-  if (exits.some((exit) => isOutcomeCheck(tsm, exit.expression) || isResultCheck(tsm, exit.expression))) return false;
+  // Leaving once there is a result (`if (token) return token`) makes an empty result a failure,
+  // unless the loop waits before it first tries: then it polls for the result to appear.
+  if (exits.some((exit) => isOutcomeCheck(tsm, exit.expression) || (!polls && isResultCheck(tsm, exit.expression)))) return false;
   return !recordsFailure(tsm, rest);
 }
 
@@ -152,6 +169,17 @@ function insideInnerLoop(tsm: TypeScriptModule, node: ts.Node, loop: Loop): bool
 /** A `continue` of this loop inside the catch. */
 function continuesLoop(tsm: TypeScriptModule, clause: ts.CatchClause, loop: Loop): boolean {
   return someNode(tsm, clause.block, (node) => tsm.isContinueStatement(node) && !node.label && !insideInnerLoop(tsm, node, loop), (node) => isFunctionLike(tsm, node));
+}
+
+/** `i < items.length`, `i < names.size`: the loop's condition follows a collection. */
+function walksCollection(tsm: TypeScriptModule, loop: Loop): boolean {
+  const condition = loopCondition(tsm, loop);
+  if (!condition) return false;
+  return chainOperands(tsm, condition, tsm.SyntaxKind.AmpersandAmpersandToken).some((operand) => {
+    const comparison = simpleComparisonOf(tsm, operand);
+    const limit = comparison ? skipOuterExpressions(tsm, comparison.limitSide) : undefined;
+    return limit !== undefined && tsm.isPropertyAccessExpression(limit) && (limit.name.text === 'length' || limit.name.text === 'size');
+  });
 }
 
 function indexesWith(tsm: TypeScriptModule, checker: TypeQueries, block: ts.Node, counter: ts.Symbol): boolean {
@@ -447,6 +475,7 @@ export function retryRecursion(tsm: TypeScriptModule, program: ProgramQueries, c
     attempts: guard === null ? Infinity : guard.attempts,
     ...(guard?.text ? { bound: guard.text } : {}),
     delay: wait.delay,
+    ...(wait.growth ? { growth: wait.growth } : {}),
     jitter: wait.jitter,
     ...(wait.text ? { wait: wait.text } : {}),
     handWritten: true,

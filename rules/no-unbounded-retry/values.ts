@@ -50,6 +50,12 @@ export function objectOf(tsm: TypeScriptModule, checker: TypeQueries, expression
   return undefined;
 }
 
+/** The value of `CONFIG.retry.baseMs` in a constant object literal, when the code spells it. */
+export function propertyValue(tsm: TypeScriptModule, checker: TypeQueries, access: ts.PropertyAccessExpression): ts.Expression | undefined {
+  const object = objectOf(tsm, checker, access.expression);
+  return object ? getPropertyValue(tsm, object, access.name.text) : undefined;
+}
+
 /** The initializer of the variable, parameter or destructured name an identifier refers to. */
 function initializerOf(tsm: TypeScriptModule, checker: TypeQueries, identifier: ts.Identifier): ts.Expression | undefined {
   const declaration = resolveSymbol(tsm, checker, identifier)?.valueDeclaration;

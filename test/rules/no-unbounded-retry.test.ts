@@ -362,6 +362,41 @@ ruleTester.run('no-unbounded-retry: a retry is a repeat after a failure, not a p
 }`),
     },
     {
+      name: 'a poll that waits before every attempt, the first included, until a result appears',
+      code: code(`declare function readResult(code: string): Promise<string | null>;
+export async function waitForResult(code: string) {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    try {
+      const result = await readResult(code);
+      lastError = undefined;
+      if (result) return result;
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  if (lastError) throw lastError;
+  return null;
+}`),
+    },
+    {
+      name: 'falling back through a list of alternatives (models, mirrors) is a walk over a collection',
+      code: code(`declare const models: string[];
+declare function generate(model: string): Promise<string>;
+export async function generateWithFallback() {
+  for (let index = 0; index < models.length; index++) {
+    const model = models[index]!;
+    try {
+      return await generate(model);
+    } catch (error) {
+      log('model failed, trying the next one', model, error);
+    }
+  }
+  throw new Error('every model failed');
+}`),
+    },
+    {
       name: 'a readiness poll bounded by a time budget, at a fixed interval',
       code: code(`export async function waitUntilReady(timeoutMs: number) {
   const startedAt = Date.now();
@@ -391,6 +426,37 @@ ruleTester.run('no-unbounded-retry: a retry is a repeat after a failure, not a p
   return null;
 }`),
       errors: [{ messageId: 'noBackoff', line: line(2) }],
+    },
+    {
+      name: 'a retry that waits before each retry only, and leaves on a good response',
+      code: code(`export async function send(url: string) {
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const response = await fetch(url, { method: 'POST' });
+      if (response.ok) return;
+    } catch (error) {
+      log(error);
+    }
+  }
+}`),
+      errors: [{ messageId: 'noBackoff', line: line(2) }],
+    },
+    {
+      name: 'the same alternatives retried by a count, reading one of them: a retry',
+      code: code(`declare const models: string[];
+declare function generate(model: string): Promise<string>;
+export async function generateWithRetry() {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      return await generate(models[0]!);
+    } catch (error) {
+      log('model failed', error);
+    }
+  }
+  throw new Error('the model failed');
+}`),
+      errors: [{ messageId: 'noBackoff', line: line(4) }],
     },
     {
       name: 'a time budget with no wait at all is a busy loop',
@@ -490,6 +556,35 @@ export async function get() {
 }`),
     },
     {
+      name: 'a linear backoff without jitter (100, 200, 300 ms) is not held to the jitter advice',
+      code: code(`export async function get(delayMs = 100) {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt === 3) throw error;
+      const backoff = delayMs * attempt;
+      await sleep(backoff);
+    }
+  }
+  return undefined;
+}`),
+    },
+    {
+      name: 'a jittered wait read from a constant object, whatever else the object holds',
+      code: code(`const CONFIG = { retry: { baseMs: 500 }, seed: 'random' } as const;
+export async function get() {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      return await call();
+    } catch {
+      await sleep(Math.random() * CONFIG.retry.baseMs * 2 ** attempt);
+    }
+  }
+  return undefined;
+}`),
+    },
+    {
       name: 'exponential-backoff run inside a loop is no pause of the loop',
       code: code(`import { backOff } from 'exponential-backoff';
 export async function get() {
@@ -564,6 +659,21 @@ export function withRetry(operation: () => Promise<string>, options: { maxRetrie
       errors: [{ messageId: 'noBackoff', line: line(4), data: { what: '`pRetry` (p-retry)', attempts: '4', delay: 'no wait' } }],
     },
     {
+      name: "an exponential wait from a constant object: other properties' words do not count as jitter",
+      code: code(`const CONFIG = { retry: { baseMs: 500 }, seed: 'random' } as const;
+export async function get() {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      return await call();
+    } catch {
+      await sleep(CONFIG.retry.baseMs * 2 ** attempt);
+    }
+  }
+  return undefined;
+}`),
+      errors: [{ messageId: 'noJitter', line: line(3) }],
+    },
+    {
       name: 'a backoff helper the project defines without randomness',
       code: code(`function backoffFor(attempt: number) {
   return 100 * 2 ** attempt;
@@ -616,6 +726,22 @@ export async function bump() {
 }`),
     },
     {
+      name: 'a unique name searched for with a suffix that advances on each conflict, many times',
+      code: code(`declare function isUniqueConstraintViolation(error: unknown): boolean;
+declare function createCopy(name: string): Promise<string>;
+export async function duplicate(name: string) {
+  for (let attempt = 1; attempt <= 50; attempt++) {
+    try {
+      return await createCopy(name + ' (copy ' + attempt + ')');
+    } catch (error) {
+      if (isUniqueConstraintViolation(error)) continue;
+      throw error;
+    }
+  }
+  throw new Error('no free name');
+}`),
+    },
+    {
       name: 'a deadlock retried with a short linear wait and no jitter',
       code: code(`declare function isDeadlock(error: unknown): boolean;
 export async function write() {
@@ -644,6 +770,21 @@ export async function write() {
   throw new Error('no free slug');
 }`),
       errors: [{ messageId: 'noBackoff', line: line(2) }],
+    },
+    {
+      name: 'a catch that names a conflict but retries every error (nothing rethrown) is no conflict retry',
+      code: code(`declare function isUniqueConstraintViolation(error: unknown): boolean;
+export async function create() {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (isUniqueConstraintViolation(error)) log('conflict');
+    }
+  }
+  return undefined;
+}`),
+      errors: [{ messageId: 'noBackoff', line: line(3) }],
     },
     {
       name: 'a race retried with no limit is still unbounded',
