@@ -23,11 +23,11 @@ export const noUnboundedRetry = defineRule<MessageIds, Options>({
       tooManyAttempts:
         '{{what}} makes up to {{attempts}} attempts{{how}}; guidance is about 3 retries per layer, and retries multiply across layers. Lower it (the limit is the `maxRetries` option, {{max}}).',
       noBackoff:
-        '{{what}} retries up to {{attempts}} times with {{delay}} between attempts: a failing dependency gets {{attempts}} requests at once instead of room to recover. Wait longer after each failure (exponential backoff with jitter).',
+        '{{what}} makes {{attempts}} with {{delay}} between them: a failing dependency gets them back to back instead of room to recover. Wait longer after each failure (exponential backoff with jitter).',
       permanentFailure:
         '{{what}} retries after `{{condition}}`: a 4xx other than 408 or 429 will fail the same way again. Retry only timeouts, 429 and 5xx.',
       noJitter:
-        '{{what}} backs off without randomness: clients that failed together retry together, in waves. Add jitter (`delay * Math.random()`, "full jitter").',
+        '{{what}} backs off exponentially without randomness{{wait}}: clients that failed together retry together, in waves. Add jitter (`delay * Math.random()`, "full jitter").',
       retriesClientErrors:
         '{{what}} keeps the default `retry`: every failed query is sent up to 4 times, 4xx errors included (an exhausted quota, an expired session), which fail the same way each time. Give `defaultOptions.queries.retry` a function that stops on 4xx other than 408 and 429.',
       repeatsOnError:
@@ -62,12 +62,25 @@ function attemptsText(attempts: number): string {
   return Number.isFinite(attempts) ? attempts.toLocaleString('en-US') : 'unlimited';
 }
 
+/** `up to 5 attempts`, `as many attempts as \`attempt <= maxRetries\` allows`. */
+function attemptsPhrase(construct: RetryConstruct): string {
+  if (construct.attempts !== undefined) return `up to ${attemptsText(construct.attempts)} attempts`;
+  if (construct.bound) return `as many attempts as \`${compact(construct.bound)}\` allows`;
+  return 'as many attempts as its callers ask for';
+}
+
+function compact(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length > 60 ? `${oneLine.slice(0, 57)}…` : oneLine;
+}
+
 function reportConstruct(context: RuleContext<MessageIds, Options>, construct: RetryConstruct): void {
   const { options } = context;
   const what =
     construct.subject ??
     (construct.handWritten ? `This ${construct.label}` : construct.source && construct.source !== construct.label ? `${construct.label} (${construct.source})` : construct.label);
-  const how = construct.delay === 'none' ? ', at once' : construct.delay === 'constant' ? ', at a constant pace' : '';
+  const waitText = construct.wait ? ` (\`${construct.wait}\`)` : '';
+  const how = construct.delay === 'none' ? ', at once' : construct.delay === 'constant' ? `, at a constant pace${waitText}` : '';
   const attempts = construct.attempts;
   const base = { node: construct.node, ...(construct.severity ? { severity: construct.severity } : {}) };
   if (construct.retriesClientErrors) {
@@ -100,13 +113,13 @@ function reportConstruct(context: RuleContext<MessageIds, Options>, construct: R
     context.report({
       ...base,
       messageId: 'noBackoff',
-      data: { what, attempts: attempts === undefined ? 'several' : attemptsText(attempts), delay: construct.delay === 'none' ? 'no wait' : 'the same wait' },
+      data: { what, attempts: attemptsPhrase(construct), delay: construct.delay === 'none' ? 'no wait' : `the same wait${waitText}` },
     });
     return;
   }
   // Exponential backoff is what bunches clients into waves; a short linear step seldom lines them up.
   if (options.requireJitter && construct.handWritten && construct.delay === 'growing' && construct.growth === 'exponential' && construct.jitter === false) {
-    context.report({ node: construct.node, messageId: 'noJitter', data: { what }, severity: 'warning' });
+    context.report({ node: construct.node, messageId: 'noJitter', data: { what, wait: waitText }, severity: 'warning' });
   }
 }
 

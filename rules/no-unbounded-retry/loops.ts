@@ -335,7 +335,9 @@ function loopBound(tsm: TypeScriptModule, checker: TypeQueries, loop: Loop): Bou
     const extra = comparison.inclusive ? 1 : 0;
     // `while (retries-- > 0)` counts down from where it starts; `attempt < 3` up from 0 (or its start).
     const attempts = limit === undefined ? undefined : comparison.down ? (start === undefined ? undefined : start - limit + extra) : limit - (start ?? 0) + extra;
-    return attempts === undefined ? { attempts: undefined, text: comparison.test.getText() } : { attempts: Math.max(1, attempts) };
+    // Unknown: named by what it depends on (`maxRetries`, or `retries` counting down from a caller's value).
+    if (attempts === undefined) return { attempts: undefined, text: (limit === undefined ? comparison.limitSide : comparison.subject).getText() };
+    return { attempts: Math.max(1, attempts) };
   }
   const guard = exitGuard(tsm, checker, loop);
   if (guard) return guard;
@@ -367,7 +369,7 @@ function exitGuard(tsm: TypeScriptModule, checker: TypeQueries, loop: Loop): Bou
   const counted = (comparison: Comparison) => isCountedIn(tsm, loop, comparison.subject);
   const bound = (guard: Comparison, extra: number): Bound => {
     const limit = guard.limit ?? numberOf(tsm, guard.limitSide, checker);
-    return limit === undefined ? { attempts: undefined, text: guard.test.getText() } : { attempts: limit + extra };
+    return limit === undefined ? { attempts: undefined, text: guard.limitSide.getText() } : { attempts: limit + extra };
   };
   walkTree(tsm, loop.statement, (node) => {
     if (isFunctionLike(tsm, node)) return 'skip';
@@ -540,7 +542,7 @@ function guardingCondition(tsm: TypeScriptModule, checker: TypeQueries, call: ts
     const declaration = comparison.variable ? resolveSymbol(tsm, checker, comparison.variable)?.valueDeclaration : undefined;
     const start = declaration && tsm.isParameter(declaration) && declaration.initializer ? (numberOf(tsm, declaration.initializer, checker) ?? 0) : 0;
     const limit = comparison.limit ?? numberOf(tsm, comparison.limitSide, checker);
-    if (limit === undefined) return { attempts: undefined, text: comparison.test.getText() };
+    if (limit === undefined) return { attempts: undefined, text: comparison.limitSide.getText() };
     // retries > 0 counting down from a default: that many retries plus the first attempt.
     if (start > limit) return { attempts: start - limit + 1 };
     return { attempts: Math.max(1, limit - start + 1) };

@@ -228,7 +228,7 @@ export async function get() {
     }
   }
 }`),
-      errors: [{ messageId: 'noBackoff', line: line(2), data: { what: 'This `for (…; i < 5; …)` loop', attempts: '5', delay: 'the same wait' } }],
+      errors: [{ messageId: 'noBackoff', line: line(2), data: { what: 'This `for (…; i < 5; …)` loop', attempts: 'up to 5 attempts', delay: 'the same wait (`sleep(1000)`)' } }],
     },
     {
       name: 'a done flag and continue in the catch, backoff without jitter',
@@ -277,7 +277,7 @@ export async function get() {
       code: code(`import axios from 'axios';
 import axiosRetry from 'axios-retry';
 axiosRetry(axios, { retries: 3 });`),
-      errors: [{ messageId: 'noBackoff', line: line(3), data: { what: '`axiosRetry` (axios-retry)', attempts: '4', delay: 'no wait' } }],
+      errors: [{ messageId: 'noBackoff', line: line(3), data: { what: '`axiosRetry` (axios-retry)', attempts: 'up to 4 attempts', delay: 'no wait' } }],
     },
     {
       name: 'p-retry forever',
@@ -647,7 +647,7 @@ export async function get() {
   }
   return undefined;
 }`),
-      errors: [{ messageId: 'noBackoff', line: line(2), data: { what: 'This `for (…; attempt <= 3; …)` loop', attempts: '3', delay: 'no wait' } }],
+      errors: [{ messageId: 'noBackoff', line: line(2), data: { what: 'This `for (…; attempt <= 3; …)` loop', attempts: 'up to 3 attempts', delay: 'no wait' } }],
     },
     {
       name: 'p-retry with minTimeout: 0 and no wait of its own',
@@ -656,7 +656,7 @@ export function withRetry(operation: () => Promise<string>, options: { maxRetrie
   const { maxRetries = 3 } = options;
   return pRetry(operation, { retries: maxRetries, minTimeout: 0 });
 }`),
-      errors: [{ messageId: 'noBackoff', line: line(4), data: { what: '`pRetry` (p-retry)', attempts: '4', delay: 'no wait' } }],
+      errors: [{ messageId: 'noBackoff', line: line(4), data: { what: '`pRetry` (p-retry)', attempts: 'up to 4 attempts', delay: 'no wait' } }],
     },
     {
       name: "an exponential wait from a constant object: other properties' words do not count as jitter",
