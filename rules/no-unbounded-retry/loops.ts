@@ -467,7 +467,7 @@ export function retryRecursion(tsm: TypeScriptModule, program: ProgramQueries, c
   if (!fn || !contains(fn, call)) return undefined;
   const caught = failureHandler(tsm, call, fn);
   const handler = caught ?? failedResponseBranch(tsm, call, fn);
-  if (!handler) return undefined;
+  if (!handler || !repeatsSameOperation(tsm, checker, call, fn)) return undefined;
   const parameters = new Set(fn.parameters.flatMap((p) => (tsm.isIdentifier(p.name) ? [checker.getSymbolAtLocation(p.name)] : [])));
   const guard = guardingCondition(tsm, checker, call, fn, parameters);
   const wait = findWait(tsm, program, checker, handler, new Set());
@@ -502,6 +502,35 @@ function failedResponseBranch(tsm: TypeScriptModule, call: ts.Node, fn: Function
     }
   }
   return undefined;
+}
+
+/**
+ * Whether the recursive call asks for the same thing again: its arguments pass the parameters
+ * through, step a counter (`attempt + 1`, `retriesLeft - 1`) or are values from outside. A call
+ * on what the function computed from its input (`parse(text.slice(1))`, `walk(node.next)`,
+ * `parse(rest)` with `rest` worked out inside) makes progress through data: not a retry.
+ */
+function repeatsSameOperation(tsm: TypeScriptModule, checker: TypeQueries, call: ts.CallExpression, fn: FunctionLike): boolean {
+  const parameters = new Set(fn.parameters.flatMap((p) => (tsm.isIdentifier(p.name) ? [checker.getSymbolAtLocation(p.name)] : [])));
+  const isParameter = (node: ts.Node) => tsm.isIdentifier(node) && parameters.has(checker.getSymbolAtLocation(node));
+  const stepsCounter = (argument: ts.Expression) => {
+    const value = skipOuterExpressions(tsm, argument);
+    if (tsm.isBinaryExpression(value) && (value.operatorToken.kind === tsm.SyntaxKind.PlusToken || value.operatorToken.kind === tsm.SyntaxKind.MinusToken)) {
+      return tsm.isNumericLiteral(skipOuterExpressions(tsm, value.right)) && identifierIn(tsm, value.left) !== undefined;
+    }
+    return steppedTarget(tsm, value) !== undefined;
+  };
+  if (call.arguments.some(stepsCounter) || call.arguments.some((argument) => tsm.isObjectLiteralExpression(skipOuterExpressions(tsm, argument)))) return true;
+  return call.arguments.every((argument) => {
+    const value = skipOuterExpressions(tsm, argument);
+    // `text.slice(1)`, `node.children[0]`, `node.next`: read from an input.
+    if ((tsm.isCallExpression(value) || tsm.isPropertyAccessExpression(value) || tsm.isElementAccessExpression(value)) && someNode(tsm, value, isParameter)) return false;
+    if (!tsm.isIdentifier(value) || isParameter(value)) return true;
+    // A local worked out inside the function from its input.
+    const declaration = resolveSymbol(tsm, checker, value)?.valueDeclaration;
+    if (!declaration || !contains(fn, declaration) || !tsm.isVariableDeclaration(declaration)) return true;
+    return !declaration.initializer || !someNode(tsm, declaration.initializer, isParameter);
+  });
 }
 
 function functionOfDeclaration(tsm: TypeScriptModule, declaration: ts.Node): FunctionLike | undefined {

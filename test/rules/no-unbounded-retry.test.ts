@@ -947,8 +947,19 @@ export async function get() {
   ],
 });
 
-ruleTester.run('no-unbounded-retry: recursion on a failed response', rule, {
+ruleTester.run('no-unbounded-retry: recursion after a failure', rule, {
   valid: [
+    {
+      name: 'recursive parsing: calling itself on what is left of its input is progress, not a retry',
+      code: code(`export function parseLenient(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    const rest = text.trim().slice(0, -1);
+    return rest ? parseLenient(rest) : undefined;
+  }
+}`),
+    },
     {
       name: 'recursion on retryable statuses with jittered exponential backoff, bounded by a constant object',
       code: code(`const CONFIG = { retry: { max: 3, baseMs: 1000 } } as const;
@@ -986,6 +997,18 @@ export async function check(retryCount = 0): Promise<Response | null> {
   return null;
 }`),
       errors: [{ messageId: 'noJitter', line: line(7), column: 12 }],
+    },
+    {
+      name: 'calling itself on the same input after a failure: a retry, with no limit',
+      code: code(`export async function connect(url: string): Promise<WebSocket> {
+  try {
+    return new WebSocket(url);
+  } catch {
+    await sleep(1000);
+    return connect(url);
+  }
+}`),
+      errors: [{ messageId: 'unbounded', line: line(6), column: 12 }],
     },
     {
       name: 'recursion on !res.ok with no limit',
