@@ -460,7 +460,9 @@ function statusCodes(tsm: TypeScriptModule, condition: ts.Expression): number[] 
 export function retryRecursion(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQueries, call: ts.CallExpression): RetryConstruct | undefined {
   const callee = skipOuterExpressions(tsm, call.expression);
   if (!tsm.isIdentifier(callee)) return undefined;
-  // Most calls sit in no catch block or failure branch at all: settled before the callee is resolved.
+  // Most calls neither name a function they sit in nor sit in a catch block or failure branch:
+  // settled by syntax before the callee is resolved.
+  if (!namesEnclosingFunction(tsm, call, callee.text)) return undefined;
   if (!failureHandler(tsm, call, undefined) && !failedResponseBranch(tsm, call, undefined)) return undefined;
   const target = resolveSymbol(tsm, checker, callee)?.valueDeclaration;
   const fn = target ? functionOfDeclaration(tsm, target) : undefined;
@@ -484,6 +486,18 @@ export function retryRecursion(tsm: TypeScriptModule, program: ProgramQueries, c
     ...(isConflictRetry(tsm, checker, caught, undefined) ? { conflict: true } : {}),
     attempted: fn,
   };
+}
+
+/** Whether a function around `node` is declared under `name` (`function f`, `const f = () =>`, a method `f`). */
+function namesEnclosingFunction(tsm: TypeScriptModule, node: ts.Node, name: string): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (!isFunctionLike(tsm, current)) continue;
+    const own = current.name;
+    if (own && tsm.isIdentifier(own) && own.text === name) return true;
+    const holder = current.parent;
+    if ((tsm.isVariableDeclaration(holder) || tsm.isPropertyAssignment(holder)) && tsm.isIdentifier(holder.name) && holder.name.text === name) return true;
+  }
+  return false;
 }
 
 /**
