@@ -397,6 +397,35 @@ export async function generateWithFallback() {
 }`),
     },
     {
+      name: 'a queue drain leaves when the queue is empty: each turn handles a different job',
+      code: code(`declare const queue: { pop(): Promise<string | undefined> };
+export async function drain() {
+  while (true) {
+    try {
+      const job = await queue.pop();
+      if (!job) break;
+      log(await fetch('/jobs/' + job));
+    } catch (error) {
+      log('job failed', error);
+    }
+  }
+}`),
+    },
+    {
+      name: 'a scan over a string that tries to parse from each brace',
+      code: code(`export function firstJson(text: string): unknown {
+  let position = text.indexOf('{');
+  while (position >= 0 && position < text.length) {
+    try {
+      return JSON.parse(text.slice(position));
+    } catch {
+      position = text.indexOf('{', position + 1);
+    }
+  }
+  return undefined;
+}`),
+    },
+    {
       name: 'a readiness poll bounded by a time budget, at a fixed interval',
       code: code(`export async function waitUntilReady(timeoutMs: number) {
   const startedAt = Date.now();
