@@ -16,7 +16,7 @@ import {
   type TypeScriptModule,
 } from '@premortem/core';
 import type { Delay, RetryConstruct } from './construct.js';
-import { numberOf } from './loops.js';
+import { numberOf } from './values.js';
 
 const QUERY_HOOKS = /^(useQuery|useSuspenseQuery|useInfiniteQuery|useSuspenseInfiniteQuery|useMutation|useQueries|useSuspenseQueries|queryOptions|infiniteQueryOptions|mutationOptions|prefetchQuery|fetchQuery|ensureQueryData)$/;
 
@@ -112,8 +112,12 @@ function delayOf(tsm: TypeScriptModule, value: ts.Expression): Delay {
 const SWR_MODULES = new Set(['swr', 'swr/infinite', 'swr/immutable']);
 
 /**
- * `useSWR(key, fetcher, options)`: SWR retries a failed request with no count limit unless
- * `errorRetryCount` or `shouldRetryOnError: false` is set on the hook or in a `<SWRConfig>`.
+ * `useSWR(key, fetcher, options)`. SWR retries a failed request with no count limit unless
+ * `errorRetryCount` or `shouldRetryOnError: false` is set, but backs off exponentially with
+ * jitter and only while the page is visible: the default is judged where it is set (a
+ * `<SWRConfig>`), and a hook on it only runs work under it (for amplification). A hook is
+ * reported when its own options make the default a hazard: an `onError` that does something on
+ * every failed attempt (a toast each time, forever), or `errorRetryInterval: 0` (at once, forever).
  */
 export function swrRetry(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQueries, call: ts.CallExpression): RetryConstruct | undefined {
   const callee = skipOuterExpressions(tsm, call.expression);
@@ -125,17 +129,71 @@ export function swrRetry(tsm: TypeScriptModule, program: ProgramQueries, checker
   const options = last && call.arguments.length > 1 ? resolveLocalObject(tsm, last) : undefined;
   if (options && limitsRetries(tsm, checker, options)) return undefined;
   if (globalSwrLimit(tsm, program, checker)) return undefined;
-  return {
+  const base = {
     node: call,
-    label: `\`${callee.text}(…)\` without \`errorRetryCount\``,
+    label: `\`${callee.text}(…)\` hook`,
+    subject: `This \`${callee.text}(…)\` hook`,
     attempts: Infinity,
-    delay: 'growing',
-    jitter: true,
     handWritten: false,
     source: 'SWR',
-    severity: 'warning',
     ...(call.arguments[1] && !options ? { attempted: call.arguments[1] } : {}),
   };
+  const hazard = options ? swrHazard(tsm, checker, options) : undefined;
+  if (!hazard) return { ...base, delay: 'growing', jitter: true, executes: true };
+  return { ...base, ...hazard, node: call };
+}
+
+/**
+ * `<SWRConfig value={{ … }}>`: SWR's retry defaults for every hook under it, reported once here
+ * when they are a hazard (see `swrHazard`); on its `onError` or `errorRetryInterval` property.
+ */
+export function swrConfigOption(tsm: TypeScriptModule, checker: TypeQueries, property: ts.PropertyAssignment): RetryConstruct | undefined {
+  const name = tsm.isIdentifier(property.name) ? property.name.text : undefined;
+  if (name !== 'onError' && name !== 'errorRetryInterval') return undefined;
+  const object = property.parent;
+  if (!isSwrConfigValue(tsm, object) || limitsRetries(tsm, checker, object)) return undefined;
+  const hazard = swrHazard(tsm, checker, object);
+  // Reported once per value: on the property that makes it a hazard.
+  if (!hazard || hazard.node !== property) return undefined;
+  return { label: '`<SWRConfig>` value', subject: 'This `<SWRConfig>` value', attempts: Infinity, handWritten: false, source: 'SWR', configures: true, ...hazard };
+}
+
+function isSwrConfigValue(tsm: TypeScriptModule, object: ts.ObjectLiteralExpression): boolean {
+  const expression = object.parent;
+  if (!tsm.isJsxExpression(expression) || !tsm.isJsxAttribute(expression.parent) || expression.parent.name.getText() !== 'value') return false;
+  const element = expression.parent.parent.parent;
+  return (tsm.isJsxOpeningElement(element) || tsm.isJsxSelfClosingElement(element)) && /(^|\.)SWRConfig$/.test(element.tagName.getText());
+}
+
+type SwrHazard = Pick<RetryConstruct, 'node' | 'delay' | 'jitter' | 'severity' | 'repeatsOnError'>;
+
+/** What in SWR options turns its unlimited retries into a hazard: a zero retry interval, or an `onError` with an effect. */
+function swrHazard(tsm: TypeScriptModule, checker: TypeQueries, options: ts.ObjectLiteralExpression): SwrHazard | undefined {
+  const interval = getPropertyValue(tsm, options, 'errorRetryInterval');
+  if (interval && numberOf(tsm, interval, checker) === 0) return { node: interval.parent, delay: 'none', jitter: false };
+  const onError = getPropertyValue(tsm, options, 'onError');
+  const effect = onError ? errorEffect(tsm, checker, onError) : undefined;
+  if (!onError || !effect) return undefined;
+  return { node: onError.parent, delay: 'growing', jitter: true, severity: 'warning', repeatsOnError: effect };
+}
+
+/** `console.error(…)`, `this.logger.warn(…)`, `Sentry.captureException(…)`, `logError(…)`: a record, not an effect the user sees. */
+const LOGGING = /(^|\.)(console|logger|log|Sentry)\.\w+$|^(log\w*|captureException|captureMessage)$/i;
+
+/** The first call an `onError` handler makes that is not logging (`toast.error()`, `setBanner()`), as `name()`. */
+function errorEffect(tsm: TypeScriptModule, checker: TypeQueries, handler: ts.Expression): string | undefined {
+  const fn = resolveLocalFunction(tsm, checker, handler);
+  if (!fn?.body) return undefined;
+  let found: string | undefined;
+  walkTree(tsm, fn.body, (node) => {
+    if (isFunctionLike(tsm, node)) return 'skip';
+    if (!tsm.isCallExpression(node)) return;
+    const callee = skipOuterExpressions(tsm, node.expression).getText().replace(/\s+/g, '');
+    if (LOGGING.test(callee)) return 'skip';
+    found = `${callee}()`;
+    return 'stop';
+  });
+  return found;
 }
 
 function limitsRetries(tsm: TypeScriptModule, checker: TypeQueries, options: ts.ObjectLiteralExpression): boolean {
@@ -267,6 +325,101 @@ export function effectRefetchOnError(tsm: TypeScriptModule, checker: TypeQueries
     // `if (error) …`: its then-branch runs on a failure.
     (child, parent, underError) => underError || (tsm.isIfStatement(parent) && child === parent.thenStatement && mentionsError(parent.expression)),
   );
-  if (!found) return undefined;
+  if (!found || isOneShot(tsm, found, effect.body)) return undefined;
   return { node: found, label: `effect that calls \`${calleeName(tsm, found.expression)}()\` whenever \`${errors.join('`/`')}\` changes`, attempts: Infinity, delay: 'none', jitter: false, handWritten: true };
+}
+
+/**
+ * `if (retried.current) return; retried.current = true; refetch();`: a ref or flag the effect
+ * both tests on the way to the refetch and sets, so it refetches once per value of the flag
+ * rather than on every failure.
+ */
+function isOneShot(tsm: TypeScriptModule, refetch: ts.Node, body: ts.Node): boolean {
+  const guards: string[] = [];
+  const assigned: string[] = [];
+  for (let current: ts.Node = refetch; current !== body && current.parent; current = current.parent) {
+    const parent = current.parent;
+    if (tsm.isIfStatement(parent) && parent.thenStatement === current) guards.push(parent.expression.getText());
+    if (!tsm.isBlock(parent)) continue;
+    for (const statement of parent.statements) {
+      if (tsm.isIfStatement(statement) && statement !== current && endsEarly(tsm, statement.thenStatement)) {
+        guards.push(statement.expression.getText());
+        continue;
+      }
+      walkTree(tsm, statement, (node) => {
+        if (isFunctionLike(tsm, node)) return 'skip';
+        const target = assignedTarget(tsm, node);
+        if (target) assigned.push(target.getText());
+      });
+    }
+  }
+  return assigned.some((target) => {
+    const escaped = target.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
+    const word = new RegExp(`(?<![\\w$.])${escaped}(?![\\w$])`);
+    return guards.some((guard) => word.test(guard));
+  });
+}
+
+function assignedTarget(tsm: TypeScriptModule, node: ts.Node): ts.Expression | undefined {
+  const k = tsm.SyntaxKind;
+  if (tsm.isBinaryExpression(node) && node.operatorToken.kind >= k.FirstAssignment && node.operatorToken.kind <= k.LastAssignment) return skipOuterExpressions(tsm, node.left);
+  if ((tsm.isPostfixUnaryExpression(node) || tsm.isPrefixUnaryExpression(node)) && (node.operator === k.PlusPlusToken || node.operator === k.MinusMinusToken)) {
+    return skipOuterExpressions(tsm, node.operand);
+  }
+  return undefined;
+}
+
+function endsEarly(tsm: TypeScriptModule, statement: ts.Statement): boolean {
+  if (tsm.isReturnStatement(statement) || tsm.isThrowStatement(statement)) return true;
+  return tsm.isBlock(statement) && statement.statements.some((inner) => tsm.isReturnStatement(inner) || tsm.isThrowStatement(inner));
+}
+
+const QUERY_MODULE = /^(@tanstack\/[\w-]*query[\w-]*|react-query)$/;
+
+/**
+ * `new QueryClient()` (or one whose `defaultOptions.queries` sets no `retry`): TanStack Query's
+ * default retries every failed query 3 times in the browser, whatever the error, so a 401 or a
+ * 429 for an exhausted quota is sent 4 times. Reported once, at the construction; the hooks that
+ * use the client are not. Quiet when the options cannot be read (a spread, a value from elsewhere)
+ * and in `server-only` modules, where the default is no retry.
+ */
+export function queryClientDefaults(tsm: TypeScriptModule, checker: TypeQueries, expression: ts.NewExpression): RetryConstruct | undefined {
+  const callee = skipOuterExpressions(tsm, expression.expression);
+  if (!tsm.isIdentifier(callee)) return undefined;
+  const source = getImportSource(tsm, checker, callee);
+  if (!source || source.imported !== 'QueryClient' || !QUERY_MODULE.test(source.module)) return undefined;
+  if (isServerOnly(tsm, expression.getSourceFile())) return undefined;
+  const config = expression.arguments?.[0];
+  if (config && setsQueryRetry(tsm, config) !== false) return undefined;
+  return {
+    node: expression,
+    label: `\`new ${callee.text}(${config ? '…' : ''})\``,
+    attempts: 4,
+    delay: 'growing',
+    jitter: undefined,
+    handWritten: false,
+    source: 'TanStack Query',
+    configures: true,
+    retriesClientErrors: true,
+    severity: 'warning',
+  };
+}
+
+/** Whether `{ defaultOptions: { queries: { retry } } }` sets `retry`; undefined when the object cannot be read whole. */
+function setsQueryRetry(tsm: TypeScriptModule, config: ts.Expression): boolean | undefined {
+  let object = resolveLocalObject(tsm, config);
+  for (const key of ['defaultOptions', 'queries', 'retry']) {
+    if (!object || object.properties.some((property) => tsm.isSpreadAssignment(property))) return undefined;
+    const value = getPropertyValue(tsm, object, key);
+    if (!value) return false;
+    if (key === 'retry') return true;
+    object = resolveLocalObject(tsm, value);
+  }
+  return undefined;
+}
+
+function isServerOnly(tsm: TypeScriptModule, sourceFile: ts.SourceFile): boolean {
+  return sourceFile.statements.some(
+    (statement) => tsm.isImportDeclaration(statement) && tsm.isStringLiteral(statement.moduleSpecifier) && statement.moduleSpecifier.text === 'server-only',
+  );
 }

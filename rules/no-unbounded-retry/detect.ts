@@ -12,7 +12,7 @@ import {
   type FunctionLike,
   type TypeScriptModule,
 } from '@premortem/core';
-import { clientRetryOption, effectRefetchOnError, queryRetryOption, swrRetry } from './client-options.js';
+import { clientRetryOption, effectRefetchOnError, queryClientDefaults, queryRetryOption, swrConfigOption, swrRetry } from './client-options.js';
 import type { RetryConstruct } from './construct.js';
 import { libraryRetry, policyExecution } from './libraries.js';
 import { isLoop, retryLoop, retryRecursion } from './loops.js';
@@ -29,15 +29,16 @@ export function detectConstruct(context: DetectContext, node: ts.Node): RetryCon
   if (isLoop(tsm, node)) return retryLoop(tsm, program, checker, node);
   if (tsm.isCallExpression(node)) {
     return (
-      libraryRetry({ ts: tsm, checker }, node) ??
-      policyExecution({ ts: tsm, checker }, node) ??
+      libraryRetry(context, node) ??
+      policyExecution(context, node) ??
       swrRetry(tsm, program, checker, node) ??
       effectRefetchOnError(tsm, checker, node) ??
       retryRecursion(tsm, program, checker, node)
     );
   }
+  if (tsm.isNewExpression(node)) return queryClientDefaults(tsm, checker, node);
   if (tsm.isPropertyAssignment(node) && tsm.isObjectLiteralExpression(node.parent)) {
-    return queryRetryOption(tsm, checker, node) ?? clientRetryOption(tsm, checker, node);
+    return queryRetryOption(tsm, checker, node) ?? clientRetryOption(tsm, checker, node) ?? swrConfigOption(tsm, checker, node);
   }
   return undefined;
 }
@@ -73,7 +74,7 @@ function computeInnerRetry(context: DetectContext, fn: FunctionLike, depth: numb
   let best: InnerRetry | undefined;
   walkTree(tsm, fn.body, (node) => {
     const construct = detectConstruct(context, node);
-    if (construct && construct.attempts !== undefined && construct.attempts > 1 && (!best || construct.attempts > best.attempts)) {
+    if (construct && !construct.configures && construct.attempts !== undefined && construct.attempts > 1 && (!best || construct.attempts > best.attempts)) {
       best = { label: construct.label, attempts: construct.attempts, node: construct.node };
     }
   });

@@ -1,15 +1,17 @@
 import type ts from 'typescript';
-import type { TypeQueries } from '@premortem/core';
+import type { ProgramQueries, TypeQueries } from '@premortem/core';
 import {
   getImportSource,
   getPropertyValue,
   isFunctionLike,
+  resolveLocalFunction,
   resolveLocalObject,
   skipOuterExpressions,
   type TypeScriptModule,
 } from '@premortem/core';
 import type { Delay, RetryConstruct } from './construct.js';
-import { numberOf } from './loops.js';
+import { findWait, type Wait } from './delays.js';
+import { numberOf } from './values.js';
 
 /**
  * Retry libraries and their documented defaults (see README.md for the sources): a call with no
@@ -27,6 +29,7 @@ export const LIBRARY_DEFAULTS = {
 
 export interface LibraryContext {
   ts: TypeScriptModule;
+  program: ProgramQueries;
   checker: TypeQueries;
 }
 
@@ -59,8 +62,12 @@ export function libraryRetry(context: LibraryContext, call: ts.CallExpression): 
       const retries = number(opts, 'retries') ?? defaults.retries;
       const factor = number(opts, 'factor') ?? defaults.factor;
       const minTimeout = number(opts, 'minTimeout') ?? defaults.minTimeout;
+      const randomize = flag(opts, 'randomize') ?? defaults.randomize;
       const delay: Delay = minTimeout === 0 ? 'none' : factor > 1 ? 'growing' : 'constant';
-      return library(call, source.module, retries + 1, delay, flag(opts, 'randomize') ?? defaults.randomize, call.arguments[0]);
+      // p-retry awaits `onFailedAttempt` before the next attempt: a wait there is the backoff (`minTimeout: 0` then only hands it over).
+      const hook = source.module === 'p-retry' && opts ? waitIn(context, getPropertyValue(tsm, opts, 'onFailedAttempt')) : undefined;
+      if (hook && (delay === 'none' || delay === 'constant')) return library(call, source.module, retries + 1, hook.delay, hook.jitter, call.arguments[0]);
+      return library(call, source.module, retries + 1, delay, randomize, call.arguments[0]);
     }
     case 'retry': {
       if (member !== 'operation') return undefined;
@@ -98,9 +105,70 @@ export function libraryRetry(context: LibraryContext, call: ts.CallExpression): 
       const delay: Delay = !backoff ? 'none' : /Exponential|Iterable|Delegate/.test(backoff.getText()) ? 'growing' : 'constant';
       return library(call, 'cockatiel', attempts === undefined ? Infinity : attempts + 1, delay, delay === 'growing');
     }
+    case '@trigger.dev/sdk':
+    case '@trigger.dev/sdk/v3':
+      return triggerRetry(context, call, source.imported, member);
     default:
       return undefined;
   }
+}
+
+/** Trigger.dev's retry options (`maxAttempts` counts the first attempt); its defaults back off exponentially with jitter. */
+const TRIGGER_DEFAULTS = { maxAttempts: 3, factor: 2, minTimeoutInMs: 1000, randomize: true } as const;
+
+/**
+ * Trigger.dev: a `task({ retry: { maxAttempts }, run })` runs `run` again when it throws;
+ * `retry.fetch(url, { retry: { byStatus, timeout, connectionError } })` and `retry.onThrow(fn,
+ * { maxAttempts })` retry by themselves. A task without `retry` takes the project's
+ * `trigger.config.ts` default, which the rule does not read.
+ */
+function triggerRetry(context: LibraryContext, call: ts.CallExpression, imported: string, member: string | undefined): RetryConstruct | undefined {
+  const { ts: tsm, checker } = context;
+  const object = (value: ts.Expression | undefined) => (value ? resolveLocalObject(tsm, value) : undefined);
+  const number = (options: ts.ObjectLiteralExpression, key: string) => {
+    const value = getPropertyValue(tsm, options, key);
+    return value ? numberOf(tsm, value, checker) : undefined;
+  };
+  const policy = (options: ts.ObjectLiteralExpression, attempts: number | undefined) => {
+    const factor = number(options, 'factor') ?? TRIGGER_DEFAULTS.factor;
+    const minTimeout = number(options, 'minTimeoutInMs') ?? TRIGGER_DEFAULTS.minTimeoutInMs;
+    const randomize = getPropertyValue(tsm, options, 'randomize');
+    const delay: Delay = minTimeout === 0 ? 'none' : factor > 1 ? 'growing' : 'constant';
+    return { attempts, delay, jitter: randomize ? skipOuterExpressions(tsm, randomize).kind !== tsm.SyntaxKind.FalseKeyword : TRIGGER_DEFAULTS.randomize };
+  };
+  if (member === undefined && (imported === 'task' || imported === 'schemaTask')) {
+    const options = object(call.arguments[0]);
+    const retry = options ? object(getPropertyValue(tsm, options, 'retry')) : undefined;
+    const attempts = retry ? number(retry, 'maxAttempts') : undefined;
+    if (!options || !retry || attempts === undefined) return undefined;
+    const id = getPropertyValue(tsm, options, 'id');
+    const run = getPropertyValue(tsm, options, 'run');
+    const label = id && tsm.isStringLiteralLike(id) ? `Trigger.dev task \`${id.text}\`` : `\`${imported}(…)\``;
+    return { node: call, label, source: 'Trigger.dev', handWritten: false, ...policy(retry, attempts), ...(run ? { attempted: run } : {}) };
+  }
+  if (imported !== 'retry') return undefined;
+  if (member === 'onThrow') {
+    const options = object(call.arguments[1]);
+    const attempts = options ? number(options, 'maxAttempts') : undefined;
+    if (!options || attempts === undefined) return undefined;
+    return { ...library(call, 'Trigger.dev', attempts, 'growing', undefined, call.arguments[0]), ...policy(options, attempts) };
+  }
+  if (member !== 'fetch') return undefined;
+  const init = object(call.arguments[1]);
+  const retry = init ? object(getPropertyValue(tsm, init, 'retry')) : undefined;
+  if (!retry) return undefined;
+  // The worst of its strategies: per status range, on a timeout, on a connection error.
+  const strategies = [
+    ...(object(getPropertyValue(tsm, retry, 'byStatus'))?.properties ?? []).flatMap((property) => (tsm.isPropertyAssignment(property) ? [object(property.initializer)] : [])),
+    object(getPropertyValue(tsm, retry, 'timeout')),
+    object(getPropertyValue(tsm, retry, 'connectionError')),
+  ].filter((strategy): strategy is ts.ObjectLiteralExpression => strategy !== undefined);
+  let worst: ReturnType<typeof policy> | undefined;
+  for (const strategy of strategies) {
+    const current = policy(strategy, number(strategy, 'maxAttempts') ?? TRIGGER_DEFAULTS.maxAttempts);
+    if (!worst || (current.attempts ?? 0) > (worst.attempts ?? 0)) worst = current;
+  }
+  return worst ? { ...library(call, 'Trigger.dev', worst.attempts, worst.delay, worst.jitter), ...worst } : undefined;
 }
 
 /**
@@ -140,6 +208,15 @@ function retryPolicyOf(context: LibraryContext, expression: ts.Expression, depth
   const declaration = resolved?.valueDeclaration;
   if (!declaration || !tsm.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
   return retryPolicyOf(context, declaration.initializer, depth + 1);
+}
+
+/** The wait a callback awaits (`onFailedAttempt: async () => { await sleep(…) }`), when it has one. */
+function waitIn(context: LibraryContext, value: ts.Expression | undefined): Wait | undefined {
+  const { ts: tsm, program, checker } = context;
+  const fn = value ? resolveLocalFunction(tsm, checker, value) : undefined;
+  if (!fn?.body) return undefined;
+  const wait = findWait(tsm, program, checker, fn, new Set());
+  return wait.delay === 'none' ? undefined : wait;
 }
 
 function library(call: ts.CallExpression, source: string, attempts: number | undefined, delay: Delay, jitter: boolean | undefined, attempted?: ts.Expression): RetryConstruct {

@@ -264,9 +264,14 @@ export async function retry(): Promise<void> {
       },
       [rule('require-rate-limit'), rule('no-unbounded-retry')],
     );
-    // Both rules overflowed the stack on this file, and said so in a note.
+    // Both rules overflowed the stack on this file, and said so in a note. The retry loop has no
+    // wait and a bound the rule cannot read (the cycle), so it is reported as such.
     expect(result.notes).toEqual([]);
-    expect(result.findings.map((f) => [f.line, f.ruleId])).toEqual([[5, 'premortem/require-rate-limit']]);
+    expect(result.findings.map((f) => [f.line, f.ruleId])).toEqual([
+      [5, 'premortem/require-rate-limit'],
+      [10, 'premortem/no-unbounded-retry'],
+    ]);
+    expect(result.findings[1]!.message).toContain('as many attempts as `limit` allows with no wait');
   });
 });
 
