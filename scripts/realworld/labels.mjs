@@ -79,8 +79,11 @@ export function matchLabels(labels, findings) {
     return finding?.ruleId === label.rule && (label.kind === undefined || finding.kind === label.kind) ? take(finding) : undefined;
   });
   const matched = labels.map((label, i) => {
-    const finding = exact[i] ?? take((byPlace.get(place(label.rule, label.kind, label.file, label.line)) ?? []).find((candidate) => !covered.has(candidate)));
-    return { label, finding };
+    const candidates = byPlace.get(place(label.rule, label.kind, label.file, label.line)) ?? [];
+    const finding = exact[i] ?? take(candidates.find((candidate) => !covered.has(candidate)));
+    // A miss is found when premortem reports at its place, whether or not a later round labelled
+    // that finding too.
+    return { label, finding: finding ?? (label.verdict === 'MISS' ? candidates[0] : undefined) };
   });
   return { matched, unlabelled: findings.filter((finding) => !covered.has(finding)) };
 }

@@ -103,6 +103,18 @@ describe('the real-world comparison', () => {
     expect(unlabelled.map((entry: { fingerprint: string }) => entry.fingerprint)).toEqual(['f1']);
   });
 
+  it('counts a miss as found when a finding at its place is labelled by a later round too', () => {
+    const findings = [finding('premortem/a', 'x.ts', 3, 'f1', 'server')];
+    const labels = [
+      { rule: 'premortem/a', file: 'x.ts', line: 3, verdict: 'MISS' },
+      { rule: 'premortem/a', kind: 'server', file: 'x.ts', line: 3, verdict: 'TP', fingerprint: 'f1' },
+      { rule: 'premortem/a', file: 'x.ts', line: 4, verdict: 'MISS' },
+    ];
+    const { matched, unlabelled } = matchLabels(labels, findings);
+    expect(matched.map((entry: { finding?: { fingerprint: string } }) => entry.finding?.fingerprint)).toEqual(['f1', 'f1', undefined]);
+    expect(unlabelled).toEqual([]);
+  });
+
   it('draws the same sample every time: per kind, by fingerprint, every k-th, at most the limit', () => {
     const findings = Array.from({ length: 25 }, (_, i) => finding('premortem/a', 'x.ts', i, `f${String(24 - i).padStart(2, '0')}`, i % 5 === 0 ? 'rare' : 'common'));
     const sample = sampleFindings(findings, 4) as { fingerprint: string; kind: string }[];
