@@ -12,6 +12,7 @@ import {
 } from '@premortem/core';
 import { isFunctionThatCannotReject } from './cannot-reject.js';
 import type { TypeFacts } from './classify.js';
+import { isPlainValue } from './plain-value.js';
 
 /** Globals that call their first argument later and ignore what it returns. */
 const TIMER_FUNCTIONS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask']);
@@ -285,38 +286,6 @@ function returnsPlainValues(tsm: TypeScriptModule, fn: ts.ArrowFunction | ts.Fun
   );
 }
 
-function isPlainValue(tsm: TypeScriptModule, expression: ts.Expression): boolean {
-  const node = skipOuterExpressions(tsm, expression);
-  const k = tsm.SyntaxKind;
-  switch (node.kind) {
-    case k.JsxElement:
-    case k.JsxSelfClosingElement:
-    case k.JsxFragment:
-    case k.StringLiteral:
-    case k.NumericLiteral:
-    case k.BigIntLiteral:
-    case k.NoSubstitutionTemplateLiteral:
-    case k.TemplateExpression:
-    case k.TrueKeyword:
-    case k.FalseKeyword:
-    case k.NullKeyword:
-    case k.ArrayLiteralExpression:
-    case k.PrefixUnaryExpression:
-    case k.TypeOfExpression:
-    case k.VoidExpression:
-      return true;
-    case k.ObjectLiteralExpression:
-      // `{ then() {} }` is a thenable.
-      return !(node as ts.ObjectLiteralExpression).properties.some((p) => p.name !== undefined && tsm.isIdentifier(p.name) && p.name.text === 'then');
-    case k.BinaryExpression: {
-      const operator = (node as ts.BinaryExpression).operatorToken.kind;
-      // `a ?? b`, `a || b`, `a && b`, `a = b` and `a, b` pass an operand through; comparisons and arithmetic do not.
-      return ![k.QuestionQuestionToken, k.BarBarToken, k.AmpersandAmpersandToken, k.CommaToken].includes(operator) && !(operator >= k.FirstAssignment && operator <= k.LastAssignment);
-    }
-    default:
-      return false;
-  }
-}
 
 function hasAsyncModifier(tsm: TypeScriptModule, fn: ts.ArrowFunction | ts.FunctionExpression): boolean {
   return fn.modifiers?.some((m) => m.kind === tsm.SyntaxKind.AsyncKeyword) ?? false;

@@ -13,6 +13,7 @@ import {
   type TypeScriptModule,
 } from '@premortem/core';
 import type { TypeFacts } from './classify.js';
+import { isPlainValue } from './plain-value.js';
 
 /**
  * Verdicts per function, per Program (the checker is the Program's): a logger called from a
@@ -157,31 +158,4 @@ function blockCannotThrow(facts: TypeFacts, block: ts.Block): boolean {
     return undefined;
   });
   return safe;
-}
-
-/** Values that are not promises by their syntax alone. */
-function isPlainValue(tsm: TypeScriptModule, node: ts.Expression): boolean {
-  const k = tsm.SyntaxKind;
-  switch (node.kind) {
-    case k.StringLiteral:
-    case k.NumericLiteral:
-    case k.BigIntLiteral:
-    case k.NoSubstitutionTemplateLiteral:
-    case k.TemplateExpression:
-    case k.TrueKeyword:
-    case k.FalseKeyword:
-    case k.NullKeyword:
-    case k.ArrayLiteralExpression:
-    case k.PrefixUnaryExpression:
-    case k.TypeOfExpression:
-    case k.VoidExpression:
-    case k.JsxElement:
-    case k.JsxSelfClosingElement:
-    case k.JsxFragment:
-      return true;
-    case k.Identifier:
-      return (node as ts.Identifier).text === 'undefined';
-    default:
-      return false;
-  }
 }

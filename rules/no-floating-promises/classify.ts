@@ -1,6 +1,6 @@
 import type ts from 'typescript';
 import type { TypeQueries } from '@premortem/core';
-import { isThenableArrayType, isThenableType, skipOuterExpressions, unionParts, type TypeScriptModule } from '@premortem/core';
+import { isOuterExpression, isThenableArrayType, isThenableType, skipOuterExpressions, unionParts, type TypeScriptModule } from '@premortem/core';
 import { isCallThatCannotReject, isFunctionThatCannotReject } from './cannot-reject.js';
 
 export type FloatingKind = 'floating' | 'floatingThen' | 'floatingFinally' | 'floatingArray';
@@ -104,17 +104,6 @@ function classifyAssertion(facts: TypeFacts, operand: ts.Expression): FloatingKi
   const asserted = classifyType(facts, checker.getTypeAtLocation(assertion));
   if (!asserted || classifyType(facts, checker.getTypeAtLocation(operand))) return undefined;
   return asserted;
-}
-
-/** Parentheses, `as`, `<T>`, `satisfies` and `!`: what `skipOuterExpressions` looks through. */
-function isOuterExpression(tsm: TypeScriptModule, node: ts.Node): boolean {
-  return (
-    tsm.isParenthesizedExpression(node) ||
-    tsm.isAsExpression(node) ||
-    tsm.isTypeAssertionExpression(node) ||
-    tsm.isSatisfiesExpression(node) ||
-    tsm.isNonNullExpression(node)
-  );
 }
 
 /** `safe().then(onDone)`: neither the receiver nor the callback (a function we can read) can reject. */

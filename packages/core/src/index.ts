@@ -15,7 +15,7 @@ export { formatStylish } from './formatters/stylish.js';
 export { toSarif, FINGERPRINT_KEY, type SarifOptions } from './formatters/sarif.js';
 export { formatGithub } from './formatters/github.js';
 export { formatMarkdown, type MarkdownOptions } from './formatters/markdown.js';
-export { skipOuterExpressions } from './ast/skip-outer-expressions.js';
+export { isOuterExpression, skipOuterExpressions } from './ast/skip-outer-expressions.js';
 export { walkTree, walkDescendants, walkTreeWithState, someNode, someDescendant, type WalkStep } from './ast/walk-tree.js';
 export { chainOperands } from './ast/chain-operands.js';
 export { getEnclosingFunction, isAsyncFunction, isFunctionLike, type FunctionLike } from './ast/functions.js';
