@@ -91,8 +91,8 @@ export const noFloatingPromises = defineRule<MessageIds, Options>({
       const expression = skipOuterExpressions(tsm, (node as ts.ExpressionStatement).expression);
       if (options.ignoreIIFE && isAsyncIIFE(tsm, expression)) return;
       if (tsm.isVoidExpression(expression)) {
-        const inClientCode = clientModule || runsInBrowser(tsm, context.program, sourceFile, node);
-        if (options.ignoreVoid || (inClientCode && !options.checkVoidInClientCode)) return;
+        if (options.ignoreVoid) return;
+        if (!options.checkVoidInClientCode && (clientModule || runsInBrowser(tsm, context.program, sourceFile, node))) return;
         if (!classifyDropped(facts, expression.expression)) return;
         context.report({
           node: expression,
