@@ -14,6 +14,7 @@ export const noFetchOnEveryPage = defineRule<MessageIds, Options>({
     severity: 'error',
     requiresTypeChecking: true,
     pathsCrossFiles: true,
+    findsAcrossPackages: true,
     hasSuggestions: false,
     messages: {
       expensive:

@@ -50,6 +50,12 @@ export interface RuleMeta<MessageIds extends string, Options extends object> {
    * changed files.
    */
   pathsCrossFiles?: boolean;
+  /**
+   * Its findings in a workspace package can come from the Program of another package that
+   * imports it (an app shell mounting a shared palette): in a monorepo, each Program also runs it
+   * on the files of the other analyzed packages it includes. Findings at one place are kept once.
+   */
+  findsAcrossPackages?: boolean;
   hasSuggestions: boolean;
   messages: Record<MessageIds, string>;
   /**

@@ -72,6 +72,10 @@ export function runAnalysis(input: RunInput): RunResult {
   let unreadable = 0;
   let outOfScope = 0;
   const crossFileRules = input.rules.filter((enabled) => enabled.rule.meta.pathsCrossFiles);
+  // Monorepos: rules whose findings in one package can come from another package's Program.
+  const acrossPackages = plan.projects.length > 1 ? input.rules.filter((enabled) => enabled.rule.meta.findsAcrossPackages) : [];
+  const analyzedBy = new Map<string, unknown>();
+  if (acrossPackages.length > 0) for (const project of plan.projects) for (const fileName of project.filesToAnalyze) analyzedBy.set(fileName, project);
   timeProgramIndexes(timings);
   // Monorepos: Programs are built one at a time, the parsed files they have in common handed on.
   const shared = plan.projects.length > 1 ? new SharedSourceFiles() : undefined;
@@ -130,6 +134,24 @@ export function runAnalysis(input: RunInput): RunResult {
       }
       input.onProgress?.(++done, total);
     }
+    if (acrossPackages.length > 0) {
+      // The files of other analyzed packages this Program includes (a workspace dependency's
+      // sources): only the rules that can find there what their own Program cannot.
+      for (const sourceFile of program.getSourceFiles()) {
+        const owner = analyzedBy.get(sourceFile.fileName);
+        if (owner === undefined || owner === project || !inScope(sourceFile.fileName) || isGeneratedFile(sourceFile)) continue;
+        if (input.focus && !input.focus(sourceFile.fileName) && !acrossPackages.every((enabled) => enabled.rule.meta.pathsCrossFiles)) continue;
+        const onRuleError = (rule: { name: string }, error: unknown, node: { getStart(): number }) => {
+          const { line } = sourceFile.getLineAndCharacterOfPosition(node.getStart());
+          const reason = error instanceof Error ? error.message : String(error);
+          notes.add(
+            `rule premortem/${rule.name} failed on ${toPosixRelative(cwd, sourceFile.fileName)}:${line + 1} and skipped the rest of that file (${reason}). This is a premortem bug; please report it.`,
+          );
+        };
+        const fileFindings = analyzeFile({ ts: tsm, program, checker, sourceFile, rules: acrossPackages, relativePath, onRuleError, ...(timings ? { timings } : {}) });
+        findings.push(...fileFindings.filter((finding) => finding.ruleId !== ANALYSIS_ERROR_RULE_ID));
+      }
+    }
     for (const problem of getProjectFacts(tsm, program).prismaSchemaNotes()) notes.add(`Prisma schema: ${problem}`);
   }
 
@@ -139,6 +161,20 @@ export function runAnalysis(input: RunInput): RunResult {
     notes.add(`${outOfScope} file(s) out of production scope (tests, scripts, stories and the like) were not checked; \`scope\` in .github/premortem.yml changes which.`);
   }
   findings.sort(compareFindings);
+  if (acrossPackages.length > 0) dropRepeats(findings);
   queries.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return { findings, queries, files: total - generated - unreadable - outOfScope, notes: [...notes], durationMs: Math.round(performance.now() - started) };
+}
+
+/** A finding found again at the same place by another Program (rules run across packages): kept once, the first. */
+function dropRepeats(findings: Finding[]): void {
+  const seen = new Set<string>();
+  let kept = 0;
+  for (const finding of findings) {
+    const key = `${finding.ruleId}\0${finding.file}\0${finding.line}\0${finding.column}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    findings[kept++] = finding;
+  }
+  findings.length = kept;
 }

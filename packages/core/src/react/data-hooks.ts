@@ -8,6 +8,7 @@ import { getPropertyValue } from '../prisma/query-shape.js';
 import { resolveLocalObject } from '../prisma/recognize-call.js';
 import type { TypeScriptModule } from '../rule.js';
 import type { FetchTarget } from './fetch-calls.js';
+import { isNonGatingCondition } from './gating.js';
 import type { FetchChain, FetchSummaries } from './fetch-summaries.js';
 import { functionOf } from './fetch-summaries.js';
 import { calleeName } from './react-functions.js';
@@ -173,8 +174,9 @@ function swrUrl(tsm: TypeScriptModule, key: ts.Expression): string | undefined {
 /** A key that can be `null`: SWR does not fetch then. */
 function isConditionalKey(tsm: TypeScriptModule, key: ts.Expression): boolean {
   if (key.kind === tsm.SyntaxKind.NullKeyword || (tsm.isIdentifier(key) && key.text === 'undefined')) return true;
-  if (tsm.isConditionalExpression(key)) return true;
-  if (tsm.isBinaryExpression(key) && key.operatorToken.kind === tsm.SyntaxKind.AmpersandAmpersandToken) return true;
+  // `session ? '/api/x' : null` is null only until the session loads: not a gate.
+  if (tsm.isConditionalExpression(key)) return !isNonGatingCondition(tsm, key.condition);
+  if (tsm.isBinaryExpression(key) && key.operatorToken.kind === tsm.SyntaxKind.AmpersandAmpersandToken) return !isNonGatingCondition(tsm, key.left);
   if (isFunctionLike(tsm, key)) return containsNullish(tsm, key);
   return false;
 }
@@ -185,7 +187,8 @@ function containsNullish(tsm: TypeScriptModule, node: ts.Node): boolean {
 
 /**
  * Whether an options object turns the fetch off, now or under a condition: `enabled: open`
- * (anything but a literal `true`; for Apollo's `skip` and urql's `pause`, anything but `false`).
+ * (anything but a literal `true`; for Apollo's `skip` and urql's `pause`, anything but `false`),
+ * unless the condition only waits for the session or the first client render (see gating.ts).
  */
 function hasGate(tsm: TypeScriptModule, options: ts.Expression | undefined, key: string, ungatedLiteral = true): boolean {
   if (!options) return false;
@@ -195,7 +198,9 @@ function hasGate(tsm: TypeScriptModule, options: ts.Expression | undefined, key:
   if (!value) return false;
   const literal = skipOuterExpressions(tsm, value);
   const ungated = ungatedLiteral ? tsm.SyntaxKind.TrueKeyword : tsm.SyntaxKind.FalseKeyword;
-  return literal.kind !== ungated;
+  if (literal.kind === ungated) return false;
+  // `enabled: status === 'authenticated'` waits for the session only; `skip: !session` likewise.
+  return !isNonGatingCondition(tsm, literal);
 }
 
 function isSkipQueryFn(tsm: TypeScriptModule, options: ts.Expression): boolean {

@@ -12,6 +12,7 @@ import { ServerQueryIndex, type ServerCost } from '../server/server-cost.js';
 import { TrpcRouterMap } from '../server/trpc-routers.js';
 import { findAppShells, type ShellOptions } from './app-shells.js';
 import { recognizeDataHook } from './data-hooks.js';
+import { constantPropsOf, isNonGatingCondition } from './gating.js';
 import type { FetchTarget } from './fetch-calls.js';
 import { functionOf, type FetchSummaries } from './fetch-summaries.js';
 import { getFetchSummaries } from './react-index.js';
@@ -83,7 +84,8 @@ export class EveryPageIndex {
     const byFile = new Map<ts.SourceFile, EveryPageFetch[]>();
     const reported = new Set<ts.Node>();
     const visited = new Set<FunctionLike>();
-    const queue: { fn: FunctionLike; trail: Step[] }[] = [];
+    // `constantProps`: the props the mount site passed as constants, which gate nothing in `fn`.
+    const queue: { fn: FunctionLike; trail: Step[]; constantProps?: ReadonlySet<string> }[] = [];
     for (const shell of findAppShells(this.tsm, this.program, this.project.rootDir, this.options)) {
       for (const component of shell.components) {
         const name = getFunctionName(this.tsm, component) ?? 'default';
@@ -109,14 +111,19 @@ export class EveryPageIndex {
     };
 
     for (let item = queue.shift(); item; item = queue.shift()) {
-      const { fn, trail } = item;
+      const { fn, trail, constantProps } = item;
       if (visited.has(fn)) continue;
       visited.add(fn);
+      // A condition on the session, on being mounted, or on a prop passed as a constant holds on every page: no gate.
+      const nonGating = (condition: ts.Expression) => isNonGatingCondition(this.tsm, condition, fn, constantProps);
       walkRender(this.tsm, fn, (node, conditional) => {
         if (conditional) return;
         if (this.tsm.isJsxOpeningElement(node) || this.tsm.isJsxSelfClosingElement(node)) {
           const component = this.#componentOf(node.tagName);
-          if (component && !visited.has(component)) queue.push({ fn: component, trail: [...trail, { node, label: `<${node.tagName.getText()}>` }] });
+          if (component && !visited.has(component)) {
+            const props = constantPropsOf(this.tsm, node, nonGating);
+            queue.push({ fn: component, trail: [...trail, { node, label: `<${node.tagName.getText()}>` }], ...(props.size > 0 ? { constantProps: props } : {}) });
+          }
           return;
         }
         if (!this.tsm.isCallExpression(node)) return;
@@ -140,7 +147,7 @@ export class EveryPageIndex {
             queue.push({ fn: custom, trail: [...trail, { node, label: `${name}()` }] });
           }
         }
-      });
+      }, (condition) => !nonGating(condition));
     }
     return byFile;
   }

@@ -48,14 +48,16 @@ export function runsDuringRender(tsm: TypeScriptModule, fn: FunctionLike): boole
 /**
  * Visits the nodes of a component or hook body that run while it renders, each with whether it
  * runs only under a condition: inside an `if`, a `?:` branch, the right side of `&&`/`||`/`??`,
- * a `switch` case, or after an early `return` that sits under a condition.
+ * a `switch` case, or after an early `return` that sits under a condition. `gates` says whether a
+ * condition of an `if`, a `?:` or a `&&`/`||` gates what it guards; by default every one does.
  */
 export function walkRender(
   tsm: TypeScriptModule,
   fn: FunctionLike,
   visit: (node: ts.Node, conditional: boolean) => void,
+  gates: (condition: ts.Expression) => boolean = () => true,
 ): void {
-  if (fn.body) new RenderWalk(tsm, visit).walk(fn.body);
+  if (fn.body) new RenderWalk(tsm, visit, gates).walk(fn.body);
 }
 
 /** Bits of a pending node's flags: it runs under a condition; it is entered as is (a body), not as a child. */
@@ -81,6 +83,7 @@ class RenderWalk {
   constructor(
     private readonly tsm: TypeScriptModule,
     private readonly visit: (node: ts.Node, conditional: boolean) => void,
+    private readonly gates: (condition: ts.Expression) => boolean,
   ) {}
 
   walk(body: ts.Node): void {
@@ -111,16 +114,20 @@ class RenderWalk {
   #pushChildren(node: ts.Node, conditional: boolean): void {
     const tsm = this.tsm;
     if (tsm.isIfStatement(node)) {
+      const guarded = conditional || this.gates(node.expression);
       this.#push(node.expression, conditional);
-      this.#push(node.thenStatement, true);
-      this.#push(node.elseStatement, true);
+      this.#push(node.thenStatement, guarded);
+      this.#push(node.elseStatement, guarded);
     } else if (tsm.isConditionalExpression(node)) {
+      const guarded = conditional || this.gates(node.condition);
       this.#push(node.condition, conditional);
-      this.#push(node.whenTrue, true);
-      this.#push(node.whenFalse, true);
+      this.#push(node.whenTrue, guarded);
+      this.#push(node.whenFalse, guarded);
     } else if (tsm.isBinaryExpression(node) && isShortCircuit(tsm, node.operatorToken.kind)) {
+      const kind = node.operatorToken.kind;
+      const logical = kind === tsm.SyntaxKind.AmpersandAmpersandToken || kind === tsm.SyntaxKind.BarBarToken;
       this.#push(node.left, conditional);
-      this.#push(node.right, true);
+      this.#push(node.right, conditional || !logical || this.gates(node.left));
     } else if (tsm.isSwitchStatement(node)) {
       this.#push(node.expression, conditional);
       for (const clause of node.caseBlock.clauses) this.#push(clause, true);
@@ -128,7 +135,7 @@ class RenderWalk {
       let afterEarlyReturn = false;
       for (const statement of node.statements) {
         this.#push(statement, conditional || afterEarlyReturn);
-        if (!afterEarlyReturn && mayReturnEarly(tsm, statement)) afterEarlyReturn = true;
+        if (!afterEarlyReturn && mayReturnEarly(tsm, statement) && !(tsm.isIfStatement(statement) && !this.gates(statement.expression))) afterEarlyReturn = true;
       }
     } else {
       this.#childFlags = conditional ? CONDITIONAL : 0;
