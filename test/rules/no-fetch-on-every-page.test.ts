@@ -207,4 +207,133 @@ export function Status() {
     const withSmallThreshold = run(files, { layoutPages: 1 });
     expect(at(withSmallThreshold.dir, withSmallThreshold.findings)).toEqual([...expected(files), 'app/settings/SettingsSearch.tsx:4'].sort());
   });
+
+  it('a condition that holds on every page for a signed-in user is no gate: session, auth status, mounted, constant props', () => {
+    const files = {
+      'app/layout.tsx': layout(
+        `        <Wrapper withPalette><span /></Wrapper>\n        <Wrapper withPalette={true}><span /></Wrapper>\n        <SessionWrapper />\n        <AfterSession />\n        <AfterMount />\n        <ClientOnly />\n        <SignedIn />\n        <SessionKey />\n        <SessionEnabled />`,
+        `import { Wrapper, SessionWrapper, AfterSession, AfterMount, ClientOnly, SignedIn, SessionKey, SessionEnabled } from '@/components/ungated';`,
+      ),
+      'src/components/ungated.tsx': `'use client';
+import { useEffect, useState, type ReactNode } from 'react';
+import useSWR from 'swr';
+import { trpc } from '@/utils/trpc';
+function useSession(): { status: 'loading' | 'authenticated' | 'unauthenticated'; data: { userId: number } | null } {
+  return { status: 'loading', data: null };
+}
+function Search({ tag }: { tag: string }) {
+  const q = trpc.viewer.bookings.search.useQuery({ term: tag }); // expect
+  return <p>{String(q.data)}</p>;
+}
+function Found() {
+  const q = trpc.viewer.bookings.search.useInfiniteQuery({ limit: 10 }, { getNextPageParam: () => undefined }); // expect
+  return <p>{String(q.data)}</p>;
+}
+function Mounted() {
+  const q = trpc.viewer.bookings.search.useQuery({ term: 'mounted' }); // expect
+  return <p>{String(q.data)}</p>;
+}
+function Client() {
+  const q = trpc.viewer.bookings.search.useQuery({ term: 'client' }); // expect
+  return <p>{String(q.data)}</p>;
+}
+function Member() {
+  const q = trpc.viewer.bookings.search.useQuery({ term: 'member' }); // expect
+  return <p>{String(q.data)}</p>;
+}
+// A boolean prop passed as a constant (bare or {true}) or as a session check decides nothing.
+export function Wrapper({ withPalette, children }: { withPalette: boolean; children: ReactNode }) {
+  return withPalette ? <div>{children}<Search tag="wrapped" /></div> : children;
+}
+export function SessionWrapper() {
+  const { status } = useSession();
+  return <Gate show={status === 'authenticated'} />;
+}
+function Gate({ show }: { show: boolean }) {
+  return <div>{show && <Found />}</div>;
+}
+export function AfterSession() {
+  const session = useSession();
+  if (!session.data) return null;
+  return <Member />;
+}
+export function AfterMount() {
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  if (!mounted) return null;
+  return <Mounted />;
+}
+export function ClientOnly() {
+  const isClient = typeof window !== 'undefined';
+  return <div>{isClient ? <Client /> : null}</div>;
+}
+export function SignedIn() {
+  const { status } = useSession();
+  if (status !== 'authenticated') return null;
+  const q = trpc.viewer.bookings.search.useQuery({ term: 'signed-in' }); // expect
+  return <p>{String(q.data)}</p>;
+}
+export function SessionKey() {
+  const { data: session } = useSession();
+  const q = useSWR(session ? '/api/notifications' : null, (url: string) => fetch(url).then((r) => r.json())); // expect
+  return <p>{String(q.data)}</p>;
+}
+export function SessionEnabled() {
+  const { status } = useSession();
+  const q = trpc.viewer.bookings.search.useQuery({ term: 'enabled' }, { enabled: status === 'authenticated' }); // expect
+  return <p>{String(q.data)}</p>;
+}
+`,
+    };
+    const { findings, dir } = run(files);
+    expect(at(dir, findings)).toEqual(expected(files));
+    const wrapped = findings.find((f) => f.message.includes('<Wrapper>'));
+    expect(wrapped!.message).toContain('(app/layout.tsx → <Wrapper> → <Search>)');
+    expect(findings.find((f) => f.message.includes('<Found>'))!.message).toContain('app/layout.tsx → <SessionWrapper> → <Gate> → <Found>');
+  });
+
+  it('real gates stay gates: open state, a route check, a feature flag, a prop the mount site computes', () => {
+    const files = {
+      'app/layout.tsx': layout(
+        `        <Wrapper withPalette={flags.palette}><span /></Wrapper>\n        <OpenPalette />\n        <RouteOnly />\n        <Flagged />\n        <FlagKey />`,
+        `import { Wrapper, OpenPalette, RouteOnly, Flagged, FlagKey } from '@/components/gates';\nconst flags = { palette: process.env.NEXT_PUBLIC_PALETTE === '1' };`,
+      ),
+      'src/components/gates.tsx': `'use client';
+import { useState, type ReactNode } from 'react';
+import { usePathname } from 'next/navigation';
+import useSWR from 'swr';
+import { trpc } from '@/utils/trpc';
+function useFlag(name: string): boolean {
+  return name.length === 0;
+}
+function Search() {
+  const q = trpc.viewer.bookings.search.useInfiniteQuery({ limit: 10 }, { getNextPageParam: () => undefined });
+  return <p>{String(q.data)}</p>;
+}
+// Same shape as the constant-prop wrapper, but the layout passes a feature flag.
+export function Wrapper({ withPalette, children }: { withPalette: boolean; children: ReactNode }) {
+  return withPalette ? <div>{children}<Search /></div> : children;
+}
+export function OpenPalette() {
+  const [open, setOpen] = useState(false);
+  return <div><button onClick={() => setOpen(true)}>⌘K</button>{open ? <Search /> : null}</div>;
+}
+export function RouteOnly() {
+  const pathname = usePathname();
+  if (!pathname.startsWith('/bookings')) return null;
+  return <Search />;
+}
+export function Flagged() {
+  const enabled = useFlag('palette');
+  return <div>{enabled && <Search />}</div>;
+}
+export function FlagKey() {
+  const enabled = useFlag('notifications');
+  const q = useSWR(enabled ? '/api/notifications' : null, (url: string) => fetch(url).then((r) => r.json()));
+  return <p>{String(q.data)}</p>;
+}
+`,
+    };
+    expect(run(files).findings).toEqual([]);
+  });
 });
