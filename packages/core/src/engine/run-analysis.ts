@@ -140,7 +140,9 @@ export function runAnalysis(input: RunInput): RunResult {
       for (const sourceFile of program.getSourceFiles()) {
         const owner = analyzedBy.get(sourceFile.fileName);
         if (owner === undefined || owner === project || !inScope(sourceFile.fileName) || isGeneratedFile(sourceFile)) continue;
-        if (input.focus && !input.focus(sourceFile.fileName) && !acrossPackages.every((enabled) => enabled.rule.meta.pathsCrossFiles)) continue;
+        // Out of focus (`--changed-since`), only the rules whose findings carry paths across files run, as above.
+        const rules = !input.focus || input.focus(sourceFile.fileName) ? acrossPackages : acrossPackages.filter((enabled) => enabled.rule.meta.pathsCrossFiles);
+        if (rules.length === 0) continue;
         const onRuleError = (rule: { name: string }, error: unknown, node: { getStart(): number }) => {
           const { line } = sourceFile.getLineAndCharacterOfPosition(node.getStart());
           const reason = error instanceof Error ? error.message : String(error);
@@ -148,7 +150,7 @@ export function runAnalysis(input: RunInput): RunResult {
             `rule premortem/${rule.name} failed on ${toPosixRelative(cwd, sourceFile.fileName)}:${line + 1} and skipped the rest of that file (${reason}). This is a premortem bug; please report it.`,
           );
         };
-        const fileFindings = analyzeFile({ ts: tsm, program, checker, sourceFile, rules: acrossPackages, relativePath, onRuleError, ...(timings ? { timings } : {}) });
+        const fileFindings = analyzeFile({ ts: tsm, program, checker, sourceFile, rules, relativePath, onRuleError, ...(timings ? { timings } : {}) });
         findings.push(...fileFindings.filter((finding) => finding.ruleId !== ANALYSIS_ERROR_RULE_ID));
       }
     }
