@@ -44,6 +44,14 @@ describe('no-fetch-on-every-page across workspace packages', () => {
     expect(everyPageFindings(dir).map((finding) => `${finding.file}:${finding.line}`)).toEqual(['packages/ui/src/usePaletteResults.ts:5']);
   });
 
+  it('reports it once when two apps mount it (each app\'s Program finds it at the same place)', () => {
+    const dir = copyFixture();
+    cpSync(path.join(dir, 'apps/web'), path.join(dir, 'apps/admin'), { recursive: true });
+    const manifest = path.join(dir, 'apps/admin/package.json');
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('@schedulr/web', '@schedulr/admin'));
+    expect(everyPageFindings(dir).map((finding) => `${finding.file}:${finding.line}`)).toEqual(['packages/ui/src/usePaletteResults.ts:5']);
+  });
+
   it('is quiet on the fix: the hooks run only in the opened palette', () => {
     const dir = copyFixture();
     const shell = path.join(dir, 'packages/ui/src/PaletteShell.tsx');
