@@ -292,11 +292,11 @@ export function SessionEnabled() {
     expect(findings.find((f) => f.message.includes('<Found>'))!.message).toContain('app/layout.tsx → <SessionWrapper> → <Gate> → <Found>');
   });
 
-  it('real gates stay gates: open state, a route check, a feature flag, a prop the mount site computes', () => {
+  it('real gates stay gates: open state, a route check, a feature flag, a prop the mount site computes, an admin check on the session', () => {
     const files = {
       'app/layout.tsx': layout(
-        `        <Wrapper withPalette={flags.palette}><span /></Wrapper>\n        <OpenPalette />\n        <RouteOnly />\n        <Flagged />\n        <FlagKey />`,
-        `import { Wrapper, OpenPalette, RouteOnly, Flagged, FlagKey } from '@/components/gates';\nconst flags = { palette: process.env.NEXT_PUBLIC_PALETTE === '1' };`,
+        `        <Wrapper withPalette={flags.palette}><span /></Wrapper>\n        <OpenPalette />\n        <RouteOnly />\n        <Flagged />\n        <FlagKey />\n        <AdminOnly />`,
+        `import { Wrapper, OpenPalette, RouteOnly, Flagged, FlagKey, AdminOnly } from '@/components/gates';\nconst flags = { palette: process.env.NEXT_PUBLIC_PALETTE === '1' };`,
       ),
       'src/components/gates.tsx': `'use client';
 import { useState, type ReactNode } from 'react';
@@ -326,6 +326,15 @@ export function RouteOnly() {
 export function Flagged() {
   const enabled = useFlag('palette');
   return <div>{enabled && <Search />}</div>;
+}
+// A test of what the signed-in user may do is a gate, though it reads the session.
+function useAdminSession(): { data: { user: { isAdmin: boolean } } | null } {
+  return { data: null };
+}
+export function AdminOnly() {
+  const { data: session } = useAdminSession();
+  if (!session?.user.isAdmin) return null;
+  return <Search />;
 }
 export function FlagKey() {
   const enabled = useFlag('notifications');

@@ -168,12 +168,16 @@ export function runAnalysis(input: RunInput): RunResult {
   return { findings, queries, files: total - generated - unreadable - outOfScope, notes: [...notes], durationMs: Math.round(performance.now() - started) };
 }
 
-/** A finding found again at the same place by another Program (rules run across packages): kept once, the first. */
+/**
+ * A finding found again by another Program (rules run across packages): kept once, the first.
+ * Its fingerprint says it is the same finding; two findings with the same message at the same
+ * place (two relations of one query) have their own fingerprints, and both stay.
+ */
 function dropRepeats(findings: Finding[]): void {
   const seen = new Set<string>();
   let kept = 0;
   for (const finding of findings) {
-    const key = `${finding.ruleId}\0${finding.file}\0${finding.line}\0${finding.column}`;
+    const key = `${finding.ruleId}\0${finding.fingerprint}`;
     if (seen.has(key)) continue;
     seen.add(key);
     findings[kept++] = finding;

@@ -6,8 +6,8 @@ import type { TypeScriptModule } from '../rule.js';
 /**
  * Names that say "the user is signed in" (`session`, `isAuthenticated`, `user`) or "we are past
  * hydration" (`mounted`, `isClient`): a mount under them runs on every page for every signed-in
- * user, so they do not gate it. Matched on the last name of an access (`session.user`,
- * `auth.isSignedIn`) or on any name of the chain before it.
+ * user, so they do not gate it. Matched on a name, or on the last name of an access
+ * (`session.user`, `auth.isSignedIn`): `user.isAdmin` tests something else, and is a gate.
  */
 const SESSION_OR_MOUNTED =
   /^(?:is|has)?(?:session|auth|authed|authenticated|signed_?in|logged_?in|user|current_?user|viewer|me|mounted|client|hydrated)$/i;
@@ -46,18 +46,12 @@ export function isNonGatingCondition(tsm: TypeScriptModule, condition: ts.Expres
   if (tsm.isIdentifier(node)) return SESSION_OR_MOUNTED.test(node.text) || isConstantProp(tsm, node, undefined, fn, constantProps);
   if (tsm.isPropertyAccessExpression(node)) {
     if (isConstantProp(tsm, node.name, node.expression, fn, constantProps)) return true;
-    for (let part: ts.Expression = node; ; ) {
-      if (tsm.isPropertyAccessExpression(part)) {
-        if (SESSION_OR_MOUNTED.test(part.name.text)) return true;
-        part = part.expression;
-      } else if (tsm.isIdentifier(part)) {
-        return SESSION_OR_MOUNTED.test(part.text);
-      } else if (tsm.isCallExpression(part) || tsm.isNonNullExpression(part) || tsm.isParenthesizedExpression(part)) {
-        part = part.expression;
-      } else {
-        return false;
-      }
-    }
+    // The value tested is the last name: `session.user`, `auth.isSignedIn`; `user.isAdmin` is a
+    // gate. `useSession()` hands the session over as `data`: `session.data` is the session.
+    if (SESSION_OR_MOUNTED.test(node.name.text)) return true;
+    const receiver = skipOuterExpressions(tsm, node.expression);
+    const receiverName = tsm.isIdentifier(receiver) ? receiver.text : tsm.isPropertyAccessExpression(receiver) ? receiver.name.text : undefined;
+    return node.name.text === 'data' && receiverName !== undefined && SESSION_OR_MOUNTED.test(receiverName);
   }
   return false;
 }
