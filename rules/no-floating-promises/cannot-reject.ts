@@ -14,6 +14,7 @@ import {
 } from '@premortem/core';
 import type { TypeFacts } from './classify.js';
 import { isPlainValue } from './plain-value.js';
+import { handlesRejection, promiseMethodName } from './rejection-handlers.js';
 
 /**
  * Verdicts per function, per Program (the checker is the Program's): a logger called from a
@@ -114,19 +115,17 @@ function returnCannotReject(facts: TypeFacts, returned: ts.Expression): boolean 
   const { ts: tsm, checker } = facts;
   const value = skipOuterExpressions(tsm, returned);
   if (tsm.isAwaitExpression(value) || isPlainValue(tsm, value)) return true;
-  if (isCallThatCannotReject(facts, value) || isCaughtChain(tsm, value)) return true;
+  if (isCallThatCannotReject(facts, value) || isCaughtChain(facts, value)) return true;
   return !isThenableType(tsm, checker, checker.getTypeAtLocation(value));
 }
 
-/** `p.catch(handler)` or `p.then(onFulfilled, onRejected)`, with a handler that is there. */
-function isCaughtChain(tsm: TypeScriptModule, value: ts.Expression): boolean {
-  if (!tsm.isCallExpression(value) || !tsm.isPropertyAccessExpression(value.expression)) return false;
-  const method = value.expression.name.text;
-  const handler = method === 'catch' ? value.arguments[0] : method === 'then' ? value.arguments[1] : undefined;
-  if (!handler) return false;
-  const fn = skipOuterExpressions(tsm, handler);
+/** `p.catch(handler)` or `p.then(onFulfilled, onRejected)` whose handler does not throw the rejection on. */
+function isCaughtChain(facts: TypeFacts, value: ts.Expression): boolean {
+  const tsm = facts.ts;
+  if (!tsm.isCallExpression(value) || !handlesRejection(facts, value)) return false;
+  const handler = skipOuterExpressions(tsm, value.arguments[promiseMethodName(tsm, value) === 'catch' ? 0 : 1]!);
   // `.catch((e) => { throw wrap(e) })` hands the rejection on.
-  return !((tsm.isArrowFunction(fn) || tsm.isFunctionExpression(fn)) && throwsDirectly(tsm, fn.body));
+  return !((tsm.isArrowFunction(handler) || tsm.isFunctionExpression(handler)) && throwsDirectly(tsm, handler.body));
 }
 
 function throwsDirectly(tsm: TypeScriptModule, body: ts.Node): boolean {

@@ -2,6 +2,7 @@ import type ts from 'typescript';
 import type { TypeQueries } from '@premortem/core';
 import { isOuterExpression, isThenableArrayType, isThenableType, skipOuterExpressions, unionParts, type TypeScriptModule } from '@premortem/core';
 import { isCallThatCannotReject, isFunctionThatCannotReject } from './cannot-reject.js';
+import { handlesRejection, promiseMethodName } from './rejection-handlers.js';
 
 export type FloatingKind = 'floating' | 'floatingThen' | 'floatingFinally' | 'floatingArray';
 
@@ -65,9 +66,8 @@ function classifyOperand(facts: TypeFacts, expression: ts.Expression): FloatingK
   if (tsm.isYieldExpression(expression)) return classifyType(facts, checker.getTypeAtLocation(expression));
 
   if (tsm.isCallExpression(expression)) {
+    if (handlesRejection(facts, expression)) return undefined;
     const method = promiseMethodName(tsm, expression);
-    if (method === 'catch' && isRejectionHandler(facts, expression.arguments, 0)) return undefined;
-    if (method === 'then' && isRejectionHandler(facts, expression.arguments, 1)) return undefined;
     if (method === 'finally' || method === 'then') {
       if (!isThenableType(tsm, checker, checker.getTypeAtLocation(expression))) return undefined;
       if (method === 'then') return thenCannotReject(facts, expression) ? undefined : 'floatingThen';
@@ -115,46 +115,7 @@ function thenCannotReject(facts: TypeFacts, call: ts.CallExpression): boolean {
   return !callback || isFunctionThatCannotReject(facts, callback);
 }
 
-function promiseMethodName(tsm: TypeScriptModule, call: ts.CallExpression): 'then' | 'catch' | 'finally' | undefined {
-  const callee = skipOuterExpressions(tsm, call.expression);
-  let name: string | undefined;
-  if (tsm.isPropertyAccessExpression(callee)) name = callee.name.text;
-  else if (tsm.isElementAccessExpression(callee) && tsm.isStringLiteralLike(callee.argumentExpression)) {
-    name = callee.argumentExpression.text;
-  }
-  return name === 'then' || name === 'catch' || name === 'finally' ? name : undefined;
-}
 
-/**
- * Whether the argument at `index` is a function: `.catch(undefined)`, `.catch(42)` and
- * `.catch(handlerOrLabel)` (a `string | (() => void)`) handle nothing, nor does an argument after
- * a spread (`.then(...[], onRejected)`), whose position is unknown. Syntax first; the type only for
- * names and other expressions, and `any` proves nothing either way.
- */
-function isRejectionHandler(facts: TypeFacts, args: ts.NodeArray<ts.Expression>, index: number): boolean {
-  const { ts: tsm, checker } = facts;
-  const argument = args[index];
-  if (!argument || args.slice(0, index + 1).some((a) => tsm.isSpreadElement(a))) return false;
-  const value = skipOuterExpressions(tsm, argument);
-  if (tsm.isArrowFunction(value) || tsm.isFunctionExpression(value)) return true;
-  if (isNonFunctionLiteral(tsm, value)) return false;
-  const type = checker.getTypeAtLocation(value);
-  if (type.flags & (tsm.TypeFlags.Any | tsm.TypeFlags.Unknown)) return true;
-  return unionParts(type).every((part) => checker.getApparentType(part).getCallSignatures().length > 0);
-}
-
-function isNonFunctionLiteral(tsm: TypeScriptModule, value: ts.Expression): boolean {
-  const k = tsm.SyntaxKind;
-  if (tsm.isIdentifier(value)) return value.text === 'undefined';
-  return (
-    tsm.isVoidExpression(value) ||
-    tsm.isLiteralExpression(value) ||
-    tsm.isTemplateExpression(value) ||
-    tsm.isObjectLiteralExpression(value) ||
-    tsm.isArrayLiteralExpression(value) ||
-    [k.NullKeyword, k.TrueKeyword, k.FalseKeyword].includes(value.kind)
-  );
-}
 
 /**
  * True when no signature of the callee can return a thenable, read from the callee's type alone.

@@ -80,12 +80,11 @@ export const noFloatingPromises = defineRule<MessageIds, Options>({
     const facts: TypeFacts = { ts: tsm, checker };
     const clientModule = isClientModule(tsm, sourceFile);
     const k = tsm.SyntaxKind;
+    type Place = { inBrowser: boolean; severity?: 'warning' } | undefined;
+    /** How browser code is reported (`inBrowser`): undefined when it is not. */
+    const inBrowser = (): Place => (options.inBrowser === 'off' ? undefined : options.inBrowser === 'warning' ? { inBrowser: true, severity: 'warning' } : { inBrowser: true });
     /** Where a finding at `node` runs: undefined when it is browser code and the options report none there. */
-    const placeOf = (node: ts.Node): { inBrowser: boolean; severity?: 'warning' } | undefined => {
-      if (!runsInBrowser(tsm, context.program, sourceFile, node)) return { inBrowser: false };
-      if (options.inBrowser === 'off') return undefined;
-      return options.inBrowser === 'warning' ? { inBrowser: true, severity: 'warning' } : { inBrowser: true };
-    };
+    const placeOf = (node: ts.Node): Place => (runsInBrowser(tsm, context.program, sourceFile, node) ? inBrowser() : { inBrowser: false });
 
     const checkStatement = (node: ts.Node): void => {
       const expression = skipOuterExpressions(tsm, (node as ts.ExpressionStatement).expression);
@@ -145,12 +144,13 @@ export const noFloatingPromises = defineRule<MessageIds, Options>({
       if (!contextual || !isVoidReturningFunctionType(tsm, checker, contextual)) return;
       if (!returnsThenable(tsm, checker, checker.getTypeAtLocation(fn))) return;
       // An event handler: browser code by definition.
-      if (options.inBrowser === 'off') return;
+      const place = inBrowser();
+      if (!place) return;
       context.report({
         node: fn,
         messageId: 'misusedCallbackInBrowser',
         data: { callee: attribute.name.getText(sourceFile) },
-        ...(options.inBrowser === 'warning' ? { severity: 'warning' as const } : {}),
+        ...(place.severity ? { severity: place.severity } : {}),
       });
     };
 

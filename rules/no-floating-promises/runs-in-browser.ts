@@ -55,12 +55,7 @@ function usesBrowserGlobals(tsm: TypeScriptModule, scope: ts.Node): boolean {
 
 function hasUseServerDirective(tsm: TypeScriptModule, fn: ts.Node): boolean {
   const body = (fn as ts.FunctionLikeDeclaration).body;
-  if (!body || !tsm.isBlock(body)) return false;
-  for (const statement of body.statements) {
-    if (!tsm.isExpressionStatement(statement) || !tsm.isStringLiteral(statement.expression)) return false;
-    if (statement.expression.text === 'use server') return true;
-  }
-  return false;
+  return body !== undefined && tsm.isBlock(body) && getDirectives(tsm, body).includes('use server');
 }
 
 /** `onClick={() => …}` or `onClick={async function () { … }}`. */

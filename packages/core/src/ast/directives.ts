@@ -1,10 +1,13 @@
 import type ts from 'typescript';
 import type { TypeScriptModule } from '../rule.js';
 
-/** The string directives at the top of a module (`'use client'`, `'use server'`, `'use strict'`). */
-export function getDirectives(tsm: TypeScriptModule, sourceFile: ts.SourceFile): string[] {
+/**
+ * The string directives at the top of a module or a function body (`'use client'`,
+ * `'use server'`, `'use strict'`).
+ */
+export function getDirectives(tsm: TypeScriptModule, container: ts.SourceFile | ts.Block): string[] {
   const directives: string[] = [];
-  for (const statement of sourceFile.statements) {
+  for (const statement of container.statements) {
     if (!tsm.isExpressionStatement(statement) || !tsm.isStringLiteral(statement.expression)) break;
     directives.push(statement.expression.text);
   }

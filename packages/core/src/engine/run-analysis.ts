@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type ts from 'typescript';
 import type { Finding } from '../findings.js';
 import type { QueryEstimate } from '../formatters/json.js';
 import { createQueryCollector } from '../prisma/collect-queries.js';
@@ -106,13 +107,7 @@ export function runAnalysis(input: RunInput): RunResult {
       } else if (rules.length === 0 && !collectQueries) {
         // Out of focus, and no rule runs there: nothing it could report would be shown.
       } else {
-        const onRuleError = (rule: { name: string }, error: unknown, node: { getStart(): number }) => {
-          const { line } = sourceFile.getLineAndCharacterOfPosition(node.getStart());
-          const reason = error instanceof Error ? error.message : String(error);
-          notes.add(
-            `rule premortem/${rule.name} failed on ${toPosixRelative(cwd, fileName)}:${line + 1} and skipped the rest of that file (${reason}). This is a premortem bug; please report it.`,
-          );
-        };
+        const onRuleError = noteRuleError(notes, cwd, sourceFile);
         const collector = collectQueries ? createQueryCollector(tsm, checker, sourceFile, getProjectFacts(tsm, program)) : undefined;
         const analyze = () =>
           analyzeFile({
@@ -143,13 +138,7 @@ export function runAnalysis(input: RunInput): RunResult {
         // Out of focus (`--changed-since`), only the rules whose findings carry paths across files run, as above.
         const rules = !input.focus || input.focus(sourceFile.fileName) ? acrossPackages : acrossPackages.filter((enabled) => enabled.rule.meta.pathsCrossFiles);
         if (rules.length === 0) continue;
-        const onRuleError = (rule: { name: string }, error: unknown, node: { getStart(): number }) => {
-          const { line } = sourceFile.getLineAndCharacterOfPosition(node.getStart());
-          const reason = error instanceof Error ? error.message : String(error);
-          notes.add(
-            `rule premortem/${rule.name} failed on ${toPosixRelative(cwd, sourceFile.fileName)}:${line + 1} and skipped the rest of that file (${reason}). This is a premortem bug; please report it.`,
-          );
-        };
+        const onRuleError = noteRuleError(notes, cwd, sourceFile);
         const fileFindings = analyzeFile({ ts: tsm, program, checker, sourceFile, rules, relativePath, onRuleError, ...(timings ? { timings } : {}) });
         findings.push(...fileFindings.filter((finding) => finding.ruleId !== ANALYSIS_ERROR_RULE_ID));
       }
@@ -166,6 +155,17 @@ export function runAnalysis(input: RunInput): RunResult {
   if (acrossPackages.length > 0) dropRepeats(findings);
   queries.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return { findings, queries, files: total - generated - unreadable - outOfScope, notes: [...notes], durationMs: Math.round(performance.now() - started) };
+}
+
+/** Reports a rule that threw on a file as a note: the other rules' findings still stand. */
+function noteRuleError(notes: Set<string>, cwd: string, sourceFile: ts.SourceFile) {
+  return (rule: { name: string }, error: unknown, node: { getStart(): number }): void => {
+    const { line } = sourceFile.getLineAndCharacterOfPosition(node.getStart());
+    const reason = error instanceof Error ? error.message : String(error);
+    notes.add(
+      `rule premortem/${rule.name} failed on ${toPosixRelative(cwd, sourceFile.fileName)}:${line + 1} and skipped the rest of that file (${reason}). This is a premortem bug; please report it.`,
+    );
+  };
 }
 
 /**
