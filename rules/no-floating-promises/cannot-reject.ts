@@ -30,7 +30,7 @@ const verdicts = new WeakMap<TypeQueries, Map<FunctionLike, boolean | undefined>
  * fire-and-forget helpers (loggers, analytics, audit trails) and of a safe async listener. A
  * synchronous throw from a plain call is not counted: it is not what this rule is about.
  */
-export function cannotReject(facts: TypeFacts, fn: FunctionLike): boolean {
+function cannotReject(facts: TypeFacts, fn: FunctionLike): boolean {
   let cache = verdicts.get(facts.checker);
   if (!cache) verdicts.set(facts.checker, (cache = new Map<FunctionLike, boolean | undefined>()));
   if (cache.has(fn)) return cache.get(fn) ?? false;
@@ -44,7 +44,7 @@ export function cannotReject(facts: TypeFacts, fn: FunctionLike): boolean {
  * The functions a call runs, when every declaration of its callee is one with a body in the
  * project's own code; undefined when any is a library's, an overload-only signature or unknown.
  */
-export function calleeFunctions(facts: TypeFacts, call: ts.CallExpression): FunctionLike[] | undefined {
+function calleeFunctions(facts: TypeFacts, call: ts.CallExpression): FunctionLike[] | undefined {
   const tsm = facts.ts;
   const callee = skipOuterExpressions(tsm, call.expression);
   const name = tsm.isIdentifier(callee) ? callee : tsm.isPropertyAccessExpression(callee) ? callee.name : undefined;
@@ -52,7 +52,7 @@ export function calleeFunctions(facts: TypeFacts, call: ts.CallExpression): Func
 }
 
 /** The functions `name` (an identifier or a property name) denotes, as `calleeFunctions` reads them. */
-export function functionsNamed(facts: TypeFacts, name: ts.Node): FunctionLike[] | undefined {
+function functionsNamed(facts: TypeFacts, name: ts.Node): FunctionLike[] | undefined {
   const { ts: tsm, checker } = facts;
   const declarations = resolveSymbol(tsm, checker, name)?.declarations;
   if (!declarations?.length) return undefined;
