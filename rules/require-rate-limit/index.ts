@@ -1,28 +1,31 @@
 import type ts from 'typescript';
-import { calleeName, defineRule, findCallThrough, skipOuterExpressions, type RuleContext } from '@premortem/core';
+import { calleeName, defineRule, skipOuterExpressions, type RuleContext } from '@premortem/core';
 import { findHandlers, handlerFunctions, property, type HttpHandler } from './handlers.js';
 import { coveredByFastifyLimit, coveredByUse, getMiddlewareIndex, nestGuardCovers, nextMiddlewareFor, type MiddlewareIndex } from './middleware.js';
-import { findDatabaseRead, isAuthCall, isAuthMiddleware, isLimiterCall, isLimiterMiddleware, type Recognizer } from './recognize.js';
+import { middlewareReach, reachOf, type Reach } from './reach.js';
+import type { Recognizer } from './recognize.js';
 import { defaultOptions, schema, type Options } from './options.js';
 
 export type { Options } from './options.js';
-export type MessageIds = 'unlimitedWrite' | 'unlimitedPublicRead';
+export type MessageIds = 'unlimitedPublic' | 'unlimitedBulkChange' | 'unlimitedWrite';
 
 export const requireRateLimit = defineRule<MessageIds, Options>({
   name: 'require-rate-limit',
   meta: {
     description:
-      'Require a rate limit on endpoints that change data, and on public endpoints that read the database: in the handler, a helper it calls, a wrapper, or a middleware that matches it.',
+      'Require a rate limit on endpoints anyone can call that reach the database, a paid API or a queue, and on endpoints that change many rows: in the handler, a helper it calls, a wrapper, or a middleware that matches it.',
     type: 'problem',
     recommended: 'recommended',
     severity: 'error',
     requiresTypeChecking: true,
     hasSuggestions: false,
     messages: {
+      unlimitedPublic:
+        '`{{method}} {{route}}` is public (nothing authenticates the caller) and {{does}}, with no rate limit: anyone can call it as fast as they like, as 1.44M requests once did to a public embed endpoint. Add a rate limit ({{hint}}), or serve it from a cache.',
+      unlimitedBulkChange:
+        '`{{method}} {{route}}` {{does}} and nothing limits how often it runs: one client, or one buggy retry loop, can repeat it thousands of times a minute. Add a rate limit ({{hint}}).',
       unlimitedWrite:
-        '`{{method}} {{route}}` changes data and nothing limits how often it runs: no limiter in the handler, the helpers it calls, a wrapper around it, or a middleware that matches it. One client, or one buggy retry loop, can call it thousands of times a minute. Add a rate limit ({{hint}}).',
-      unlimitedPublicRead:
-        '`GET {{route}}` is public (no authentication call) and reads the database (`{{read}}`), with no rate limit: anyone can call it as fast as they like, as 1.44M requests once did to a public embed endpoint. Add a rate limit ({{hint}}), or serve it from a cache.',
+        '`{{method}} {{route}}` changes data ({{does}}) and nothing limits how often it runs: no limiter in the handler, the helpers it calls, a wrapper around it, or a middleware that matches it. Add a rate limit ({{hint}}).',
     },
     schema,
     defaultOptions,
@@ -62,21 +65,53 @@ const HINTS: Record<HttpHandler['framework'], string> = {
   nest: '`@nestjs/throttler`: `@Throttle()` or a global `ThrottlerGuard`',
 };
 
+/**
+ * Decides by risk: a limit is needed where anyone can call an endpoint that reaches the database,
+ * a paid API or a queue, and where a signed-in caller can change many rows at once. Other writes
+ * are reported as `unlimitedWrite` (strict). An endpoint a known machine calls (a verified
+ * signature or shared secret) and one that changes nothing are left alone.
+ */
 function checkHandler(context: RuleContext<MessageIds, Options>, recognizer: Recognizer, index: MiddlewareIndex, handler: HttpHandler): void {
   const { options } = context;
-  const write = handler.methods.find((method) => options.methods.includes(method));
+  const reach = reachOf(recognizer, codeOf(recognizer, handler));
+  const guards = middlewareFacts(recognizer, index, handler);
+  if (reach.limit || guards.limit || reach.secret || guards.secret) return;
   const route = handler.route ?? '(route)';
-  if (write) {
-    if (isLimited(recognizer, index, handler)) return;
-    context.report({ node: handler.node, messageId: 'unlimitedWrite', data: { method: write, route, hint: HINTS[handler.framework] } });
+  const hint = HINTS[handler.framework];
+  const write = handler.methods.find((method) => options.methods.includes(method));
+  const method = write ?? handler.methods[0] ?? 'ANY';
+  if (!reach.auth && !guards.auth) {
+    const does = publicEffect(recognizer, reach);
+    if (!does || (!write && !options.checkPublicReads)) return;
+    context.report({ node: handler.node, messageId: 'unlimitedPublic', data: { method, route, does, hint } });
     return;
   }
-  if (!options.checkPublicReads || !handler.methods.some((method) => method === 'GET' || method === 'ANY')) return;
-  const read = databaseRead(recognizer, handler);
-  if (!read || isAuthenticated(recognizer, index, handler) || isLimited(recognizer, index, handler)) return;
-  const last = read.at(-1)!;
-  const readText = skipOuterExpressions(recognizer.ts, last.expression).getText().replace(/\s+/g, '');
-  context.report({ node: handler.node, messageId: 'unlimitedPublicRead', data: { route, read: readText, hint: HINTS[handler.framework] } });
+  // A signed-in caller's GET that changes many rows is a job's trigger (a cron), not a button pressed in a loop.
+  if (reach.bulk && write) {
+    context.report({ node: handler.node, messageId: 'unlimitedBulkChange', data: { method, route, does: `changes many rows at once (\`${calledText(recognizer, reach.bulk)}\`)`, hint } });
+    return;
+  }
+  const change = reach.write ?? reach.external ?? reach.fanOut;
+  if (!write || !change) return;
+  const does = reach.write ? 'writes' : reach.external ? 'calls' : 'enqueues';
+  context.report({ node: handler.node, messageId: 'unlimitedWrite', data: { method, route, does: `${does} \`${calledText(recognizer, change)}\``, hint } });
+}
+
+/** What a public endpoint does that costs: work handed on, a paid API, a write, a read; undefined when none. */
+function publicEffect(recognizer: Recognizer, reach: Reach): string | undefined {
+  if (reach.fanOut) return `hands work on per request (\`${calledText(recognizer, reach.fanOut)}\`)`;
+  if (reach.external) return `calls an external API (\`${calledText(recognizer, reach.external)}\`)`;
+  if (reach.bulk) return `changes many rows at once (\`${calledText(recognizer, reach.bulk)}\`)`;
+  if (reach.write) return `writes to the database (\`${calledText(recognizer, reach.write)}\`)`;
+  if (reach.read) return `reads the database (\`${calledText(recognizer, reach.read)}\`)`;
+  return undefined;
+}
+
+function calledText(recognizer: Recognizer, node: ts.Node): string {
+  const { ts: tsm } = recognizer;
+  const target = tsm.isCallExpression(node) ? skipOuterExpressions(tsm, node.expression) : node;
+  const text = target.getText().replace(/\s+/g, '');
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
 
 function codeOf(recognizer: Recognizer, handler: HttpHandler): ts.Node[] {
@@ -88,65 +123,49 @@ function codeOf(recognizer: Recognizer, handler: HttpHandler): ts.Node[] {
   });
 }
 
-function databaseRead(recognizer: Recognizer, handler: HttpHandler): ts.CallExpression[] | undefined {
-  for (const code of codeOf(recognizer, handler)) {
-    const read = findDatabaseRead(recognizer, code);
-    if (read) return read;
-  }
-  return undefined;
-}
-
-function callsThrough(recognizer: Recognizer, handler: HttpHandler, matches: (call: ts.CallExpression) => boolean): boolean {
+/** What runs before the handler, by framework: route middleware, `use`, Next's `middleware.ts`, Fastify hooks and plugins, Nest guards. */
+function middlewareFacts(recognizer: Recognizer, index: MiddlewareIndex, handler: HttpHandler): Pick<Reach, 'limit' | 'auth' | 'secret'> {
   const { ts: tsm, program, checker } = recognizer;
-  return codeOf(recognizer, handler).some((code) => findCallThrough(tsm, program, checker, code, matches) !== undefined);
-}
-
-function isLimited(recognizer: Recognizer, index: MiddlewareIndex, handler: HttpHandler): boolean {
-  const { ts: tsm, program, checker } = recognizer;
-  const limiterCall = (call: ts.CallExpression) => isLimiterCall(recognizer, call);
-  if (callsThrough(recognizer, handler, limiterCall)) return true;
+  const facts: Pick<Reach, 'limit' | 'auth' | 'secret'> = {};
+  const add = (reach: Reach) => {
+    facts.limit ??= reach.limit;
+    facts.auth ??= reach.auth;
+    facts.secret ??= reach.secret;
+  };
+  const routeMiddlewares = handler.handlers.slice(0, -1);
   switch (handler.framework) {
     case 'express':
-    case 'hono':
-      return (
-        handler.handlers.slice(0, -1).some((middleware) => isLimiterMiddleware(recognizer, middleware)) ||
-        coveredByUse(tsm, checker, index, handler.receiver, handler.route ?? '', handler.node, (middleware) => isLimiterMiddleware(recognizer, middleware))
-      );
+    case 'hono': {
+      for (const middleware of routeMiddlewares) add(middlewareReach(recognizer, middleware));
+      for (const fact of ['limit', 'auth', 'secret'] as const) {
+        if (facts[fact]) continue;
+        const covered = coveredByUse(tsm, checker, index, handler.receiver, handler.route ?? '', handler.node, (middleware) => middlewareReach(recognizer, middleware)[fact] !== undefined);
+        if (covered) facts[fact] = handler.node;
+      }
+      return facts;
+    }
     case 'fastify': {
+      for (const hook of routeMiddlewares) add(middlewareReach(recognizer, hook));
       const config = handler.routeOptions ? property(tsm, handler.routeOptions, 'config') : undefined;
       const routeLimit = config && tsm.isObjectLiteralExpression(config) ? property(tsm, config, 'rateLimit') : undefined;
-      if (routeLimit) return routeLimit.kind !== tsm.SyntaxKind.FalseKeyword;
-      return coveredByFastifyLimit(tsm, program, checker, index, handler.receiver) || handler.handlers.slice(0, -1).some((hook) => isLimiterMiddleware(recognizer, hook));
+      if (routeLimit) {
+        // `config: { rateLimit: false }` opts the route out of a global limit.
+        if (routeLimit.kind === tsm.SyntaxKind.FalseKeyword) facts.limit = undefined;
+        else facts.limit ??= routeLimit;
+      } else if (coveredByFastifyLimit(tsm, program, checker, index, handler.receiver)) {
+        facts.limit ??= handler.node;
+      }
+      return facts;
     }
     case 'nest':
-      return nestLimited(recognizer, index, handler);
+      if (nestLimited(recognizer, index, handler)) facts.limit = handler.node;
+      if (nestGuards(recognizer, handler).some((guard) => /auth|jwt|session|role|clerk|admin/i.test(guard)) || nestGlobal(recognizer, index, handler, /auth|jwt|session|clerk/i)) facts.auth = handler.node;
+      return facts;
     case 'next-app':
     case 'next-pages': {
       const middleware = nextMiddlewareFor(index, handler, handler.node.getSourceFile().fileName);
-      return middleware !== undefined && middleware.functions.some((fn) => findCallThrough(tsm, program, checker, fn, limiterCall) !== undefined);
-    }
-  }
-}
-
-function isAuthenticated(recognizer: Recognizer, index: MiddlewareIndex, handler: HttpHandler): boolean {
-  const { ts: tsm, program, checker } = recognizer;
-  const authCall = (call: ts.CallExpression) => isAuthCall(recognizer, call);
-  if (callsThrough(recognizer, handler, authCall)) return true;
-  switch (handler.framework) {
-    case 'express':
-    case 'hono':
-      return (
-        handler.handlers.slice(0, -1).some((middleware) => isAuthMiddleware(recognizer, middleware)) ||
-        coveredByUse(tsm, checker, index, handler.receiver, handler.route ?? '', handler.node, (middleware) => isAuthMiddleware(recognizer, middleware))
-      );
-    case 'fastify':
-      return handler.handlers.slice(0, -1).some((hook) => isAuthMiddleware(recognizer, hook));
-    case 'nest':
-      return nestGuards(recognizer, handler).some((guard) => /auth|jwt|session|role|clerk/i.test(guard)) || nestGlobal(recognizer, index, handler, /auth|jwt|session|clerk/i);
-    case 'next-app':
-    case 'next-pages': {
-      const middleware = nextMiddlewareFor(index, handler, handler.node.getSourceFile().fileName);
-      return middleware !== undefined && middleware.functions.some((fn) => findCallThrough(tsm, program, checker, fn, authCall) !== undefined);
+      if (middleware) add(reachOf(recognizer, middleware.functions));
+      return facts;
     }
   }
 }

@@ -271,8 +271,12 @@ function joinPath(prefix: string, route: string): string {
   return route === '/' && prefix !== '' ? prefix : prefix + route;
 }
 
+/** Segment by segment: a parameter (`/:eventId`) of the prefix matches any one segment of the route. */
 function pathUnder(route: string, prefix: string): boolean {
-  return route === prefix || route.startsWith(prefix.endsWith('/') ? prefix : prefix + '/');
+  const routeSegments = route.split('/').filter(Boolean);
+  const prefixSegments = prefix.split('/').filter(Boolean);
+  if (prefixSegments.length > routeSegments.length) return false;
+  return prefixSegments.every((segment, i) => segment === routeSegments[i] || segment.startsWith(':') || segment === '*');
 }
 
 /**

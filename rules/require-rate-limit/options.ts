@@ -20,12 +20,12 @@ export const schema: OptionsSchema = {
     methods: {
       type: 'array',
       items: { type: 'string', enum: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] },
-      description: 'HTTP methods that always need a rate limit: the ones that change data.',
+      description: 'HTTP methods that change data: a signed-in caller\'s handler for one of them is reported when it changes many rows (`unlimitedBulkChange`) or, in `strict`, anything at all (`unlimitedWrite`).',
       default: defaultOptions.methods,
     },
     checkPublicReads: {
       type: 'boolean',
-      description: 'Also require a limit on `GET` handlers that read the database without any authentication call (public endpoints, like an embed).',
+      description: 'Also report public handlers for other methods (`GET`, like the embed of the incident) that reach the database, a paid API or a queue; public writes are reported either way.',
       default: defaultOptions.checkPublicReads,
     },
     limiters: {

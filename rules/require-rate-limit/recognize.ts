@@ -7,6 +7,8 @@ import {
   getPrismaCallSite,
   resolveSymbol,
   skipOuterExpressions,
+  walkTree,
+  type PrismaModel,
   type PrismaSchema,
   type TypeScriptModule,
 } from '@premortem/core';
@@ -33,7 +35,7 @@ const LIMITER_MODULES = new Set([
   '@arcjet/next',
   '@arcjet/node',
 ]);
-const LIMITER_NAME = /rate_?limit|ratelimit|throttl/i;
+export const LIMITER_NAME = /rate_?limit|ratelimit|throttl/i;
 /** `ratelimit.limit(id)` (Upstash), `limiter.consume(key)` (rate-limiter-flexible), `limiter.check()`. */
 const LIMITER_METHODS = new Set(['limit', 'consume', 'check', 'protect', 'removeTokens', 'tryRemoveTokens']);
 
@@ -45,13 +47,15 @@ export function isLimiterCall(recognizer: Recognizer, call: ts.CallExpression | 
   if (!name) return false;
   if (recognizer.extraLimiters.includes(name) || recognizer.extraLimiters.includes(callee.getText().replace(/\s+/g, ''))) return true;
   if (LIMITER_NAME.test(name)) return true;
-  if (tsm.isPropertyAccessExpression(callee) && LIMITER_METHODS.has(name) && (/limit|throttl|arcjet|aj$/i.test(callee.expression.getText()) || isLimiterInstance(recognizer, callee.expression))) return true;
+  if (tsm.isPropertyAccessExpression(callee) && LIMITER_METHODS.has(name) && /limit|throttl|arcjet|aj$/i.test(callee.expression.getText())) return true;
+  // Any method of a limiter instance applies it: `limiter.checkNext(req, 10)`, `userQuota.consume(id)`.
+  if (tsm.isPropertyAccessExpression(callee) && isLimiterInstance(recognizer, callee.expression)) return true;
   const root = rootIdentifier(tsm, callee);
   const source = root ? getImportSource(tsm, checker, root) : undefined;
   return source !== undefined && LIMITER_MODULES.has(source.module);
 }
 
-/** `userQuota` declared as `new RateLimiterRedis(…)`, `new Ratelimit(…)`: made by a limiter package, whatever its name. */
+/** `userQuota` declared as `new RateLimiterRedis(…)`, `new Ratelimit(…)`, `rateLimit({…})`: made by a limiter, whatever its name. */
 function isLimiterInstance(recognizer: Recognizer, expression: ts.Expression): boolean {
   const { ts: tsm, checker } = recognizer;
   const value = skipOuterExpressions(tsm, expression);
@@ -60,21 +64,18 @@ function isLimiterInstance(recognizer: Recognizer, expression: ts.Expression): b
   if (!declaration || !(tsm.isVariableDeclaration(declaration) || tsm.isPropertyDeclaration(declaration)) || !declaration.initializer) return false;
   const initializer = skipOuterExpressions(tsm, declaration.initializer);
   if (!tsm.isNewExpression(initializer) && !tsm.isCallExpression(initializer)) return false;
-  const root = rootIdentifier(tsm, skipOuterExpressions(tsm, initializer.expression));
+  const made = skipOuterExpressions(tsm, initializer.expression);
+  const madeBy = calleeName(tsm, made);
+  if (madeBy && LIMITER_NAME.test(madeBy)) return true;
+  const root = rootIdentifier(tsm, made);
   const source = root ? getImportSource(tsm, checker, root) : undefined;
   return source !== undefined && LIMITER_MODULES.has(source.module);
 }
 
-/**
- * A middleware argument that limits: a limiter call (`rateLimit({…})`), or a name for one
- * (`apiLimiter`, declared as `rateLimit({…})` or as a project function that calls a limiter).
- */
-export function isLimiterMiddleware(recognizer: Recognizer, expression: ts.Expression): boolean {
-  return middlewareMatches(recognizer, expression, (call) => isLimiterCall(recognizer, call), LIMITER_NAME);
-}
-
-const AUTH_NAME = /auth|session|jwt|token|passport|clerk|current_?user|require_?user|ensure_?user|signed_?in|logged_?in|protect/i;
-const AUTH_MIDDLEWARE_NAME = /auth|session|jwt|passport|clerk|require_?user|ensure_?user|signed_?in|logged_?in|protect|guard/i;
+export const AUTH_NAME = /auth|session|jwt|token|passport|clerk|current_?user|require_?user|ensure_?user|signed_?in|logged_?in|protect/i;
+/** `requireAdmin()`, `isStaff(user)`: only staff get past it. */
+const ADMIN_CHECK = /^(require|assert|ensure|check|is|verify|only)_?(admin|staff|superuser|super_?admin)/i;
+export const AUTH_MIDDLEWARE_NAME = /auth|session|jwt|passport|clerk|require_?user|ensure_?user|signed_?in|logged_?in|protect|guard/i;
 
 /** A call that establishes who is calling: `auth()`, `getServerSession(…)`, `requireUser(req)`, `verifyToken(…)`… */
 export function isAuthCall(recognizer: Recognizer, call: ts.CallExpression): boolean {
@@ -85,53 +86,227 @@ export function isAuthCall(recognizer: Recognizer, call: ts.CallExpression): boo
   if (recognizer.extraAuth.includes(name)) return true;
   // supabase.auth.getUser(), clerkClient.users…, ctx.auth.…
   if (tsm.isPropertyAccessExpression(callee) && /\bauth\b/i.test(callee.expression.getText())) return true;
+  // jwt.verify(token, key): a token checked is a caller known.
+  if (name === 'verify' && tsm.isPropertyAccessExpression(callee) && /jwt|jose/i.test(callee.expression.getText())) return true;
+  if (ADMIN_CHECK.test(name)) return true;
   return AUTH_NAME.test(name) && !/^(create|sign|issue|generate|refresh)/i.test(name);
-}
-
-export function isAuthMiddleware(recognizer: Recognizer, expression: ts.Expression): boolean {
-  return middlewareMatches(recognizer, expression, (call) => recognizer.ts.isCallExpression(call) && isAuthCall(recognizer, call), AUTH_MIDDLEWARE_NAME);
-}
-
-function middlewareMatches(
-  recognizer: Recognizer,
-  expression: ts.Expression,
-  matches: (call: ts.CallExpression | ts.NewExpression) => boolean,
-  namePattern: RegExp,
-): boolean {
-  const { ts: tsm, program, checker } = recognizer;
-  const value = skipOuterExpressions(tsm, expression);
-  if (tsm.isCallExpression(value) || tsm.isNewExpression(value)) {
-    if (matches(value)) return true;
-    // A factory whose result is the middleware: `limiter.middleware()`, `createLimiter(opts)`.
-    const name = calleeName(tsm, value.expression);
-    if (name && namePattern.test(name)) return true;
-    return tsm.isCallExpression(value) && findCallThrough(tsm, program, checker, value, (call) => matches(call), 3) !== undefined;
-  }
-  const nameNode = tsm.isPropertyAccessExpression(value) ? value.name : value;
-  if (!tsm.isIdentifier(nameNode)) return false;
-  if (namePattern.test(nameNode.text)) return true;
-  const declaration = resolveSymbol(tsm, checker, nameNode)?.valueDeclaration;
-  if (!declaration) return false;
-  if (tsm.isVariableDeclaration(declaration) && declaration.initializer) {
-    const initializer = skipOuterExpressions(tsm, declaration.initializer);
-    if ((tsm.isCallExpression(initializer) || tsm.isNewExpression(initializer)) && matches(initializer)) return true;
-  }
-  return findCallThrough(tsm, program, checker, declaration, (call) => matches(call), 3) !== undefined;
 }
 
 const DATABASE_ROOTS = /^(prisma|db|database|knex|pool|sql|supabase|kysely|drizzle|mongoose|mongo|collection|repo|repository)$/i;
 const READ_METHODS = /^(find\w*|select\w*|query\w*|get\w*|count|aggregate|groupBy|execute|all|from|raw|\$queryRaw\w*)$/;
+const WRITE_METHODS = /^(insert\w*|update\w*|upsert\w*|delete\w*|destroy\w*|remove\w*|save\w*|create\w*|\$executeRaw\w*|executeRaw\w*)$/;
+const BULK_PRISMA = new Set(['deleteMany', 'updateMany', 'updateManyAndReturn']);
 
-/** A database read, through the project functions the handler calls: the chain of calls, or undefined. */
-export function findDatabaseRead(recognizer: Recognizer, root: ts.Node): ts.CallExpression[] | undefined {
-  const { ts: tsm, program, checker, schema } = recognizer;
-  return findCallThrough(tsm, program, checker, root, (call) => {
-    if (schema && getPrismaCallSite({ ts: tsm, checker, schema }, call)) return true;
-    const callee = skipOuterExpressions(tsm, call.expression);
-    if (!tsm.isPropertyAccessExpression(callee) || !READ_METHODS.test(callee.name.text)) return false;
-    const root = rootIdentifier(tsm, callee);
-    return root !== undefined && DATABASE_ROOTS.test(root.text);
+/** A query: `read`, `write`, or `bulk` (`deleteMany`/`updateMany` that no unique field pins to one row). */
+export function databaseCall(recognizer: Recognizer, call: ts.CallExpression): 'read' | 'write' | 'bulk' | undefined {
+  const { ts: tsm, checker, schema } = recognizer;
+  const site = schema ? getPrismaCallSite({ ts: tsm, checker, schema }, call) : undefined;
+  if (site) {
+    if (site.isRead) return 'read';
+    return BULK_PRISMA.has(site.operation) && !pinsOneRow(recognizer, call, site.model) ? 'bulk' : 'write';
+  }
+  const callee = skipOuterExpressions(tsm, call.expression);
+  if (!tsm.isPropertyAccessExpression(callee)) return undefined;
+  const root = rootIdentifier(tsm, callee);
+  if (!root || !DATABASE_ROOTS.test(root.text)) return undefined;
+  const method = callee.name.text;
+  if (READ_METHODS.test(method)) return 'read';
+  if (WRITE_METHODS.test(method)) return /Many$/.test(method) ? 'bulk' : 'write';
+  return undefined;
+}
+
+/** `where: { id }`, `where: { id, ownerId }`: a unique field given one value selects at most one row. */
+function pinsOneRow(recognizer: Recognizer, call: ts.CallExpression, model: PrismaModel): boolean {
+  const { ts: tsm } = recognizer;
+  const args = call.arguments[0] ? skipOuterExpressions(tsm, call.arguments[0]) : undefined;
+  const where = args && tsm.isObjectLiteralExpression(args) ? objectProperty(tsm, args, 'where') : undefined;
+  if (!where || !tsm.isObjectLiteralExpression(where)) return false;
+  return where.properties.some((element) => {
+    const name = element.name && (tsm.isIdentifier(element.name) || tsm.isStringLiteral(element.name)) ? element.name.text : undefined;
+    const field = name ? model.fields.get(name) : undefined;
+    if (!field || !(field.isId || field.isUnique)) return false;
+    const value = tsm.isPropertyAssignment(element) ? skipOuterExpressions(tsm, element.initializer) : undefined;
+    // `{ id: { in: ids } }` selects many; a plain value or a shorthand selects one.
+    return !value || !tsm.isObjectLiteralExpression(value);
   });
+}
+
+function objectProperty(tsm: TypeScriptModule, object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (const element of object.properties) {
+    if (tsm.isPropertyAssignment(element) && (tsm.isIdentifier(element.name) || tsm.isStringLiteral(element.name)) && element.name.text === name) return skipOuterExpressions(tsm, element.initializer);
+  }
+  return undefined;
+}
+
+/**
+ * Paid or quota-bound services: each call spends money or a quota someone else sets (LLMs,
+ * email and SMS, cloud and SaaS APIs). Matched on the package a client comes from. A plain
+ * `fetch` or HTTP client is not counted: what it calls (a marketing site, this app's own API, a
+ * log sink) cannot be told from the code.
+ */
+const EXTERNAL_MODULES = [
+  /^openai$/,
+  /^@anthropic-ai\//,
+  /^ai$/,
+  /^@ai-sdk\//,
+  /^@google\/(generative-ai|genai)$/,
+  /^@google-cloud\//,
+  /^(@googleapis\/.+|googleapis)$/,
+  /^@aws-sdk\//,
+  /^stripe$/,
+  /^resend$/,
+  /^@sendgrid\//,
+  /^nodemailer$/,
+  /^postmark$/,
+  /^twilio$/,
+  /^mailgun\.js$/,
+  /^@mailchimp\//,
+  /^@slack\/web-api$/,
+  /^(octokit|@octokit\/rest|@octokit\/core)$/,
+  /^@microsoft\/microsoft-graph-client$/,
+  /^(replicate|cohere-ai|groq-sdk|@mistralai\/mistralai)$/,
+];
+const JOB_MODULES = [/^bullmq$/, /^bull$/, /^bee-queue$/, /^pg-boss$/, /^@trigger\.dev\//, /^inngest$/, /^@upstash\/qstash$/, /^@vercel\/queue$/, /^@aws-sdk\/client-sqs$/];
+const JOB_METHODS = /^(add|addBulk|trigger|batchTrigger|triggerAndWait|send|sendEvent|publish|publishJSON|enqueue|enqueueJSON|sendMessage|batch)$/;
+
+/** What a call is, for the rule: a limiter, a secret check, authentication, a query, an external API, a job. */
+export function classifyCall(recognizer: Recognizer, call: ts.CallExpression): { facts: ('limit' | 'auth' | 'secret' | 'read' | 'write' | 'bulk' | 'external' | 'fanOut')[] } | undefined {
+  if (isLimiterCall(recognizer, call)) return { facts: ['limit'] };
+  if (isSecretCall(recognizer, call)) return { facts: ['secret'] };
+  if (isAuthCall(recognizer, call)) return { facts: ['auth'] };
+  const query = databaseCall(recognizer, call);
+  if (query === 'read') return { facts: ['read'] };
+  if (query === 'write') return { facts: ['write'] };
+  if (query === 'bulk') return { facts: ['write', 'bulk'] };
+  const source = callSource(recognizer, call);
+  if (source && JOB_MODULES.some((pattern) => pattern.test(source.module)) && JOB_METHODS.test(source.method)) return { facts: ['fanOut'] };
+  if (source && EXTERNAL_MODULES.some((pattern) => pattern.test(source.module))) return { facts: ['external'] };
+  return undefined;
+}
+
+/** The package a call's client comes from (`openai.chat.completions.create`, `new Queue(…)`'s `.add`), and the method called. */
+function callSource(recognizer: Recognizer, call: ts.CallExpression): { module: string; method: string } | undefined {
+  const { ts: tsm } = recognizer;
+  const callee = skipOuterExpressions(tsm, call.expression);
+  const method = calleeName(tsm, callee);
+  const root = rootIdentifier(tsm, callee);
+  if (!root || !method) return undefined;
+  const module = moduleOf(recognizer, root);
+  return module ? { module, method } : undefined;
+}
+
+/** An identifier's package: imported from it, or a variable made by it (`const openai = new OpenAI()`, `export const stripe = new Stripe(…)`). */
+function moduleOf(recognizer: Recognizer, identifier: ts.Identifier): string | undefined {
+  const { ts: tsm, checker } = recognizer;
+  const direct = getImportSource(tsm, checker, identifier);
+  if (direct && !direct.module.startsWith('.') && !direct.module.startsWith('@/') && !direct.module.startsWith('~/')) return direct.module;
+  const declaration = resolveSymbol(tsm, checker, identifier)?.valueDeclaration;
+  if (!declaration || !tsm.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
+  let initializer = skipOuterExpressions(tsm, declaration.initializer);
+  if (tsm.isAwaitExpression(initializer)) initializer = skipOuterExpressions(tsm, initializer.expression);
+  if (!tsm.isNewExpression(initializer) && !tsm.isCallExpression(initializer)) return undefined;
+  const made = rootIdentifier(tsm, skipOuterExpressions(tsm, initializer.expression));
+  return made && made !== identifier ? getImportSource(tsm, checker, made)?.module : undefined;
+}
+
+const SECRET_CALL = /signature|webhook|hmac|^constructEvent|timingSafeEqual/i;
+/** Push queues whose callback helper checks each delivery: `handleCallback` of `@vercel/queue`. */
+const QUEUE_DELIVERY_MODULES = new Set(['@vercel/queue']);
+const WEBHOOK_MODULES = new Set(['svix', 'standardwebhooks', '@upstash/qstash', '@upstash/qstash/nextjs', '@octokit/webhooks', 'stripe']);
+
+/**
+ * A check that only a known machine passes: a webhook signature (`stripe.webhooks.constructEvent`,
+ * `wh.verify` from svix, QStash's `Receiver.verify`, `verifySignature…`), or an authentication
+ * call given a secret from the environment (`bearerAuth({ token: env.CRON_SECRET })`).
+ */
+function isSecretCall(recognizer: Recognizer, call: ts.CallExpression): boolean {
+  const { ts: tsm } = recognizer;
+  const callee = skipOuterExpressions(tsm, call.expression);
+  const name = calleeName(tsm, callee);
+  if (!name || /^(create|sign|generate|send)/i.test(name)) return false;
+  if (SECRET_CALL.test(name)) return true;
+  const root = rootIdentifier(tsm, callee);
+  if (/^handle/.test(name) && root && QUEUE_DELIVERY_MODULES.has(getImportSource(tsm, recognizer.checker, root)?.module ?? '')) return true;
+  if (name === 'verify') {
+    const module = root ? moduleOf(recognizer, root) : undefined;
+    if (module && WEBHOOK_MODULES.has(module)) return true;
+  }
+  return AUTH_NAME.test(name) && call.arguments.some((argument) => isSecretArgument(recognizer, argument));
+}
+
+/**
+ * The secret a caller must present: `process.env.CRON_SECRET` itself, or `{ token: … }` /
+ * `{ password: … }`. Not `{ secret: … }`, the key a session library decrypts a user's cookie with.
+ */
+function isSecretArgument(recognizer: Recognizer, argument: ts.Expression): boolean {
+  const { ts: tsm } = recognizer;
+  const value = skipOuterExpressions(tsm, argument);
+  if (!tsm.isObjectLiteralExpression(value)) return isEnvSecretRead(tsm, value) || (tsm.isIdentifier(value) && mentionsEnvSecret(recognizer, value));
+  return value.properties.some(
+    (element) =>
+      tsm.isPropertyAssignment(element) &&
+      tsm.isIdentifier(element.name) &&
+      /^(token|password|api_?key|key)$/i.test(element.name.text) &&
+      (isEnvSecretRead(tsm, element.initializer) || mentionsEnvSecret(recognizer, element.initializer)),
+  );
+}
+
+const ENV_SECRET = /\benv\b(\.|\[['"`])\w*(SECRET|TOKEN|API_?KEY|PASSWORD|SIGNING|PRIVATE)\w*/i;
+
+/** `req.headers.get('authorization') === \`Bearer ${process.env.CRON_SECRET}\``: a shared secret compared with what the caller sent. */
+export function isSecretComparison(recognizer: Recognizer, binary: ts.BinaryExpression): boolean {
+  const { ts: tsm } = recognizer;
+  const operator = binary.operatorToken.kind;
+  if (
+    operator !== tsm.SyntaxKind.EqualsEqualsEqualsToken &&
+    operator !== tsm.SyntaxKind.ExclamationEqualsEqualsToken &&
+    operator !== tsm.SyntaxKind.EqualsEqualsToken &&
+    operator !== tsm.SyntaxKind.ExclamationEqualsToken
+  ) {
+    return false;
+  }
+  const [left, right] = [skipOuterExpressions(tsm, binary.left), skipOuterExpressions(tsm, binary.right)];
+  if (isLiteral(tsm, left) || isLiteral(tsm, right)) return false;
+  return mentionsEnvSecret(recognizer, left) || mentionsEnvSecret(recognizer, right);
+}
+
+/** `undefined`, `null`, `''`, `typeof x`: a comparison with these checks that a secret is set, not that the caller knows it. */
+function isLiteral(tsm: TypeScriptModule, node: ts.Expression): boolean {
+  return (
+    tsm.isLiteralExpression(node) ||
+    node.kind === tsm.SyntaxKind.NullKeyword ||
+    node.kind === tsm.SyntaxKind.TrueKeyword ||
+    node.kind === tsm.SyntaxKind.FalseKeyword ||
+    (tsm.isIdentifier(node) && node.text === 'undefined') ||
+    tsm.isTypeOfExpression(node)
+  );
+}
+
+/** An expression that reads a secret from the environment, itself or through a variable that holds one. */
+function mentionsEnvSecret(recognizer: Recognizer, expression: ts.Expression): boolean {
+  const { ts: tsm, checker } = recognizer;
+  if (ENV_SECRET.test(expression.getText())) return true;
+  let found = false;
+  walkTree(tsm, expression, (node) => {
+    if (!tsm.isIdentifier(node)) return;
+    const declaration = resolveSymbol(tsm, checker, node)?.valueDeclaration;
+    if (declaration && tsm.isVariableDeclaration(declaration) && declaration.initializer && isEnvSecretRead(tsm, declaration.initializer)) {
+      found = true;
+      return 'stop';
+    }
+  });
+  return found;
+}
+
+/** `process.env.CRON_SECRET`, `env.WEBHOOK_SECRET ?? ''`, `` `Bearer ${env.CRON_SECRET}` ``: the value is the secret itself, not an options object that holds one among others. */
+function isEnvSecretRead(tsm: TypeScriptModule, expression: ts.Expression): boolean {
+  let value = skipOuterExpressions(tsm, expression);
+  while (tsm.isBinaryExpression(value) && (value.operatorToken.kind === tsm.SyntaxKind.QuestionQuestionToken || value.operatorToken.kind === tsm.SyntaxKind.BarBarToken)) {
+    value = skipOuterExpressions(tsm, value.left);
+  }
+  // \`Bearer ${process.env.CRON_SECRET}\`: the header value the caller must send.
+  if (tsm.isTemplateExpression(value)) return value.templateSpans.some((span) => isEnvSecretRead(tsm, span.expression));
+  return (tsm.isPropertyAccessExpression(value) || tsm.isElementAccessExpression(value)) && ENV_SECRET.test(value.getText());
 }
 
 function rootIdentifier(tsm: TypeScriptModule, expression: ts.Expression): ts.Identifier | undefined {

@@ -15,7 +15,9 @@ const tsconfig = JSON.stringify({
 const schema = `datasource db {\n  provider = "postgresql"\n}\nmodel User {\n  id       Int    @id\n  username String @unique\n}\n`;
 
 function run(files: Record<string, string>, options?: object): { found: string[]; expected: string[]; findings: Finding[] } {
-  const all = { 'tsconfig.json': tsconfig, 'prisma/schema.prisma': schema, 'src/db.ts': `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`, ...files };
+  const all = { 'tsconfig.json': tsconfig, 'prisma/schema.prisma': schema, 'src/db.ts': `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`,
+    // A script (no imports or exports): its \`save\` is global, so every fixture file can write without an import.
+    'src/store.ts': `declare const db: { user: { update(args: object): Promise<unknown> } };\nfunction save<T>(value: T): T {\n  void db.user.update({ where: { id: 1 }, data: {} });\n  return value;\n}\n`, ...files };
   const { findings, dir, notes } = analyzeProject(rule, all, options);
   expect(notes.filter((note) => note.includes('premortem bug'))).toEqual([]);
   const expected = Object.entries(all)
@@ -33,13 +35,13 @@ describe('require-rate-limit', () => {
 import { enforce, withRateLimit } from '@/limit';
 import { getServerSession } from '@/auth';
 export async function POST(req: Request) { // expect
-  return Response.json(await req.json());
+  return Response.json(save(await req.json()));
 }
 export async function PUT(req: Request) {
   await enforce(req);
   return Response.json({});
 }
-export const PATCH = withRateLimit(async (req: Request) => Response.json(await req.json()));
+export const PATCH = withRateLimit(async (req: Request) => Response.json(save(await req.json())));
 export async function GET() {
   const session = await getServerSession();
   return Response.json(await prisma.user.findMany({ where: { id: session?.userId }, take: 10 }));
@@ -51,15 +53,15 @@ export async function GET(_req: Request, { params }: { params: { username: strin
 }
 `,
       'app/api/health/route.ts': `export function GET() {\n  return Response.json({ ok: true });\n}\n`,
-      'app/api/limited/items/route.ts': `export async function DELETE() {\n  return new Response(null, { status: 204 });\n}\n`,
-      'app/api/trpc/[trpc]/route.ts': `import { enforce } from '@/limit';\nasync function handler(req: Request) {\n  await enforce(req);\n  return new Response('ok');\n}\nasync function open(req: Request) {\n  return new Response(await req.text());\n}\nexport { handler as GET, handler as POST, open as PUT }; // expect\n`,
+      'app/api/limited/items/route.ts': `export async function DELETE() {\n  return new Response(save(null), { status: 204 });\n}\n`,
+      'app/api/trpc/[trpc]/route.ts': `import { enforce } from '@/limit';\nasync function handler(req: Request) {\n  await enforce(req);\n  return new Response(save('ok'));\n}\nasync function open(req: Request) {\n  return new Response(save(await req.text()));\n}\nexport { handler as GET, handler as POST, open as PUT }; // expect\n`,
       'middleware.ts': `import { enforce } from '@/limit';\nexport async function middleware(req: Request) {\n  await enforce(req);\n}\nexport const config = { matcher: ['/api/limited/:path*'] };\n`,
     });
     expect(found).toEqual(expected);
     expect(findings.map((f) => f.message.split(':')[0])).toEqual([
-      '`POST /api/bookings` changes data and nothing limits how often it runs',
-      '`GET /api/embed/[username]` is public (no authentication call) and reads the database (`prisma.user.findUnique`), with no rate limit',
-      '`PUT /api/trpc/[trpc]` changes data and nothing limits how often it runs',
+      '`POST /api/bookings` is public (nothing authenticates the caller) and writes to the database (`db.user.update`), with no rate limit',
+      '`GET /api/embed/[username]` is public (nothing authenticates the caller) and reads the database (`prisma.user.findUnique`), with no rate limit',
+      '`PUT /api/trpc/[trpc]` is public (nothing authenticates the caller) and writes to the database (`db.user.update`), with no rate limit',
     ]);
   });
 
@@ -67,7 +69,7 @@ export async function GET(_req: Request, { params }: { params: { username: strin
     const { found, expected } = run({
       'pages/api/notes.ts': `import { prisma } from '../../src/db';
 export default async function handler(req: { method?: string }, res: { json(v: unknown): void }) { // expect
-  if (req.method === 'POST') return res.json({ created: true });
+  if (req.method === 'POST') return res.json(save({ created: true }));
   res.json(await prisma.user.findMany({ take: 5 }));
 }
 `,
@@ -75,7 +77,7 @@ export default async function handler(req: { method?: string }, res: { json(v: u
 const limiter = rateLimit({ interval: 60_000 });
 export default async function handler(req: { method?: string }, res: { json(v: unknown): void }) {
   await limiter.checkNext(req, 10);
-  if (['POST', 'DELETE'].includes(req.method ?? '')) res.json({});
+  if (['POST', 'DELETE'].includes(req.method ?? '')) res.json(save({}));
 }
 `,
       'pages/api/version.ts': `export default function handler(_req: unknown, res: { json(v: unknown): void }) {\n  res.json({ version: 1 });\n}\n`,
@@ -90,20 +92,20 @@ import rateLimit from 'express-rate-limit';
 import { accounts } from './accounts';
 const app = express();
 const limiter = rateLimit({ windowMs: 60_000, limit: 100 });
-app.post('/signup', (req, res) => res.json(req.body)); // expect
-app.delete('/sessions/:id', limiter, (req, res) => res.json({ id: req.params.id }));
+app.post('/signup', (req, res) => res.json(save(req.body))); // expect
+app.delete('/sessions/:id', limiter, (req, res) => res.json(save(req.params.id)));
 app.use('/api', limiter, accounts);
 const admin = express.Router();
-admin.put('/flags/:id', (req, res) => res.json(req.body)); // expect
+admin.put('/flags/:id', (req, res) => res.json(save(req.body))); // expect
 app.use('/admin', admin);
 app.use(limiter);
-app.post('/after', (req, res) => res.json(req.body));
+app.post('/after', (req, res) => res.json(save(req.body)));
 app.listen(3000);
 `,
       'src/accounts.ts': `import { Router } from 'express';
 export const accounts = Router();
-accounts.post('/accounts', (req, res) => res.json(req.body));
-accounts.route('/accounts/:id').delete((req, res) => res.json(req.params));
+accounts.post('/accounts', (req, res) => res.json(save(req.body)));
+accounts.route('/accounts/:id').delete((req, res) => res.json(save(req.params)));
 `,
     });
     expect(found).toEqual(expected);
@@ -115,17 +117,17 @@ accounts.route('/accounts/:id').delete((req, res) => res.json(req.params));
 import rateLimit from '@fastify/rate-limit';
 const fastify = Fastify();
 await fastify.register(rateLimit, { max: 100, timeWindow: '1 minute' });
-fastify.post('/orders', async () => ({ ok: true }));
-fastify.delete('/orders/:id', { config: { rateLimit: false } }, async () => ({ ok: true })); // expect
-fastify.route({ method: ['PUT', 'PATCH'], url: '/orders/:id', handler: async () => ({}) });
+fastify.post('/orders', async () => save({ ok: true }));
+fastify.delete('/orders/:id', { config: { rateLimit: false } }, async () => save({ ok: true })); // expect
+fastify.route({ method: ['PUT', 'PATCH'], url: '/orders/:id', handler: async () => save({}) });
 `,
     });
     expect(limited.found).toEqual(limited.expected);
     const open = run({
       'src/app.ts': `import Fastify from 'fastify';
 const fastify = Fastify();
-fastify.post('/orders', async () => ({ ok: true })); // expect
-fastify.route({ method: 'DELETE', url: '/orders/:id', config: { rateLimit: { max: 5, timeWindow: '1 minute' } }, handler: async () => ({}) });
+fastify.post('/orders', async () => save({ ok: true })); // expect
+fastify.route({ method: 'DELETE', url: '/orders/:id', config: { rateLimit: { max: 5, timeWindow: '1 minute' } }, handler: async () => save({}) });
 `,
     });
     expect(open.found).toEqual(open.expected);
@@ -139,28 +141,28 @@ import { bookingRoutes } from './bookings';
 export async function buildPublic() {
   const app = Fastify();
   await app.register(rateLimit, { max: 60, timeWindow: '1 minute' });
-  app.post('/holds', async () => ({ ok: true }));
+  app.post('/holds', async () => save({ ok: true }));
   await app.register(bookingRoutes, { prefix: '/bookings' });
   return app;
 }
 `,
       'src/public/bookings.ts': `import type { FastifyInstance } from 'fastify';
 export async function bookingRoutes(fastify: FastifyInstance) {
-  fastify.delete('/:id', async () => ({ ok: true }));
+  fastify.delete('/:id', async () => save({ ok: true }));
 }
 `,
       'src/notify/server.ts': `import Fastify from 'fastify';
 import { preferenceRoutes } from './preferences';
 export async function buildNotify() {
   const fastify = Fastify();
-  fastify.post('/sms', async () => ({ sent: true })); // expect
+  fastify.post('/sms', async () => save({ sent: true })); // expect
   await fastify.register(preferenceRoutes);
   return fastify;
 }
 `,
       'src/notify/preferences.ts': `import type { FastifyInstance } from 'fastify';
 export async function preferenceRoutes(fastify: FastifyInstance) {
-  fastify.put('/preferences/:id', async () => ({ ok: true })); // expect
+  fastify.put('/preferences/:id', async () => save({ ok: true })); // expect
 }
 `,
     });
@@ -173,8 +175,8 @@ export async function preferenceRoutes(fastify: FastifyInstance) {
 import { rateLimiter } from 'hono-rate-limiter';
 const app = new Hono();
 app.use('/api/*', rateLimiter({ windowMs: 60_000, limit: 50, keyGenerator: (c) => c.req.header('x-forwarded-for') ?? '' }));
-app.post('/api/events', (c) => c.json({ ok: true }));
-app.post('/hooks/stripe', (c) => c.json({ ok: true })); // expect
+app.post('/api/events', (c) => c.json(save({ ok: true })));
+app.post('/hooks/stripe', (c) => c.json(save({ ok: true }))); // expect
 export default app;
 `,
     });
@@ -191,7 +193,7 @@ export const createRateLimitMiddleware = (limit: number): MiddlewareHandler => a
 };
 `,
       'src/ai/detect.ts': `import { Hono } from 'hono';
-export const detectRoute = new Hono().post('/', (c) => c.json({ fields: [] }));
+export const detectRoute = new Hono().post('/', (c) => c.json(save({ fields: [] })));
 `,
       'src/ai/index.ts': `import { Hono } from 'hono';
 import { detectRoute } from './detect';
@@ -201,12 +203,12 @@ export const aiRoute = new Hono()
 `,
       'src/files.ts': `import { Hono } from 'hono';
 export const filesRoute = new Hono()
-  .post('/upload', (c) => c.json({ ok: true }))
-  .delete('/:id', (c) => c.json({ ok: true })) // expect
-  .post('/presign', (c) => c.json({ url: '' })); // expect
+  .post('/upload', (c) => c.json(save({ ok: true })))
+  .delete('/:id', (c) => c.json(save({ ok: true }))) // expect
+  .post('/presign', (c) => c.json(save({ url: '' }))); // expect
 `,
       'src/account.ts': `import { Hono } from 'hono';
-export const accountRoute = new Hono().post('/close', (c) => c.json({ ok: true })); // expect
+export const accountRoute = new Hono().post('/close', (c) => c.json(save({ ok: true }))); // expect
 `,
       'src/server.ts': `import { Hono } from 'hono';
 import { aiRoute } from './ai/index';
@@ -234,10 +236,10 @@ import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 @Controller('bookings')
 export class BookingsController {
   @Delete(':id') // expect
-  remove() { return {}; }
+  remove() { return save({}); }
   @Throttle({ default: { limit: 3, ttl: 60_000 } })
   @Post()
-  create() { return {}; }
+  create() { return save({}); }
   @Get()
   list() { return []; }
 }
@@ -245,7 +247,7 @@ export class BookingsController {
 @Controller('teams')
 export class TeamsController {
   @Post()
-  create() { return {}; }
+  create() { return save({}); }
 }
 `,
     });
@@ -262,10 +264,10 @@ import { SkipThrottle } from '@nestjs/throttler';
 @Controller('webhooks')
 export class WebhooksController {
   @Post('stripe')
-  stripe() { return {}; }
+  stripe() { return save({}); }
   @SkipThrottle()
   @Post('github') // expect
-  github() { return {}; }
+  github() { return save({}); }
 }
 `,
     });
@@ -290,14 +292,14 @@ export class InvoicesModule {}
 @Controller('invoices')
 export class InvoicesController {
   @Delete(':id')
-  remove() { return {}; }
+  remove() { return save({}); }
 }
 `,
       'services/reports/src/reports.controller.ts': `import { Controller, Delete } from '@nestjs/common';
 @Controller('reports')
 export class ReportsController {
   @Delete(':id') // expect
-  remove() { return {}; }
+  remove() { return save({}); }
 }
 `,
     });
@@ -319,11 +321,11 @@ export function bump(userId: string) {
       'app/api/schedules/route.ts': `import { enforceUserQuota, bump } from '@/quota';
 export async function PUT(req: Request) {
   await enforceUserQuota(req.headers.get('x-user') ?? '');
-  return new Response('ok');
+  return new Response(save('ok'));
 }
 export async function PATCH(req: Request) { // expect
   bump(req.headers.get('x-user') ?? '');
-  return new Response('ok');
+  return new Response(save('ok'));
 }
 `,
     });
@@ -333,7 +335,7 @@ export async function PATCH(req: Request) { // expect
   it('options: checkPublicReads off, extra limiter and auth names', () => {
     const files = {
       'app/api/public/route.ts': `import { prisma } from '@/db';\nexport async function GET() {\n  return Response.json(await prisma.user.findMany({ take: 5 }));\n}\n`,
-      'app/api/custom/route.ts': `declare function quota(key: string): Promise<void>;\nexport async function POST(req: Request) {\n  await quota(req.url);\n  return new Response('ok');\n}\n`,
+      'app/api/custom/route.ts': `declare function quota(key: string): Promise<void>;\nexport async function POST(req: Request) {\n  await quota(req.url);\n  return new Response(save('ok'));\n}\n`,
       'app/api/whoami/route.ts': `import { prisma } from '@/db';\ndeclare function whoami(): Promise<number>;\nexport async function GET() {\n  const id = await whoami();\n  return Response.json(await prisma.user.findUnique({ where: { id } }));\n}\n`,
     };
     expect(run(files).found).toEqual(['app/api/custom/route.ts:2', 'app/api/public/route.ts:2', 'app/api/whoami/route.ts:3']);

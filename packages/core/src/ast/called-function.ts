@@ -21,10 +21,17 @@ export function resolveCalledFunction(tsm: TypeScriptModule, program: ProgramQue
   if (tsm.isPropertyAccessExpression(callee) && isBuiltInLiteral(tsm, skipOuterExpressions(tsm, callee.expression))) return undefined;
   const declaration = resolveSourceDeclaration(tsm, program, checker, nameNode);
   const fn = declaration ? functionOf(tsm, declaration) : undefined;
-  if (fn) return fn;
+  if (fn) return fn.body ? fn : (implementationOf(tsm, checker, fn) ?? fn);
   const signature = checker.getTypeAtLocation(callee).getCallSignatures()[0]?.getDeclaration();
   if (signature && isFunctionLike(tsm, signature) && isProjectSource(program, signature.getSourceFile())) return signature;
   return undefined;
+}
+
+/** An overload signature's implementation: the declaration of the same name that has a body. */
+function implementationOf(tsm: TypeScriptModule, checker: TypeQueries, signature: FunctionLike): FunctionLike | undefined {
+  if (!(tsm.isFunctionDeclaration(signature) || tsm.isMethodDeclaration(signature)) || !signature.name) return undefined;
+  const declarations = checker.getSymbolAtLocation(signature.name)?.declarations ?? [];
+  return declarations.find((d): d is ts.FunctionDeclaration | ts.MethodDeclaration => (tsm.isFunctionDeclaration(d) || tsm.isMethodDeclaration(d)) && d.body !== undefined);
 }
 
 function isBuiltInLiteral(tsm: TypeScriptModule, node: ts.Expression): boolean {

@@ -1,0 +1,324 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { rules } from '@premortem/rules';
+import { analyzeProject } from '../support/analyze-project.js';
+
+const rule = rules.find((r) => r.name === 'require-rate-limit')!;
+
+// What needs a limit, decided by risk. Projects have no node_modules, as the hosted bot sees them.
+// Each safe endpoint sits next to an unsafe twin that must still be reported; a line that must be
+// reported carries `// expect: <kind>`.
+const tsconfig = JSON.stringify({
+  compilerOptions: { module: 'esnext', moduleResolution: 'bundler', strict: true, noEmit: true, paths: { '@/*': ['./src/*'] } },
+  include: ['**/*.ts'],
+});
+const schema = `datasource db {
+  provider = "postgresql"
+}
+model User {
+  id       Int    @id
+  email    String @unique
+  plan     String
+}
+model Booking {
+  id     Int    @id
+  userId Int
+  status String
+}
+`;
+
+function run(files: Record<string, string>): { found: string[]; expected: string[]; messages: string[] } {
+  const all = {
+    'tsconfig.json': tsconfig,
+    'prisma/schema.prisma': schema,
+    'src/db.ts': `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`,
+    'src/auth.ts': `export async function auth() {\n  return null as { userId: number } | null;\n}\n`,
+    ...files,
+  };
+  const { findings, dir, notes } = analyzeProject(rule, all);
+  expect(notes.filter((note) => note.includes('premortem bug'))).toEqual([]);
+  const expected = Object.entries(all)
+    .flatMap(([name, content]) => content.split('\n').flatMap((line, i) => {
+      const kind = /\/\/ expect: (\w+)/.exec(line)?.[1];
+      return kind ? [`${name}:${i + 1} ${kind}`] : [];
+    }))
+    .sort();
+  return {
+    found: findings.map((f) => `${path.relative(dir, f.file)}:${f.line} ${f.kind}`).sort(),
+    expected,
+    messages: findings.map((f) => f.message.split(', with no rate limit')[0]!.split(' and nothing limits')[0]!),
+  };
+}
+
+describe('require-rate-limit: what needs a limit', () => {
+  it('a public endpoint is reported for what it reaches: the database, a paid API, a queue; one that changes nothing is not', () => {
+    const { found, expected, messages } = run({
+      'app/api/embed/[user]/route.ts': `import { prisma } from '@/db';
+export async function GET(_req: Request, { params }: { params: { user: string } }) { // expect: unlimitedPublic
+  return Response.json(await prisma.user.findUnique({ where: { email: params.user } }));
+}
+`,
+      'app/api/summarize/route.ts': `import OpenAI from 'openai';
+const openai = new OpenAI();
+export async function POST(req: Request) { // expect: unlimitedPublic
+  const completion = await openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: await req.text() }] });
+  return Response.json(completion);
+}
+`,
+      'app/api/import/route.ts': `import { tasks } from '@trigger.dev/sdk/v3';
+export async function POST(req: Request) { // expect: unlimitedPublic
+  await tasks.trigger('import-calendar', await req.json());
+  return new Response(null, { status: 202 });
+}
+`,
+      'app/api/notify/route.ts': `import twilio from 'twilio';
+const sms = twilio(process.env.TWILIO_SID, process.env.TWILIO_TOKEN);
+export async function POST(req: Request) { // expect: unlimitedPublic
+  const { to } = await req.json();
+  await sms.messages.create({ to, from: '+15550100', body: 'Your code' });
+  return new Response(null, { status: 204 });
+}
+`,
+      // A POST that changes nothing: builds a redirect and sets a cookie.
+      'app/api/oauth/start/route.ts': `export async function POST(req: Request) {
+  const state = crypto.randomUUID();
+  const url = new URL('https://accounts.example.com/authorize');
+  url.searchParams.set('state', state);
+  return new Response(null, { status: 302, headers: { location: url.toString(), 'set-cookie': \`state=\${state}\` } });
+}
+`,
+      // A POST that proxies a read: what a plain \`fetch\` calls cannot be told from the code.
+      'app/api/relay/route.ts': `export async function POST(req: Request) {
+  return fetch(\`\${process.env.NEXT_PUBLIC_MARKETING_URL}/api/help\`, { method: 'POST', body: await req.text() });
+}
+`,
+    });
+    expect(found).toEqual(expected);
+    expect(messages).toContain('`POST /api/summarize` is public (nothing authenticates the caller) and calls an external API (`openai.chat.completions.create`)');
+    expect(messages).toContain('`POST /api/import` is public (nothing authenticates the caller) and hands work on per request (`tasks.trigger`)');
+  });
+
+  it('a signed-in caller: many rows changed is reported, a single-row write is the strict kind, a read is left alone', () => {
+    const { found, expected, messages } = run({
+      'app/api/bookings/route.ts': `import { prisma } from '@/db';
+import { auth } from '@/auth';
+export async function DELETE() { // expect: unlimitedBulkChange
+  const session = await auth();
+  await prisma.booking.deleteMany({ where: { userId: session!.userId } });
+  return new Response(null, { status: 204 });
+}
+export async function PATCH(req: Request) { // expect: unlimitedBulkChange
+  const session = await auth();
+  for (const id of (await req.json()) as number[]) {
+    await prisma.booking.update({ where: { id }, data: { status: 'cancelled' } });
+  }
+  return new Response(null, { status: 204 });
+}
+export async function GET() {
+  const session = await auth();
+  return Response.json(await prisma.booking.findMany({ where: { userId: session!.userId }, take: 20 }));
+}
+`,
+      'app/api/bookings/[id]/route.ts': `import { prisma } from '@/db';
+import { auth } from '@/auth';
+// \`deleteMany\` pinned to one row by its id: a single-row write.
+export async function DELETE(_req: Request, { params }: { params: { id: string } }) { // expect: unlimitedWrite
+  const session = await auth();
+  await prisma.booking.deleteMany({ where: { id: Number(params.id), userId: session!.userId } });
+  return new Response(null, { status: 204 });
+}
+`,
+      // A cron's GET that changes many rows, behind a token: a job's trigger, not a button pressed in a loop.
+      'app/api/cron/expire/route.ts': `import { prisma } from '@/db';
+import { auth } from '@/auth';
+export async function GET() {
+  await auth();
+  await prisma.booking.updateMany({ where: { status: 'pending' }, data: { status: 'expired' } });
+  return new Response('ok');
+}
+`,
+    });
+    expect(found).toEqual(expected);
+    expect(messages).toContain('`DELETE /api/bookings` changes many rows at once (`prisma.booking.deleteMany`)');
+    expect(messages).toContain('`PATCH /api/bookings` changes many rows at once (`prisma.booking.update`)');
+  });
+
+  it('admin-only routes are authenticated: only what a signed-in caller would be reported for', () => {
+    const { found, expected } = run({
+      'src/admin.ts': `export async function requireAdmin() {\n  return { id: 1 };\n}\n`,
+      'app/api/admin/users/route.ts': `import { prisma } from '@/db';
+import { requireAdmin } from '@/admin';
+export async function GET() {
+  await requireAdmin();
+  return Response.json(await prisma.user.findMany({ take: 100 }));
+}
+export async function PUT(req: Request) { // expect: unlimitedWrite
+  await requireAdmin();
+  const { id, plan } = await req.json();
+  return Response.json(await prisma.user.update({ where: { id }, data: { plan } }));
+}
+`,
+      'app/api/staff/users/route.ts': `import { prisma } from '@/db';
+export async function GET() { // expect: unlimitedPublic
+  return Response.json(await prisma.user.findMany({ take: 100 }));
+}
+`,
+    });
+    expect(found).toEqual(expected);
+  });
+});
+
+describe('require-rate-limit: a known machine is not the public', () => {
+  it('webhooks that verify a signature before any work are left alone; an unsigned one is reported', () => {
+    const { found, expected } = run({
+      'src/stripe.ts': `import Stripe from 'stripe';\nexport const stripe = new Stripe(process.env.STRIPE_SECRET_KEY ?? '');\n`,
+      'app/api/webhooks/stripe/route.ts': `import { prisma } from '@/db';
+import { stripe } from '@/stripe';
+export async function POST(req: Request) {
+  const event = stripe.webhooks.constructEvent(await req.text(), req.headers.get('stripe-signature') ?? '', process.env.STRIPE_WEBHOOK_SECRET ?? '');
+  await prisma.user.update({ where: { email: String(event.id) }, data: { plan: 'pro' } });
+  return new Response('ok');
+}
+`,
+      'app/api/webhooks/svix/route.ts': `import { Webhook } from 'svix';
+import { prisma } from '@/db';
+const wh = new Webhook(process.env.SVIX_SECRET ?? '');
+export async function POST(req: Request) {
+  const payload = wh.verify(await req.text(), Object.fromEntries(req.headers)) as { email: string };
+  await prisma.user.update({ where: { email: payload.email }, data: { plan: 'pro' } });
+  return new Response('ok');
+}
+`,
+      'app/api/webhooks/qstash/route.ts': `import { verifySignatureAppRouter } from '@upstash/qstash/nextjs';
+import { prisma } from '@/db';
+export const POST = verifySignatureAppRouter(async (req: Request) => {
+  await prisma.booking.deleteMany({ where: { status: String(await req.text()) } });
+  return new Response('ok');
+});
+`,
+      'app/api/webhooks/zoom/route.ts': `import { prisma } from '@/db';
+export async function POST(req: Request) { // expect: unlimitedPublic
+  const event = (await req.json()) as { id: number };
+  await prisma.booking.update({ where: { id: event.id }, data: { status: 'moved' } });
+  return new Response('ok');
+}
+`,
+    });
+    expect(found).toEqual(expected);
+  });
+
+  it('a shared secret compared with what the caller sent counts; checking only that the secret is set does not', () => {
+    const { found, expected } = run({
+      'src/cron.ts': `export function isCronRequest(req: Request): boolean {
+  const expected = \`Bearer \${process.env.CRON_SECRET}\`;
+  return req.headers.get('authorization') === expected;
+}
+`,
+      'app/api/cron/purge/route.ts': `import { prisma } from '@/db';
+import { isCronRequest } from '@/cron';
+export async function POST(req: Request) {
+  if (!isCronRequest(req)) return new Response('no', { status: 401 });
+  await prisma.booking.deleteMany({ where: { status: 'cancelled' } });
+  return new Response('ok');
+}
+`,
+      'app/api/internal/sync/route.ts': `import { prisma } from '@/db';
+export async function POST(req: Request) {
+  if (req.headers.get('x-api-key') !== process.env.INTERNAL_API_KEY) return new Response('no', { status: 401 });
+  await prisma.booking.deleteMany({ where: { status: 'stale' } });
+  return new Response('ok');
+}
+`,
+      'app/api/cron/unguarded/route.ts': `import { prisma } from '@/db';
+export async function POST() { // expect: unlimitedPublic
+  if (process.env.CRON_SECRET === undefined) return new Response('not configured', { status: 500 });
+  await prisma.booking.deleteMany({ where: { status: 'cancelled' } });
+  return new Response('ok');
+}
+`,
+    });
+    expect(found).toEqual(expected);
+  });
+
+  it('Hono: a cron secret in app.use is a secret; a session library given its cookie key is a signed-in user', () => {
+    const { found, expected } = run({
+      'src/cron-app.ts': `import { Hono } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
+import { prisma } from './db';
+const app = new Hono();
+app.use('*', async (c, next) => bearerAuth({ token: process.env.CRON_SECRET ?? '' })(c, next));
+app.post('/purge', async (c) => c.json(await prisma.booking.deleteMany({ where: { status: 'cancelled' } })));
+export default app;
+`,
+      'src/user-app.ts': `import { Hono } from 'hono';
+import { getToken } from 'next-auth/jwt';
+import { prisma } from './db';
+const app = new Hono();
+app.use('*', async (c, next) => {
+  await getToken({ req: c.req.raw as never, secret: process.env.NEXTAUTH_SECRET });
+  await next();
+});
+app.post('/purge', async (c) => c.json(await prisma.booking.deleteMany({ where: { status: 'cancelled' } }))); // expect: unlimitedBulkChange
+export default app;
+`,
+    });
+    expect(found).toEqual(expected);
+  });
+});
+
+describe('require-rate-limit: limits and authentication that exist are seen', () => {
+  it('a wrapper that authenticates through a middleware it is given by name', () => {
+    const { found, expected } = run({
+      'src/middleware-chain.ts': `type Handler = (req: Request) => Promise<Response>;
+type Middleware = (req: Request) => Promise<void>;
+export function withMiddleware(handler: Handler, ...middlewares: Middleware[]): Handler {
+  return async (req) => {
+    for (const middleware of middlewares) await middleware(req);
+    return handler(req);
+  };
+}
+`,
+      'src/with-account.ts': `import { auth } from './auth';
+import { withMiddleware } from './middleware-chain';
+async function accountMiddleware(_req: Request) {
+  if (!(await auth())) throw new Response('no', { status: 401 });
+}
+async function logMiddleware(req: Request) {
+  console.log(req.url);
+}
+export const withAccount = (handler: (req: Request) => Promise<Response>) => withMiddleware(handler, accountMiddleware);
+export const withLogging = (handler: (req: Request) => Promise<Response>) => withMiddleware(handler, logMiddleware);
+`,
+      'app/api/account/rules/route.ts': `import { prisma } from '@/db';
+import { withAccount } from '@/with-account';
+export const GET = withAccount(async () => Response.json(await prisma.booking.findMany({ take: 20 })));
+`,
+      'app/api/open/rules/route.ts': `import { prisma } from '@/db';
+import { withLogging } from '@/with-account';
+export const GET = withLogging(async () => Response.json(await prisma.booking.findMany({ take: 20 }))); // expect: unlimitedPublic
+`,
+    });
+    expect(found).toEqual(expected);
+  });
+
+  it('Hono: a limiter written in place in app.use with a path pattern covers the routes under it, not the others', () => {
+    const { found, expected } = run({
+      'src/events.ts': `import { Hono } from 'hono';
+import { Ratelimit } from '@upstash/ratelimit';
+import { prisma } from './db';
+const ratelimit = new Ratelimit({} as never);
+const app = new Hono().basePath('/api/event');
+app.use('/:eventId/*', async (c, next) => {
+  const { success } = await ratelimit.limit(c.req.header('x-forwarded-for') ?? 'anon');
+  if (!success) return c.json({ error: 'slow down' }, 429);
+  return next();
+});
+app.get('/:eventId/ics', async (c) => c.json(await prisma.booking.findUnique({ where: { id: Number(c.req.param('eventId')) } })));
+app.get('/:eventId/attendees/:id', async (c) => c.json(await prisma.user.findUnique({ where: { id: Number(c.req.param('id')) } })));
+app.get('/', async (c) => c.json(await prisma.booking.findMany({ take: 5 }))); // expect: unlimitedPublic
+export default app;
+`,
+    });
+    expect(found).toEqual(expected);
+  });
+});
