@@ -1,0 +1,139 @@
+import path from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { isFunctionLike } from '@premortem/core';
+import { findHandlers, handlerFunctions, type HttpHandler } from '../../rules/dist/require-rate-limit/handlers.js';
+import { createProject } from '../support/cli.js';
+
+// Real Programs over throwaway projects with no node_modules, as the hosted bot sees them.
+const compilerOptions: ts.CompilerOptions = {
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  jsx: ts.JsxEmit.Preserve,
+  allowJs: true,
+  strict: true,
+  noEmit: true,
+  baseUrl: '.',
+  paths: { '@/*': ['./src/*'] },
+};
+
+interface Found {
+  framework: HttpHandler['framework'];
+  methods: string[];
+  route: string | undefined;
+  mountedRoute?: string;
+  procedureNames?: string[];
+  /** Names of the functions each handler expression resolves to, in order. */
+  functions: string[];
+}
+
+/** Every handler `findHandlers` returns for one file of the project. */
+function handlersIn(files: Record<string, string>, file: string): Found[] {
+  const dir = createProject({ 'tsconfig.json': JSON.stringify({ compilerOptions: {} }), ...files }, { withNodeTypes: false, everyRule: false });
+  compilerOptions.baseUrl = dir;
+  const rootNames = Object.keys(files).filter((name) => /\.[jt]sx?$/.test(name)).map((name) => path.join(dir, name));
+  const program = ts.createProgram({ rootNames, options: compilerOptions });
+  const checker = program.getTypeChecker();
+  const sourceFile = program.getSourceFile(path.join(dir, file))!;
+  const candidates: (ts.CallExpression | ts.MethodDeclaration)[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) || ts.isMethodDeclaration(node)) candidates.push(node);
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return findHandlers(ts, program, checker, sourceFile, candidates).map((handler) => ({
+    framework: handler.framework,
+    methods: handler.methods,
+    route: handler.route,
+    ...(handler.mountedRoute !== undefined ? { mountedRoute: handler.mountedRoute } : {}),
+    ...(handler.procedureNames !== undefined ? { procedureNames: handler.procedureNames } : {}),
+    functions: handler.handlers.flatMap((expression) => handlerFunctions(ts, checker, program, expression).map((fn) => functionName(fn))),
+  }));
+}
+
+function functionName(fn: ts.Node): string {
+  if (!isFunctionLike(ts, fn)) return '?';
+  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) && fn.name) return fn.name.getText();
+  const parent = fn.parent;
+  if (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent)) return parent.name.getText();
+  return '<anonymous>';
+}
+
+const next = (methods: string[], route: string, functions: string[]): Found => ({ framework: 'next-app', methods, route, functions });
+
+describe('require-rate-limit: which endpoints findHandlers finds', () => {
+  it('Next app router: route.tsx and route.jsx are route files too; page.tsx is not', () => {
+    const body = `export async function POST(req: Request) { return new Response(await req.text()); }\n`;
+    expect(handlersIn({ 'app/api/a/route.tsx': body }, 'app/api/a/route.tsx')).toEqual([next(['POST'], '/api/a', ['POST'])]);
+    expect(handlersIn({ 'app/api/b/route.jsx': body.replace('req: Request', 'req') }, 'app/api/b/route.jsx')).toEqual([next(['POST'], '/api/b', ['POST'])]);
+    expect(handlersIn({ 'app/api/c/page.tsx': body }, 'app/api/c/page.tsx')).toEqual([]);
+  });
+
+  it('Next app router: a method exported as another method handler is an endpoint running that function', () => {
+    const files = {
+      'app/api/items/route.ts': `export async function PATCH(req: Request) { return new Response(await req.text()); }\nexport const PUT = PATCH;\nconst notAHandler = 1;\nexport const DELETE = notAHandler;\n`,
+    };
+    expect(handlersIn(files, 'app/api/items/route.ts')).toEqual([next(['PATCH'], '/api/items', ['PATCH']), next(['PUT'], '/api/items', ['PATCH']), next(['DELETE'], '/api/items', [])]);
+  });
+
+  it('Next app router: re-exported methods lead to the function in the other file; type-only re-exports are not endpoints', () => {
+    const files = {
+      'app/api/v1/items/route.ts': `export async function POST(req: Request) { return new Response(await req.text()); }\nexport async function DELETE() { return new Response(null); }\n`,
+      'app/api/v2/items/route.ts': `export { DELETE } from '../../v1/items/route';\nexport { POST as PUT } from '../../v1/items/route';\nexport type { Options as GET } from './types';\n`,
+      'app/api/v2/items/types.ts': `export interface Options { a: number }\n`,
+    };
+    expect(handlersIn(files, 'app/api/v2/items/route.ts')).toEqual([next(['DELETE'], '/api/v2/items', ['DELETE']), next(['PUT'], '/api/v2/items', ['POST'])]);
+  });
+
+  it('Next app router: exports that hand the request to a Hono app, a tRPC router or an auth library are not endpoints; a local `handle` still is', () => {
+    const files = {
+      'src/server/app.ts': `import { Hono } from 'hono';\nexport const app = new Hono().basePath('/api');\napp.post('/items', (c) => c.json({}));\n`,
+      'src/auth.ts': `import { betterAuth } from 'better-auth';\nexport const auth = betterAuth({});\n`,
+      'src/trpc.ts': `export const appRouter = {};\n`,
+      'app/api/[[...route]]/route.ts': `import { handle } from 'hono/vercel';\nimport { app } from '@/server/app';\nexport const GET = handle(app);\nexport const POST = handle(app);\nexport const PUT = app.fetch;\n`,
+      'app/api/auth/[...all]/route.ts': `import { toNextJsHandler } from 'better-auth/next-js';\nimport { auth } from '@/auth';\nexport const POST = toNextJsHandler(auth).POST;\nexport const PUT = auth.handler;\n`,
+      'app/api/trpc/[trpc]/route.ts': `import { fetchRequestHandler } from '@trpc/server/adapters/fetch';\nimport { appRouter } from '@/trpc';\nconst handler = (req: Request) => fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter as never });\nexport { handler as GET, handler as POST };\n`,
+      'app/api/local/route.ts': `function handle(body: unknown) { return async (req: Request) => new Response(JSON.stringify(body) + (await req.text())); }\nconst store = { handler: async (req: Request) => new Response(await req.text()) };\nexport const POST = handle({});\nexport const PUT = store.handler;\n`,
+    };
+    expect(handlersIn(files, 'app/api/[[...route]]/route.ts')).toEqual([]);
+    expect(handlersIn(files, 'app/api/auth/[...all]/route.ts')).toEqual([]);
+    expect(handlersIn(files, 'app/api/trpc/[trpc]/route.ts')).toEqual([]);
+    expect(handlersIn(files, 'app/api/local/route.ts').map((h) => h.methods[0])).toEqual(['POST', 'PUT']);
+  });
+
+  it('pages router: an imported default handler, `export { default } from`, and methods read from the function in the other file', () => {
+    const files = {
+      'src/handlers/notes.ts': `export default async function notes(req: { method?: string }, res: { end(): void }) {\n  if (req.method === 'DELETE') return res.end();\n  res.end();\n}\n`,
+      'src/handlers/open.ts': `const open = async (_req: unknown, res: { end(): void }) => res.end();\nexport default open;\n`,
+      'pages/api/notes.ts': `import handler from '@/handlers/notes';\nexport default handler;\n`,
+      'pages/api/re/notes.ts': `export { default } from '../../../src/handlers/notes';\n`,
+      'pages/api/open.ts': `import open from '@/handlers/open';\nexport default open;\n`,
+    };
+    const pages = (methods: string[], route: string, functions: string[]): Found => ({ framework: 'next-pages', methods, route, functions });
+    expect(handlersIn(files, 'pages/api/notes.ts')).toEqual([pages(['DELETE'], '/api/notes', ['notes'])]);
+    expect(handlersIn(files, 'pages/api/re/notes.ts')).toEqual([pages(['DELETE'], '/api/re/notes', ['notes'])]);
+    expect(handlersIn(files, 'pages/api/open.ts')).toEqual([pages(['ANY'], '/api/open', ['open'])]);
+  });
+
+  it('pages router: a wrapper given one handler per method is one endpoint per verb key, running that key\'s handler', () => {
+    const files = {
+      'src/wrap.ts': `export function byMethod(map: Record<string, unknown>) { return async (req: { method?: string }) => map[req.method ?? 'GET']; }\n`,
+      'pages/api/items/_post.ts': `export default async function createItem() { return 1; }\n`,
+      'pages/api/items/index.ts': `import { byMethod } from '@/wrap';\nasync function listItems() { return []; }\nasync function removeItem() { return 0; }\nexport default byMethod({\n  POST: import('./_post'),\n  GET: Promise.resolve({ default: listItems }),\n  DELETE: removeItem,\n  options: { cache: true },\n});\n`,
+      'pages/api/plain.ts': `import { byMethod } from '@/wrap';\nexport default byMethod({ cache: true });\n`,
+    };
+    const pages = (methods: string[], functions: string[], route = '/api/items'): Found => ({ framework: 'next-pages', methods, route, functions });
+    expect(handlersIn(files, 'pages/api/items/index.ts')).toEqual([pages(['POST'], ['createItem']), pages(['GET'], ['listItems']), pages(['DELETE'], ['removeItem'])]);
+    expect(handlersIn(files, 'pages/api/plain.ts')).toEqual([pages(['ANY'], [], '/api/plain')]);
+  });
+
+  it('pages router: tRPC and Hono adapters as the default export are not endpoints', () => {
+    const files = {
+      'src/router.ts': `export const appRouter = {};\n`,
+      'pages/api/trpc/[trpc].ts': `import { createNextApiHandler } from '@trpc/server/adapters/next';\nimport { appRouter } from '@/router';\nexport default createNextApiHandler({ router: appRouter as never });\n`,
+      'pages/api/own/[trpc].ts': `function createNextApiHandler(o: unknown) { return async (req: { method?: string }) => o; }\nexport default createNextApiHandler({});\n`,
+    };
+    expect(handlersIn(files, 'pages/api/trpc/[trpc].ts')).toEqual([]);
+    expect(handlersIn(files, 'pages/api/own/[trpc].ts').map((h) => h.methods)).toEqual([['ANY']]);
+  });
+});
