@@ -3,6 +3,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { isFunctionLike } from '@premortem/core';
 import { findHandlers, handlerFunctions, type HttpHandler } from '../../rules/dist/require-rate-limit/handlers.js';
+import { findTrpcProcedures } from '../../rules/dist/require-rate-limit/trpc-procedures.js';
 import { createProject } from '../support/cli.js';
 
 // Real Programs over throwaway projects with no node_modules, as the hosted bot sees them.
@@ -18,7 +19,7 @@ const compilerOptions: ts.CompilerOptions = {
 };
 
 interface Found {
-  framework: HttpHandler['framework'];
+  framework: HttpHandler['framework'] | 'trpc';
   methods: string[];
   route: string | undefined;
   mountedRoute?: string;
@@ -27,8 +28,8 @@ interface Found {
   functions: string[];
 }
 
-/** Every handler `findHandlers` returns for one file of the project. */
-function handlersIn(files: Record<string, string>, file: string): Found[] {
+/** Every handler `findHandlers` (or, with `procedures`, `findTrpcProcedures`) returns for one file of the project. */
+function handlersIn(files: Record<string, string>, file: string, { procedures = false } = {}): Found[] {
   const dir = createProject({ 'tsconfig.json': JSON.stringify({ compilerOptions: {} }), ...files }, { withNodeTypes: false, everyRule: false });
   compilerOptions.baseUrl = dir;
   const rootNames = Object.keys(files).filter((name) => /\.[jt]sx?$/.test(name)).map((name) => path.join(dir, name));
@@ -41,7 +42,10 @@ function handlersIn(files: Record<string, string>, file: string): Found[] {
     ts.forEachChild(node, visit);
   };
   visit(sourceFile);
-  return findHandlers(ts, program, checker, sourceFile, candidates).map((handler) => ({
+  const found: (HttpHandler | ReturnType<typeof findTrpcProcedures>[number])[] = procedures
+    ? findTrpcProcedures(ts, program, checker, candidates)
+    : findHandlers(ts, program, checker, sourceFile, candidates);
+  return found.map((handler) => ({
     framework: handler.framework,
     methods: handler.methods,
     route: handler.route,
@@ -135,5 +139,49 @@ describe('require-rate-limit: which endpoints findHandlers finds', () => {
     };
     expect(handlersIn(files, 'pages/api/trpc/[trpc].ts')).toEqual([]);
     expect(handlersIn(files, 'pages/api/own/[trpc].ts').map((h) => h.methods)).toEqual([['ANY']]);
+  });
+
+  it('tRPC: server procedures are endpoints (mutation POST, query GET) keyed by their router path, with every middleware of the builders they start from', () => {
+    const files = {
+      'src/server/trpc.ts': `import { initTRPC } from '@trpc/server';
+const t = initTRPC.context<{ user?: string }>().create();
+const isAuthed = t.middleware(async function isAuthed({ next }: { next: () => unknown }) { return next(); });
+export const limited = t.middleware(async function limited({ next }: { next: () => unknown }) { return next(); });
+export const router = t.router;
+export const publicProcedure = t.procedure;
+export const authedProcedure = t.procedure.use(isAuthed);
+`,
+      'src/server/booking.ts': `import { router, authedProcedure, publicProcedure, limited } from './trpc';
+async function cancelBooking() { return 1; }
+declare const ownProcedure: { mutation(fn: () => unknown): unknown };
+declare const store: { mutation(fn: () => unknown): unknown; query(q: object): unknown };
+export const bookingRouter = router({
+  cancel: authedProcedure.use(limited).input({}).mutation(cancelBooking),
+  list: publicProcedure.query(async function listBookings() { return []; }),
+  admin: router({ purge: authedProcedure.mutation(async function purgeBookings() { return 0; }) }),
+});
+export const other = ownProcedure.mutation(async function ownWrite() { return 1; });
+store.mutation(async function notAProcedure() { return 1; });
+store.query({ id: 1 });
+`,
+    };
+    const trpc = (methods: string[], route: string | undefined, procedureNames: string[], functions: string[]): Found => ({ framework: 'trpc', methods, route, procedureNames, functions });
+    expect(handlersIn(files, 'src/server/booking.ts', { procedures: true })).toEqual([
+      trpc(['POST'], 'cancel', ['authedProcedure', 'procedure'], ['isAuthed', 'limited', 'cancelBooking']),
+      trpc(['GET'], 'list', ['publicProcedure', 'procedure'], ['listBookings']),
+      trpc(['POST'], 'admin.purge', ['authedProcedure', 'procedure'], ['isAuthed', 'purgeBookings']),
+      trpc(['POST'], undefined, ['ownProcedure'], ['ownWrite']),
+    ]);
+  });
+
+  it('tRPC: client calls are not procedures', () => {
+    const files = {
+      'src/client.ts': `import { createTRPCProxyClient } from '@trpc/client';
+const client = createTRPCProxyClient<never>({ links: [] }) as never as { booking: { list: { query(i: object): unknown }; cancel: { mutate(i: object): unknown } } };
+export const list = () => client.booking.list.query({ id: 1 });
+export const cancel = () => client.booking.cancel.mutate({ id: 1 });
+`,
+    };
+    expect(handlersIn(files, 'src/client.ts', { procedures: true })).toEqual([]);
   });
 });
