@@ -13,6 +13,7 @@ import {
   type TypeScriptModule,
 } from '@premortem/core';
 import { isDelegatingExport } from './delegates.js';
+import { mountedRoute } from './mounts.js';
 
 export type Framework = 'next-app' | 'next-pages' | 'express' | 'fastify' | 'hono' | 'nest';
 
@@ -77,9 +78,16 @@ export function findHandlers(
   }
   for (const node of candidates) {
     const handler = tsm.isCallExpression(node) ? routerCallHandler(tsm, checker, node) : nestHandler(tsm, node);
-    if (handler) handlers.push(handler);
+    if (handler) handlers.push(withMountedRoute(tsm, program, checker, handler));
   }
   return handlers;
+}
+
+/** Express and Hono routes sit under their app's base path and mount prefix. */
+function withMountedRoute(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQueries, handler: HttpHandler): HttpHandler {
+  if ((handler.framework !== 'express' && handler.framework !== 'hono') || !handler.receiver || handler.route === undefined) return handler;
+  const mounted = mountedRoute(tsm, program, checker, handler.receiver, handler.route);
+  return mounted === undefined ? handler : { ...handler, mountedRoute: mounted };
 }
 
 function nextAppHandlers(tsm: TypeScriptModule, checker: TypeQueries, program: ProgramQueries, sourceFile: ts.SourceFile, route: string): HttpHandler[] {

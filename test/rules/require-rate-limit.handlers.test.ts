@@ -184,4 +184,29 @@ export const cancel = () => client.booking.cancel.mutate({ id: 1 });
     };
     expect(handlersIn(files, 'src/client.ts', { procedures: true })).toEqual([]);
   });
+
+  it('mounted paths: Hono basePath and app.route across files, Express app.use prefixes; not when a router is mounted twice', () => {
+    const files = {
+      'src/events.ts': `import { Hono } from 'hono';\nexport const events = new Hono();\nevents.post('/', async function createEvent(c) { return c.json({}); });\nevents.delete('/:id', async function deleteEvent(c) { return c.json({}); });\n`,
+      'src/app.ts': `import { Hono } from 'hono';\nimport { events } from './events';\nexport const app = new Hono().basePath('/api/private');\napp.route('/events', events);\napp.post('/ping', async function ping(c) { return c.json({}); });\nconst loose = new Hono();\nloose.post('/free', async function free(c) { return c.json({}); });\n`,
+      'src/server.ts': `import express from 'express';
+const app = express();
+const users = express.Router();
+const shared = express.Router();
+function limiter(_req: unknown, _res: unknown, next: () => void) { next(); }
+users.post('/users', async function createUser() {});
+shared.post('/things', async function createThing() {});
+app.use('/api/*', limiter, users);
+app.use('/v1', shared);
+app.use('/v2', shared);
+`,
+    };
+    const hono = (methods: string[], route: string, mountedRoute: string | undefined, functions: string[]): Found => ({ framework: 'hono', methods, route, ...(mountedRoute ? { mountedRoute } : {}), functions });
+    expect(handlersIn(files, 'src/events.ts')).toEqual([hono(['POST'], '/', '/api/private/events', ['createEvent']), hono(['DELETE'], '/:id', '/api/private/events/:id', ['deleteEvent'])]);
+    expect(handlersIn(files, 'src/app.ts')).toEqual([hono(['POST'], '/ping', '/api/private/ping', ['ping']), hono(['POST'], '/free', undefined, ['free'])]);
+    expect(handlersIn(files, 'src/server.ts').map((h) => [h.route, h.mountedRoute])).toEqual([
+      ['/users', '/api/users'],
+      ['/things', undefined],
+    ]);
+  });
 });
