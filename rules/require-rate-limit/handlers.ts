@@ -13,6 +13,7 @@ import {
   type TypeScriptModule,
 } from '@premortem/core';
 import { isDelegatingExport } from './delegates.js';
+import { dispatchEntries } from './dispatch-table.js';
 import { mountedRoute } from './mounts.js';
 
 export type Framework = 'next-app' | 'next-pages' | 'express' | 'fastify' | 'hono' | 'nest';
@@ -133,7 +134,11 @@ function nextPagesHandlers(tsm: TypeScriptModule, checker: TypeQueries, program:
     return methodMap.map(({ method, name, value }) => ({ framework: 'next-pages', methods: [method], route, node: name, handlers: [value] }));
   }
   const methods = pagesMethods(tsm, checker, program, exported.value);
-  return [{ framework: 'next-pages', methods, route, node: exported.node, handlers: [exported.value as ts.Expression] }];
+  const handler = exported.value as ts.Expression;
+  // routes[`${req.method} ${path}`]: each entry is an endpoint, run after the dispatcher's own code.
+  const entries = methods.includes('ANY') ? dispatchEntries(tsm, checker, program, handler) : [];
+  if (entries.length > 0) return entries.map(({ method, key, value }) => ({ framework: 'next-pages', methods: [method], route, node: key, handlers: [handler, value] }));
+  return [{ framework: 'next-pages', methods, route, node: exported.node, handlers: [handler] }];
 }
 
 /** `export default function`, `export default handler`, `export { default } from './x'`, `export { handler as default }`. */

@@ -209,4 +209,26 @@ app.use('/v2', shared);
       ['/things', undefined],
     ]);
   });
+
+  it('pages router: a handler dispatching through a table keyed by method and path is one endpoint per entry; a table keyed by path alone is not read', () => {
+    const files = {
+      'src/users.ts': `export async function listUsers() { return []; }\nexport async function createUser() { return 1; }\n`,
+      'pages/api/[...path].ts': `import { listUsers, createUser } from '@/users';
+const routes: Record<string, () => Promise<unknown>> = { 'GET /users': listUsers, 'POST /users': createUser, helper: listUsers };
+export default async function dispatch(req: { method?: string; url?: string }) {
+  const route = routes[\`\${req.method} \${req.url}\`];
+  return route?.();
+}
+`,
+      'pages/api/by-path/[...path].ts': `import { listUsers, createUser } from '@/users';
+const routes: Record<string, () => Promise<unknown>> = { '/users': listUsers, '/new': createUser };
+export default async function dispatch(req: { url?: string }) {
+  return routes[req.url ?? '']?.();
+}
+`,
+    };
+    const pages = (methods: string[], functions: string[], route: string): Found => ({ framework: 'next-pages', methods, route, functions });
+    expect(handlersIn(files, 'pages/api/[...path].ts')).toEqual([pages(['GET'], ['dispatch', 'listUsers'], '/api/[...path]'), pages(['POST'], ['dispatch', 'createUser'], '/api/[...path]')]);
+    expect(handlersIn(files, 'pages/api/by-path/[...path].ts')).toEqual([pages(['ANY'], ['dispatch'], '/api/by-path/[...path]')]);
+  });
 });
