@@ -112,11 +112,13 @@ describe('require-rate-limit: which endpoints findHandlers finds', () => {
       'pages/api/notes.ts': `import handler from '@/handlers/notes';\nexport default handler;\n`,
       'pages/api/re/notes.ts': `export { default } from '../../../src/handlers/notes';\n`,
       'pages/api/open.ts': `import open from '@/handlers/open';\nexport default open;\n`,
+      'pages/api/local.ts': `import notes from '@/handlers/notes';\nexport { notes as default };\n`,
     };
     const pages = (methods: string[], route: string, functions: string[]): Found => ({ framework: 'next-pages', methods, route, functions });
     expect(handlersIn(files, 'pages/api/notes.ts')).toEqual([pages(['DELETE'], '/api/notes', ['notes'])]);
     expect(handlersIn(files, 'pages/api/re/notes.ts')).toEqual([pages(['DELETE'], '/api/re/notes', ['notes'])]);
     expect(handlersIn(files, 'pages/api/open.ts')).toEqual([pages(['ANY'], '/api/open', ['open'])]);
+    expect(handlersIn(files, 'pages/api/local.ts')).toEqual([pages(['DELETE'], '/api/local', ['notes'])]);
   });
 
   it('pages router: a wrapper given one handler per method is one endpoint per verb key, running that key\'s handler', () => {
@@ -135,9 +137,12 @@ describe('require-rate-limit: which endpoints findHandlers finds', () => {
     const files = {
       'src/router.ts': `export const appRouter = {};\n`,
       'pages/api/trpc/[trpc].ts': `import { createNextApiHandler } from '@trpc/server/adapters/next';\nimport { appRouter } from '@/router';\nexport default createNextApiHandler({ router: appRouter as never });\n`,
+      'src/hono.ts': `import { Hono } from 'hono';\nexport const app = new Hono().basePath('/api/hono');\n`,
+      'pages/api/hono/[[...route]].ts': `import { handle } from 'hono/vercel';\nimport { app } from '@/hono';\nconst handler = handle(app);\nexport default handler;\n`,
       'pages/api/own/[trpc].ts': `function createNextApiHandler(o: unknown) { return async (req: { method?: string }) => o; }\nexport default createNextApiHandler({});\n`,
     };
     expect(handlersIn(files, 'pages/api/trpc/[trpc].ts')).toEqual([]);
+    expect(handlersIn(files, 'pages/api/hono/[[...route]].ts')).toEqual([]);
     expect(handlersIn(files, 'pages/api/own/[trpc].ts').map((h) => h.methods)).toEqual([['ANY']]);
   });
 
