@@ -131,7 +131,7 @@ function nextPagesHandlers(tsm: TypeScriptModule, checker: TypeQueries, program:
   if (!exported || isDelegatingExport(tsm, checker, program, exported.value)) return [];
   const methodMap = methodMapOf(tsm, exported.value);
   if (methodMap.length > 0) {
-    return methodMap.map(({ method, name, value }) => ({ framework: 'next-pages', methods: [method], route, node: name, handlers: [value] }));
+    return methodMap.map(({ method, name, value, wrapper }) => ({ framework: 'next-pages', methods: [method], route, node: name, handlers: [wrapper, value] }));
   }
   const methods = pagesMethods(tsm, checker, program, exported.value);
   const handler = exported.value as ts.Expression;
@@ -156,9 +156,10 @@ function defaultExport(tsm: TypeScriptModule, sourceFile: ts.SourceFile): { node
 
 /**
  * A project wrapper given one handler per method: `wrap({ POST: import('./_post'), GET: get })`.
- * Each verb key is an endpoint of its own, so one method's limiter does not cover another.
+ * Each verb key is an endpoint of its own, so one method's limiter does not cover another; the
+ * wrapper (its callee, not the call, which holds the other methods) runs for every method.
  */
-function methodMapOf(tsm: TypeScriptModule, value: ts.Node): { method: string; name: ts.Node; value: ts.Expression }[] {
+function methodMapOf(tsm: TypeScriptModule, value: ts.Node): { method: string; name: ts.Node; value: ts.Expression; wrapper: ts.Expression }[] {
   const call = skipOuterExpressions(tsm, value as ts.Expression);
   if (!tsm.isCallExpression(call)) return [];
   for (const argument of call.arguments) {
@@ -168,7 +169,7 @@ function methodMapOf(tsm: TypeScriptModule, value: ts.Node): { method: string; n
       const name = element.name && (tsm.isIdentifier(element.name) || tsm.isStringLiteral(element.name)) ? element.name : undefined;
       if (!name || !NEXT_METHODS.has(name.text)) return [];
       const handler = tsm.isPropertyAssignment(element) ? element.initializer : tsm.isShorthandPropertyAssignment(element) ? element.name : (element as unknown as ts.Expression);
-      return [{ method: name.text, name: name, value: handler }];
+      return [{ method: name.text, name: name, value: handler, wrapper: call.expression }];
     });
     if (entries.length > 0) return entries;
   }

@@ -121,7 +121,7 @@ describe('require-rate-limit: which endpoints findHandlers finds', () => {
     expect(handlersIn(files, 'pages/api/local.ts')).toEqual([pages(['DELETE'], '/api/local', ['notes'])]);
   });
 
-  it('pages router: a wrapper given one handler per method is one endpoint per verb key, running that key\'s handler', () => {
+  it('pages router: a wrapper given one handler per method is one endpoint per verb key, running the wrapper and that key\'s handler', () => {
     const files = {
       'src/wrap.ts': `export function byMethod(map: Record<string, unknown>) { return async (req: { method?: string }) => map[req.method ?? 'GET']; }\n`,
       'pages/api/items/_post.ts': `export default async function createItem() { return 1; }\n`,
@@ -129,7 +129,7 @@ describe('require-rate-limit: which endpoints findHandlers finds', () => {
       'pages/api/plain.ts': `import { byMethod } from '@/wrap';\nexport default byMethod({ cache: true });\n`,
     };
     const pages = (methods: string[], functions: string[], route = '/api/items'): Found => ({ framework: 'next-pages', methods, route, functions });
-    expect(handlersIn(files, 'pages/api/items/index.ts')).toEqual([pages(['POST'], ['createItem']), pages(['GET'], ['listItems']), pages(['DELETE'], ['removeItem'])]);
+    expect(handlersIn(files, 'pages/api/items/index.ts')).toEqual([pages(['POST'], ['byMethod', 'createItem']), pages(['GET'], ['byMethod', 'listItems']), pages(['DELETE'], ['byMethod', 'removeItem'])]);
     expect(handlersIn(files, 'pages/api/plain.ts')).toEqual([pages(['ANY'], [], '/api/plain')]);
   });
 
