@@ -12,6 +12,9 @@ import {
   type FunctionLike,
   type TypeScriptModule,
 } from '@premortem/core';
+import { isDelegatingExport } from './delegates.js';
+import { dispatchEntries } from './dispatch-table.js';
+import { mountedRoute } from './mounts.js';
 
 export type Framework = 'next-app' | 'next-pages' | 'express' | 'fastify' | 'hono' | 'nest';
 
@@ -32,6 +35,13 @@ export interface HttpHandler {
   routeOptions?: ts.ObjectLiteralExpression;
   /** NestJS: the method and its class, for decorators and guards. */
   method?: ts.MethodDeclaration;
+  /**
+   * The full path a client calls, when it differs from `route`: the route under the prefixes it
+   * is mounted at (`basePath`, `app.route(prefix, sub)`, `app.use(prefix, router)`).
+   */
+  mountedRoute?: string;
+  /** tRPC: the names of the builders the procedure's chain starts from (`['protectedProcedure', 'procedure']`). */
+  procedureNames?: string[];
 }
 
 const NEXT_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -61,24 +71,32 @@ export function findHandlers(
   const segments = projectPathSegments(program, sourceFile.fileName);
   const base = segments.at(-1) ?? '';
   const app = segments.indexOf('app');
-  if (app >= 0 && /^route\.[cm]?[jt]s$/.test(base)) handlers.push(...nextAppHandlers(tsm, sourceFile, '/' + segments.slice(app + 1, -1).filter((s) => !/^\(.*\)$/.test(s) && !s.startsWith('@')).join('/')));
+  if (app >= 0 && /^route\.[cm]?[jt]sx?$/.test(base)) handlers.push(...nextAppHandlers(tsm, checker, program, sourceFile, '/' + segments.slice(app + 1, -1).filter((s) => !/^\(.*\)$/.test(s) && !s.startsWith('@')).join('/')));
   const pages = segments.indexOf('pages');
   if (pages >= 0 && segments[pages + 1] === 'api') {
     const route = '/' + segments.slice(pages + 1).join('/').replace(/(\/index)?\.[cm]?[jt]sx?$/, '');
-    const handler = nextPagesHandler(tsm, sourceFile, route);
-    if (handler) handlers.push(handler);
+    handlers.push(...nextPagesHandlers(tsm, checker, program, sourceFile, route));
   }
   for (const node of candidates) {
     const handler = tsm.isCallExpression(node) ? routerCallHandler(tsm, checker, node) : nestHandler(tsm, node);
-    if (handler) handlers.push(handler);
+    if (handler) handlers.push(withMountedRoute(tsm, program, checker, handler));
   }
   return handlers;
 }
 
-function nextAppHandlers(tsm: TypeScriptModule, sourceFile: ts.SourceFile, route: string): HttpHandler[] {
+/** Express and Hono routes sit under their app's base path and mount prefix. */
+function withMountedRoute(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQueries, handler: HttpHandler): HttpHandler {
+  if ((handler.framework !== 'express' && handler.framework !== 'hono') || !handler.receiver || handler.route === undefined) return handler;
+  const mounted = mountedRoute(tsm, program, checker, handler.receiver, handler.route);
+  return mounted === undefined ? handler : { ...handler, mountedRoute: mounted };
+}
+
+function nextAppHandlers(tsm: TypeScriptModule, checker: TypeQueries, program: ProgramQueries, sourceFile: ts.SourceFile, route: string): HttpHandler[] {
   const found: HttpHandler[] = [];
-  const add = (method: string, node: ts.Node, handler: ts.Expression | ts.FunctionDeclaration) =>
+  const add = (method: string, node: ts.Node, handler: ts.Node) => {
+    if (isDelegatingExport(tsm, checker, program, handler)) return;
     found.push({ framework: 'next-app', methods: [method], route, node, handlers: [handler as ts.Expression] });
+  };
   for (const statement of sourceFile.statements) {
     if (!isExported(tsm, statement) && !tsm.isExportDeclaration(statement)) continue;
     if (tsm.isFunctionDeclaration(statement) && statement.name && NEXT_METHODS.has(statement.name.text)) add(statement.name.text, statement.name, statement);
@@ -89,26 +107,82 @@ function nextAppHandlers(tsm: TypeScriptModule, sourceFile: ts.SourceFile, route
         }
       }
     }
-    // export { handler as GET, handler as POST }
-    if (tsm.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && tsm.isNamedExports(statement.exportClause)) {
-      for (const specifier of statement.exportClause.elements) {
-        if (NEXT_METHODS.has(specifier.name.text)) add(specifier.name.text, specifier, specifier.propertyName ?? specifier.name);
-      }
+    // export { handler as GET }, and re-exports: export { DELETE } from './other'
+    for (const specifier of namedExports(tsm, statement)) {
+      if (NEXT_METHODS.has(specifier.name.text)) add(specifier.name.text, specifier, exportedValue(tsm, specifier));
     }
   }
   return found;
 }
 
-function nextPagesHandler(tsm: TypeScriptModule, sourceFile: ts.SourceFile, route: string): HttpHandler | undefined {
+/** `export { a as b }` and `export { a } from './m'`; not `export type { … }`. */
+function namedExports(tsm: TypeScriptModule, statement: ts.Statement): readonly ts.ExportSpecifier[] {
+  if (!tsm.isExportDeclaration(statement) || statement.isTypeOnly || !statement.exportClause || !tsm.isNamedExports(statement.exportClause)) return [];
+  return statement.exportClause.elements.filter((specifier) => !specifier.isTypeOnly);
+}
+
+/** A local export names a local value; a re-export's specifier itself leads to the other file (`handlerFunctions`). */
+function exportedValue(tsm: TypeScriptModule, specifier: ts.ExportSpecifier): ts.Node {
+  return specifier.parent.parent.moduleSpecifier ? specifier : (specifier.propertyName ?? specifier.name);
+}
+
+function nextPagesHandlers(tsm: TypeScriptModule, checker: TypeQueries, program: ProgramQueries, sourceFile: ts.SourceFile, route: string): HttpHandler[] {
+  const exported = defaultExport(tsm, sourceFile);
+  if (!exported || isDelegatingExport(tsm, checker, program, exported.value)) return [];
+  const methodMap = methodMapOf(tsm, exported.value);
+  if (methodMap.length > 0) {
+    return methodMap.map(({ method, name, value, wrapper }) => ({ framework: 'next-pages', methods: [method], route, node: name, handlers: [wrapper, value] }));
+  }
+  const methods = pagesMethods(tsm, checker, program, exported.value);
+  const handler = exported.value as ts.Expression;
+  // routes[`${req.method} ${path}`]: each entry is an endpoint, run after the dispatcher's own code.
+  const entries = methods.includes('ANY') ? dispatchEntries(tsm, checker, program, handler) : [];
+  if (entries.length > 0) return entries.map(({ method, key, value }) => ({ framework: 'next-pages', methods: [method], route, node: key, handlers: [handler, value] }));
+  return [{ framework: 'next-pages', methods, route, node: exported.node, handlers: [handler] }];
+}
+
+/** `export default function`, `export default handler`, `export { default } from './x'`, `export { handler as default }`. */
+function defaultExport(tsm: TypeScriptModule, sourceFile: ts.SourceFile): { node: ts.Node; value: ts.Node } | undefined {
   for (const statement of sourceFile.statements) {
     if (tsm.isFunctionDeclaration(statement) && isExported(tsm, statement) && statement.modifiers?.some((m) => m.kind === tsm.SyntaxKind.DefaultKeyword)) {
-      return { framework: 'next-pages', methods: requestMethods(tsm, statement), route, node: statement.name ?? statement, handlers: [statement as unknown as ts.Expression] };
+      return { node: statement.name ?? statement, value: statement };
     }
-    if (tsm.isExportAssignment(statement) && !statement.isExportEquals) {
-      return { framework: 'next-pages', methods: requestMethods(tsm, statement.expression), route, node: statement, handlers: [statement.expression] };
-    }
+    if (tsm.isExportAssignment(statement) && !statement.isExportEquals) return { node: statement, value: statement.expression };
+    const specifier = namedExports(tsm, statement).find((element) => element.name.text === 'default');
+    if (specifier) return { node: specifier, value: exportedValue(tsm, specifier) };
   }
   return undefined;
+}
+
+/**
+ * A project wrapper given one handler per method: `wrap({ POST: import('./_post'), GET: get })`.
+ * Each verb key is an endpoint of its own, so one method's limiter does not cover another; the
+ * wrapper (its callee, not the call, which holds the other methods) runs for every method.
+ */
+function methodMapOf(tsm: TypeScriptModule, value: ts.Node): { method: string; name: ts.Node; value: ts.Expression; wrapper: ts.Expression }[] {
+  const call = skipOuterExpressions(tsm, value as ts.Expression);
+  if (!tsm.isCallExpression(call)) return [];
+  for (const argument of call.arguments) {
+    const object = skipOuterExpressions(tsm, argument);
+    if (!tsm.isObjectLiteralExpression(object)) continue;
+    const entries = object.properties.flatMap((element) => {
+      const name = element.name && (tsm.isIdentifier(element.name) || tsm.isStringLiteral(element.name)) ? element.name : undefined;
+      if (!name || !NEXT_METHODS.has(name.text)) return [];
+      const handler = tsm.isPropertyAssignment(element) ? element.initializer : tsm.isShorthandPropertyAssignment(element) ? element.name : (element as unknown as ts.Expression);
+      return [{ method: name.text, name: name, value: handler, wrapper: call.expression }];
+    });
+    if (entries.length > 0) return entries;
+  }
+  return [];
+}
+
+/** The methods a pages handler branches on, read where it is written: inline, or the function it names in this or another file. */
+function pagesMethods(tsm: TypeScriptModule, checker: TypeQueries, program: ProgramQueries, value: ts.Node): string[] {
+  const inline = requestMethods(tsm, value);
+  if (!inline.includes('ANY')) return inline;
+  const methods = new Set(handlerFunctions(tsm, checker, program, value).flatMap((fn) => requestMethods(tsm, fn)));
+  if (methods.size > 1) methods.delete('ANY');
+  return methods.size > 0 ? [...methods] : ['ANY'];
 }
 
 /** The methods a pages-router handler branches on (`req.method === 'POST'`, `switch (req.method)`); `ANY` when it does not look. */
@@ -281,13 +355,47 @@ export function handlerFunctions(tsm: TypeScriptModule, checker: TypeQueries, pr
   const value = skipOuterExpressions(tsm, expression as ts.Expression);
   if (isFunctionLike(tsm, value)) return [value];
   if (tsm.isIdentifier(value) || tsm.isPropertyAccessExpression(value) || tsm.isExportSpecifier(value)) {
-    const nameNode = tsm.isPropertyAccessExpression(value) ? value.name : tsm.isExportSpecifier(value) ? (value.propertyName ?? value.name) : value;
-    const declaration = resolveSymbol(tsm, checker, nameNode)?.valueDeclaration;
-    const fn = declaration ? functionOf(tsm, declaration) : undefined;
-    if (fn) return [fn];
-    if (hops < MAX_HOPS && declaration && tsm.isVariableDeclaration(declaration) && declaration.initializer) return handlerFunctions(tsm, checker, program, declaration.initializer, hops + 1);
+    const symbol = tsm.isExportSpecifier(value) ? exportSpecifierTarget(tsm, checker, value) : resolveSymbol(tsm, checker, tsm.isPropertyAccessExpression(value) ? value.name : value);
+    return declarationFunctions(tsm, checker, program, symbol?.valueDeclaration, hops);
+  }
+  // import('./post'): the module's default export handles the request.
+  if (tsm.isCallExpression(value) && value.expression.kind === tsm.SyntaxKind.ImportKeyword && value.arguments[0]) {
+    return declarationFunctions(tsm, checker, program, defaultExportOf(tsm, checker, value.arguments[0]), hops);
+  }
+  // Promise.resolve({ default: handler }), as a lazy module stands in for `import()`.
+  if (tsm.isObjectLiteralExpression(value)) {
+    const fallback = property(tsm, value, 'default');
+    return fallback ? handlerFunctions(tsm, checker, program, fallback, hops) : [];
   }
   // withAuth(async (req) => …): the inner handler runs too.
   if (tsm.isCallExpression(value)) return value.arguments.flatMap((argument) => handlerFunctions(tsm, checker, program, argument, hops));
   return [];
+}
+
+/** The function a declaration holds: declared, a variable's value, or a module's `export default <expression>`. */
+function declarationFunctions(tsm: TypeScriptModule, checker: TypeQueries, program: ProgramQueries, declaration: ts.Declaration | undefined, hops: number): FunctionLike[] {
+  if (!declaration) return [];
+  const fn = functionOf(tsm, declaration);
+  if (fn) return [fn];
+  if (hops >= MAX_HOPS) return [];
+  if (tsm.isVariableDeclaration(declaration) && declaration.initializer) return handlerFunctions(tsm, checker, program, declaration.initializer, hops + 1);
+  if (tsm.isExportAssignment(declaration)) return handlerFunctions(tsm, checker, program, declaration.expression, hops + 1);
+  return [];
+}
+
+/** The declaration of a module's default export, from the specifier of an `import()`. */
+function defaultExportOf(tsm: TypeScriptModule, checker: TypeQueries, specifier: ts.Expression): ts.Declaration | undefined {
+  const exported = checker.getSymbolAtLocation(specifier)?.exports?.get('default' as ts.__String);
+  if (!exported) return undefined;
+  const symbol = exported.flags & tsm.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+  return symbol.valueDeclaration ?? symbol.declarations?.[0];
+}
+
+/** The original symbol an export specifier names, through `export { X as Y } from './m'` and local exports. */
+export function exportSpecifierTarget(tsm: TypeScriptModule, checker: TypeQueries, specifier: ts.ExportSpecifier): ts.Symbol | undefined {
+  const symbol = checker.getSymbolAtLocation(specifier.name);
+  if (!symbol) return undefined;
+  if (!(symbol.flags & tsm.SymbolFlags.Alias)) return symbol;
+  const target = checker.getAliasedSymbol(symbol);
+  return target.declarations?.length ? target : undefined;
 }
