@@ -16,7 +16,7 @@ import { isDelegatingExport } from './delegates.js';
 import { dispatchEntries } from './dispatch-table.js';
 import { mountedRoute } from './mounts.js';
 
-export type Framework = 'next-app' | 'next-pages' | 'express' | 'fastify' | 'hono' | 'nest';
+export type Framework = 'next-app' | 'next-pages' | 'express' | 'fastify' | 'hono' | 'nest' | 'trpc';
 
 /** One HTTP endpoint: where it is declared, which methods it answers and the code that runs. */
 export interface HttpHandler {

@@ -3,6 +3,7 @@ import { calleeName, defineRule, skipOuterExpressions, type RuleContext } from '
 import { findHandlers, handlerFunctions, property, type HttpHandler } from './handlers.js';
 import { coveredByFastifyLimit, coveredByUse, getMiddlewareIndex, nestGuardCovers, nextMiddlewareFor, type MiddlewareIndex } from './middleware.js';
 import { middlewareReach, reachOf, type Reach } from './reach.js';
+import { findTrpcProcedures } from './trpc-procedures.js';
 import type { Recognizer } from './recognize.js';
 import { defaultOptions, schema, type Options } from './options.js';
 
@@ -39,7 +40,7 @@ export const requireRateLimit = defineRule<MessageIds, Options>({
       [tsm.SyntaxKind.MethodDeclaration]: collect,
       // The walk visits the end-of-file token last: every call and method has been seen.
       [tsm.SyntaxKind.EndOfFileToken]: () => {
-        const handlers = findHandlers(tsm, program, checker, sourceFile, candidates);
+        const handlers: HttpHandler[] = [...findHandlers(tsm, program, checker, sourceFile, candidates), ...findTrpcProcedures(tsm, program, checker, candidates)];
         if (handlers.length === 0) return;
         const recognizer: Recognizer = {
           ts: tsm,
@@ -63,7 +64,11 @@ const HINTS: Record<HttpHandler['framework'], string> = {
   fastify: '`@fastify/rate-limit`',
   hono: '`hono-rate-limiter`',
   nest: '`@nestjs/throttler`: `@Throttle()` or a global `ThrottlerGuard`',
+  trpc: 'a limiter middleware on the procedure: `procedure.use(rateLimit)`',
 };
+
+/** `protectedProcedure`, `authedProcedure`, `adminProcedure`: builders named for who may call them. */
+const AUTHENTICATED_PROCEDURE = /protected|authed|authenticated|private|admin|staff|user|member|team|org|session|logged|signed/i;
 
 /**
  * Decides by risk: a limit is needed where anyone can call an endpoint that reaches the database,
@@ -76,10 +81,10 @@ function checkHandler(context: RuleContext<MessageIds, Options>, recognizer: Rec
   const reach = reachOf(recognizer, codeOf(recognizer, handler));
   const guards = middlewareFacts(recognizer, index, handler);
   if (reach.limit || guards.limit || reach.secret || guards.secret) return;
-  const route = handler.route ?? '(route)';
+  const route = handler.mountedRoute ?? handler.route ?? '(route)';
   const hint = HINTS[handler.framework];
   const write = handler.methods.find((method) => options.methods.includes(method));
-  const method = write ?? handler.methods[0] ?? 'ANY';
+  const method = handler.framework === 'trpc' ? (write ? 'mutation' : 'query') : (write ?? handler.methods[0] ?? 'ANY');
   if (!reach.auth && !guards.auth) {
     const does = publicEffect(recognizer, reach);
     if (!does || (!write && !options.checkPublicReads)) return;
@@ -160,6 +165,10 @@ function middlewareFacts(recognizer: Recognizer, index: MiddlewareIndex, handler
     case 'nest':
       if (nestLimited(recognizer, index, handler)) facts.limit = handler.node;
       if (nestGuards(recognizer, handler).some((guard) => /auth|jwt|session|role|clerk|admin/i.test(guard)) || nestGlobal(recognizer, index, handler, /auth|jwt|session|clerk/i)) facts.auth = handler.node;
+      return facts;
+    case 'trpc':
+      for (const middleware of routeMiddlewares) add(middlewareReach(recognizer, middleware));
+      if ((handler.procedureNames ?? []).some((name) => AUTHENTICATED_PROCEDURE.test(name) && !/public/i.test(name))) facts.auth ??= handler.node;
       return facts;
     case 'next-app':
     case 'next-pages': {

@@ -3,10 +3,7 @@ import type { ProgramQueries, TypeQueries } from '@premortem/core';
 import { getImportSource, resolveSymbol, skipOuterExpressions, someNode, type TypeScriptModule } from '@premortem/core';
 import { handlerFunctions, type HttpHandler } from './handlers.js';
 
-/**
- * A tRPC procedure as an endpoint. Not yet one of `findHandlers`' frameworks: the rule's checks
- * switch over every framework, so `'trpc'` joins `Framework` when they learn its case.
- */
+/** A tRPC procedure as an endpoint: a mutation is a `POST`, a query a `GET`. */
 export interface TrpcProcedure extends Omit<HttpHandler, 'framework'> {
   framework: 'trpc';
 }

@@ -321,4 +321,51 @@ export default app;
     });
     expect(found).toEqual(expected);
   });
+
+  it('tRPC: a limiter middleware on the procedure counts, a public mutation without one is reported, a signed-in single-row write is strict', () => {
+    const { found, expected, messages } = run({
+      'src/trpc.ts': `import { initTRPC } from '@trpc/server';
+import { Ratelimit } from '@upstash/ratelimit';
+import { auth } from './auth';
+const t = initTRPC.create();
+const ratelimit = new Ratelimit({} as never);
+export const router = t.router;
+export const publicProcedure = t.procedure;
+export const protectedProcedure = t.procedure.use(async ({ next }) => {
+  if (!(await auth())) throw new Error('UNAUTHORIZED');
+  return next();
+});
+export const limitedProcedure = t.procedure.use(async ({ next }) => {
+  await ratelimit.limit('ip');
+  return next();
+});
+`,
+      'src/routers/booking.ts': `import { prisma } from '../db';
+import { router, publicProcedure, protectedProcedure, limitedProcedure } from '../trpc';
+export const bookingRouter = router({
+  book: limitedProcedure.mutation(async () => prisma.booking.update({ where: { id: 1 }, data: { status: 'held' } })),
+  hold: publicProcedure.mutation(async () => prisma.booking.update({ where: { id: 1 }, data: { status: 'held' } })), // expect: unlimitedPublic
+  rename: protectedProcedure.mutation(async () => prisma.booking.update({ where: { id: 1 }, data: { status: 'renamed' } })), // expect: unlimitedWrite
+  mine: protectedProcedure.query(async () => prisma.booking.findMany({ take: 10 })),
+});
+`,
+    });
+    expect(found).toEqual(expected);
+    expect(messages).toContain('`mutation hold` is public (nothing authenticates the caller) and writes to the database (`prisma.booking.update`)');
+  });
+
+  it('a Hono app served through a Next route is checked where its routes are, named by their mounted path', () => {
+    const { found, expected, messages } = run({
+      'app/api/public/[...route]/route.ts': `import { Hono } from 'hono';
+import { handle } from 'hono/vercel';
+import { prisma } from '@/db';
+const app = new Hono().basePath('/api/public');
+app.get('/events/:id', async (c) => c.json(await prisma.booking.findUnique({ where: { id: Number(c.req.param('id')) } }))); // expect: unlimitedPublic
+export const GET = handle(app);
+export const POST = handle(app);
+`,
+    });
+    expect(found).toEqual(expected);
+    expect(messages).toEqual(['`GET /api/public/events/:id` is public (nothing authenticates the caller) and reads the database (`prisma.booking.findUnique`)']);
+  });
 });
