@@ -26,7 +26,7 @@ export const requireRateLimit = defineRule<MessageIds, Options>({
       unlimitedBulkChange:
         '`{{method}} {{route}}` {{does}} and nothing limits how often it runs: one client, or one buggy retry loop, can repeat it thousands of times a minute. Add a rate limit ({{hint}}).',
       unlimitedWrite:
-        '`{{method}} {{route}}` changes data ({{does}}) and nothing limits how often it runs: no limiter in the handler, the helpers it calls, a wrapper around it, or a middleware that matches it. Add a rate limit ({{hint}}).',
+        '`{{method}} {{route}}` {{does}}, and nothing limits how often it runs: no limiter in the handler, the helpers it calls, a wrapper around it, or a middleware that matches it. One client, or one buggy retry loop, can call it thousands of times a minute. Add a rate limit ({{hint}}).',
     },
     schema,
     defaultOptions,
@@ -78,7 +78,7 @@ const AUTHENTICATED_PROCEDURE = /protected|authed|authenticated|private|admin|st
  */
 function checkHandler(context: RuleContext<MessageIds, Options>, recognizer: Recognizer, index: MiddlewareIndex, handler: HttpHandler): void {
   const { options } = context;
-  const reach = reachOf(recognizer, codeOf(recognizer, handler));
+  const reach = costWithin(reachOf(recognizer, codeOf(recognizer, handler)));
   const guards = middlewareFacts(recognizer, index, handler);
   if (reach.limit || guards.limit || reach.secret || guards.secret) return;
   const route = handler.mountedRoute ?? handler.route ?? '(route)';
@@ -98,14 +98,29 @@ function checkHandler(context: RuleContext<MessageIds, Options>, recognizer: Rec
   }
   const change = reach.write ?? reach.external ?? reach.fanOut;
   if (!write || !change) return;
-  const does = reach.write ? 'writes' : reach.external ? 'calls' : 'enqueues';
-  context.report({ node: handler.node, messageId: 'unlimitedWrite', data: { method, route, does: `${does} \`${calledText(recognizer, change)}\``, hint } });
+  const does = reach.write ? 'writes to the database' : reach.external ? 'calls a paid API' : 'hands work on';
+  context.report({ node: handler.node, messageId: 'unlimitedWrite', data: { method, route, does: `${does} (\`${calledText(recognizer, change)}\`)`, hint } });
+}
+
+/**
+ * How many project calls down a cost still counts. Authentication and limits count at any depth
+ * (wrappers nest them deep); a write or an SDK call five helpers away is usually on some other
+ * branch than the request's.
+ */
+const COST_DEPTH = 4;
+
+function costWithin(reach: Reach): Reach {
+  const near: Reach = { ...reach };
+  for (const fact of ['read', 'write', 'bulk', 'external', 'fanOut'] as const) {
+    if ((reach.calls?.[fact] ?? 0) > COST_DEPTH) delete near[fact];
+  }
+  return near;
 }
 
 /** What a public endpoint does that costs: work handed on, a paid API, a write, a read; undefined when none. */
 function publicEffect(recognizer: Recognizer, reach: Reach): string | undefined {
   if (reach.fanOut) return `hands work on per request (\`${calledText(recognizer, reach.fanOut)}\`)`;
-  if (reach.external) return `calls an external API (\`${calledText(recognizer, reach.external)}\`)`;
+  if (reach.external) return `calls a paid API (\`${calledText(recognizer, reach.external)}\`)`;
   if (reach.bulk) return `changes many rows at once (\`${calledText(recognizer, reach.bulk)}\`)`;
   if (reach.write) return `writes to the database (\`${calledText(recognizer, reach.write)}\`)`;
   if (reach.read) return `reads the database (\`${calledText(recognizer, reach.read)}\`)`;

@@ -19,9 +19,11 @@ export interface Reach {
   external?: ts.Node;
   /** Work handed on per request: a job enqueued, or an external call per element of a loop. */
   fanOut?: ts.Node;
+  /** For each fact, how many project calls down it sits: 0 in the code itself. */
+  calls?: Partial<Record<Fact, number>>;
 }
 
-type Fact = keyof Reach;
+type Fact = Exclude<keyof Reach, 'calls'>;
 const FACTS: readonly Fact[] = ['limit', 'auth', 'secret', 'read', 'write', 'bulk', 'external', 'fanOut'];
 
 /**
@@ -43,7 +45,7 @@ class ReachSummaries {
   /** Everything `roots` do: function bodies, or expressions such as a wrapper call. */
   of(roots: readonly ts.Node[]): Reach {
     const reach: Reach = {};
-    for (const root of roots) merge(reach, isFunctionLike(this.recognizer.ts, root) ? this.function(root) : this.#walk(root, root));
+    for (const root of roots) merge(reach, isFunctionLike(this.recognizer.ts, root) ? this.function(root) : this.#walk(root, root), 0);
     return reach;
   }
 
@@ -71,7 +73,10 @@ class ReachSummaries {
     const { ts: tsm } = this.recognizer;
     const reach: Reach = {};
     walkTree(tsm, start, (node) => {
-      if (tsm.isBinaryExpression(node) && !reach.secret && isSecretComparison(this.recognizer, node)) reach.secret = node;
+      // Error paths are not what the endpoint does: a `catch` that reports the error (and asks
+      // who the user was) neither authenticates the caller nor costs per request.
+      if (tsm.isCatchClause(node) || isCatchCallback(tsm, node)) return 'skip';
+      if (tsm.isBinaryExpression(node) && !reach.secret && isSecretComparison(this.recognizer, node)) merge(reach, { secret: node }, 0);
       if (tsm.isCallExpression(node)) this.#call(node, owner, reach);
     });
     return reach;
@@ -81,11 +86,10 @@ class ReachSummaries {
     const { ts: tsm, program, checker } = this.recognizer;
     const looped = inLoop(tsm, call, owner);
     const kind = classifyCall(this.recognizer, call);
+    const own: Reach = {};
     const inner: Reach[] = [];
     if (kind) {
-      const own: Reach = {};
-      for (const fact of kind.facts) (own as Record<Fact, ts.Node>)[fact] = call;
-      inner.push(own);
+      for (const fact of kind.facts) own[fact] = call;
     } else {
       // A recognized call is a leaf (a library, or a helper named for what it does); others are followed.
       const callee = resolveCalledFunction(tsm, program, checker, call);
@@ -96,10 +100,13 @@ class ReachSummaries {
       const fn = passedFunction(this.recognizer, argument);
       if (fn) inner.push(this.function(fn));
     }
+    merge(reach, own, 0);
+    if (looped && own.write) merge(reach, { bulk: own.write }, 0);
+    if (looped && own.external) merge(reach, { fanOut: own.external }, 0);
     for (const summary of inner) {
-      merge(reach, summary);
-      if (looped && summary.write) reach.bulk ??= summary.write;
-      if (looped && summary.external) reach.fanOut ??= summary.external;
+      merge(reach, summary, 1);
+      if (looped && summary.write) merge(reach, { bulk: summary.write, calls: { bulk: summary.calls?.write ?? 0 } }, 1);
+      if (looped && summary.external) merge(reach, { fanOut: summary.external, calls: { fanOut: summary.calls?.external ?? 0 } }, 1);
     }
   }
 }
@@ -118,12 +125,20 @@ function passedFunction(recognizer: Recognizer, argument: ts.Expression): Functi
   return fn;
 }
 
+/** The handler of `promise.catch(handler)`. */
+function isCatchCallback(tsm: Recognizer['ts'], node: ts.Node): boolean {
+  if (!isFunctionLike(tsm, node) || !tsm.isCallExpression(node.parent)) return false;
+  const callee = skipOuterExpressions(tsm, node.parent.expression);
+  return tsm.isPropertyAccessExpression(callee) && callee.name.text === 'catch';
+}
+
 const LOOP_METHODS = new Set(['map', 'forEach', 'flatMap']);
 
-/** Whether a call runs once per element: in a loop statement or a `map`/`forEach` callback, inside `owner`. */
+/** Whether a call runs once per element of a collection: in a `for…of`/`for…in` or a `map`/`forEach` callback, inside `owner`. */
 function inLoop(tsm: Recognizer['ts'], node: ts.Node, owner: ts.Node): boolean {
   for (let current = node.parent; current && current !== owner; current = current.parent) {
-    if (tsm.isForOfStatement(current) || tsm.isForInStatement(current) || tsm.isForStatement(current) || tsm.isWhileStatement(current) || tsm.isDoStatement(current)) return true;
+    // Over a collection only: a `while` or counted `for` around a call is more often a retry than one call per item.
+    if (tsm.isForOfStatement(current) || tsm.isForInStatement(current)) return true;
     if (isFunctionLike(tsm, current) && tsm.isCallExpression(current.parent)) {
       const callee = skipOuterExpressions(tsm, current.parent.expression);
       if (tsm.isPropertyAccessExpression(callee) && LOOP_METHODS.has(callee.name.text)) return true;
@@ -132,8 +147,17 @@ function inLoop(tsm: Recognizer['ts'], node: ts.Node, owner: ts.Node): boolean {
   return false;
 }
 
-function merge(into: Reach, from: Reach): void {
-  for (const fact of FACTS) if (from[fact] && !into[fact]) (into as Record<Fact, ts.Node>)[fact] = from[fact]!;
+/** Adds `from`'s facts, `deeper` calls further down, keeping the nearer one of each. */
+function merge(into: Reach, from: Reach, deeper: number): void {
+  for (const fact of FACTS) {
+    const node = from[fact];
+    if (!node) continue;
+    const calls = (from.calls?.[fact] ?? 0) + deeper;
+    const known = into.calls?.[fact];
+    if (into[fact] && known !== undefined && known <= calls) continue;
+    into[fact] = node;
+    (into.calls ??= {})[fact] = calls;
+  }
 }
 
 /** What an endpoint reaches, answered once per project function and shared by every endpoint of the Program. */
@@ -155,7 +179,7 @@ export function middlewareReach(recognizer: Recognizer, expression: ts.Expressio
   if (tsm.isCallExpression(value)) {
     const name = skipOuterExpressions(tsm, value.expression);
     const reach = { ...named(tsm.isPropertyAccessExpression(name) ? name.name.text : tsm.isIdentifier(name) ? name.text : '') };
-    merge(reach, reachOf(recognizer, [value]));
+    merge(reach, reachOf(recognizer, [value]), 0);
     return reach;
   }
   const nameNode = tsm.isPropertyAccessExpression(value) ? value.name : value;
@@ -163,8 +187,8 @@ export function middlewareReach(recognizer: Recognizer, expression: ts.Expressio
   const reach = named(nameNode.text);
   const declaration = resolveSymbol(tsm, checker, nameNode)?.valueDeclaration;
   const fn = declaration ? functionOf(tsm, declaration) : undefined;
-  if (fn) merge(reach, reachOf(recognizer, [fn]));
+  if (fn) merge(reach, reachOf(recognizer, [fn]), 0);
   // `const a = b; const b = a;` is valid: follow a few names, not forever.
-  else if (hops < 5 && declaration && tsm.isVariableDeclaration(declaration) && declaration.initializer) merge(reach, middlewareReach(recognizer, declaration.initializer, hops + 1));
+  else if (hops < 5 && declaration && tsm.isVariableDeclaration(declaration) && declaration.initializer) merge(reach, middlewareReach(recognizer, declaration.initializer, hops + 1), 0);
   return reach;
 }

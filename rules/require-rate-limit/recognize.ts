@@ -36,6 +36,8 @@ const LIMITER_MODULES = new Set([
   '@arcjet/node',
 ]);
 export const LIMITER_NAME = /rate_?limit|ratelimit|throttl/i;
+/** `isRateLimitError(e)`, `getRateLimitHeaders()`: about a limit someone else applied, not applying one. */
+const NOT_A_LIMITER = /^(is|has|was|should|get|parse|format|to)[A-Z_]|error|exception|header|not_?(rate|throttl)/i;
 /** `ratelimit.limit(id)` (Upstash), `limiter.consume(key)` (rate-limiter-flexible), `limiter.check()`. */
 const LIMITER_METHODS = new Set(['limit', 'consume', 'check', 'protect', 'removeTokens', 'tryRemoveTokens']);
 
@@ -46,7 +48,7 @@ export function isLimiterCall(recognizer: Recognizer, call: ts.CallExpression | 
   const name = calleeName(tsm, callee);
   if (!name) return false;
   if (recognizer.extraLimiters.includes(name) || recognizer.extraLimiters.includes(callee.getText().replace(/\s+/g, ''))) return true;
-  if (LIMITER_NAME.test(name)) return true;
+  if (LIMITER_NAME.test(name) && !NOT_A_LIMITER.test(name)) return true;
   if (tsm.isPropertyAccessExpression(callee) && LIMITER_METHODS.has(name) && /limit|throttl|arcjet|aj$/i.test(callee.expression.getText())) return true;
   // Any method of a limiter instance applies it: `limiter.checkNext(req, 10)`, `userQuota.consume(id)`.
   if (tsm.isPropertyAccessExpression(callee) && isLimiterInstance(recognizer, callee.expression)) return true;
@@ -72,7 +74,7 @@ function isLimiterInstance(recognizer: Recognizer, expression: ts.Expression): b
   return source !== undefined && LIMITER_MODULES.has(source.module);
 }
 
-export const AUTH_NAME = /auth|session|jwt|token|passport|clerk|current_?user|require_?user|ensure_?user|signed_?in|logged_?in|protect/i;
+export const AUTH_NAME = /auth|session|jwt|(verify|validate|decode|check|get|require|parse)\w*token|passport|clerk|current_?user|require_?user|ensure_?user|signed_?in|logged_?in|protect/i;
 /** `requireAdmin()`, `isStaff(user)`: only staff get past it. */
 const ADMIN_CHECK = /^(require|assert|ensure|check|is|verify|only)_?(admin|staff|superuser|super_?admin)/i;
 export const AUTH_MIDDLEWARE_NAME = /auth|session|jwt|passport|clerk|require_?user|ensure_?user|signed_?in|logged_?in|protect|guard/i;
@@ -85,11 +87,13 @@ export function isAuthCall(recognizer: Recognizer, call: ts.CallExpression): boo
   if (!name) return false;
   if (recognizer.extraAuth.includes(name)) return true;
   // supabase.auth.getUser(), clerkClient.users…, ctx.auth.…
+  // signIn, createSession: the way in, not a caller known.
+  if (/^(create|sign|issue|generate|refresh|has)|config/i.test(name)) return false;
   if (tsm.isPropertyAccessExpression(callee) && /\bauth\b/i.test(callee.expression.getText())) return true;
   // jwt.verify(token, key): a token checked is a caller known.
   if (name === 'verify' && tsm.isPropertyAccessExpression(callee) && /jwt|jose/i.test(callee.expression.getText())) return true;
   if (ADMIN_CHECK.test(name)) return true;
-  return AUTH_NAME.test(name) && !/^(create|sign|issue|generate|refresh)/i.test(name);
+  return AUTH_NAME.test(name);
 }
 
 const DATABASE_ROOTS = /^(prisma|db|database|knex|pool|sql|supabase|kysely|drizzle|mongoose|mongo|collection|repo|repository)$/i;
@@ -180,8 +184,26 @@ export function classifyCall(recognizer: Recognizer, call: ts.CallExpression): {
   if (query === 'bulk') return { facts: ['write', 'bulk'] };
   const source = callSource(recognizer, call);
   if (source && JOB_MODULES.some((pattern) => pattern.test(source.module)) && JOB_METHODS.test(source.method)) return { facts: ['fanOut'] };
-  if (source && EXTERNAL_MODULES.some((pattern) => pattern.test(source.module))) return { facts: ['external'] };
+  if (source && EXTERNAL_MODULES.some((pattern) => pattern.test(source.module)) && sendsRequest(recognizer, call, source)) return { facts: ['external'] };
   return undefined;
+}
+
+/** The Vercel AI SDK's calls that send a request; its other exports build prompts, tools and schemas. */
+const AI_SDK_REQUESTS = /^(generate|stream)(Text|Object)$|^embed(Many)?$|^generateImage$|^transcribe$|^generateSpeech$/;
+
+/**
+ * Whether a call of an SDK sends a request: a method of a client (`openai.chat.completions.create`,
+ * `resend.emails.send`), not a factory that makes one (`createOpenAI(…)`, `new Stripe(…)`), an
+ * error class's helper (`APIError.isInstance(e)`), or a type guard.
+ */
+function sendsRequest(recognizer: Recognizer, call: ts.CallExpression, source: { module: string; method: string }): boolean {
+  const { ts: tsm } = recognizer;
+  const callee = skipOuterExpressions(tsm, call.expression);
+  if (source.module === 'ai' || source.module.startsWith('@ai-sdk/')) return AI_SDK_REQUESTS.test(source.method);
+  if (/^is[A-Z]|^isInstance$/.test(source.method)) return false;
+  if (tsm.isIdentifier(callee)) return !/^(create|new|init|get|make|build)[A-Z]|^[A-Z]/.test(source.method);
+  const root = rootIdentifier(tsm, callee);
+  return !root || !/Error$|^[A-Z]\w*Error/.test(root.text);
 }
 
 /** The package a call's client comes from (`openai.chat.completions.create`, `new Queue(…)`'s `.add`), and the method called. */
@@ -209,7 +231,8 @@ function moduleOf(recognizer: Recognizer, identifier: ts.Identifier): string | u
   return made && made !== identifier ? getImportSource(tsm, checker, made)?.module : undefined;
 }
 
-const SECRET_CALL = /signature|webhook|hmac|^constructEvent|timingSafeEqual/i;
+/** A check of a signature: `verifySignature`, `isValidWebhookRequest`, `validateHmac`, `constructEvent`, `timingSafeEqual`. */
+const SECRET_CALL = /^(verify|validate|check|is_?valid|assert)\w*(signature|signed|hmac)|^(verify|validate|check|is_?valid)\w*webhook(request|signature|event|payload)?$|(signature|hmac)\w*(verif|valid)|^constructEvent|^timingSafeEqual$/i;
 /** Push queues whose callback helper checks each delivery: `handleCallback` of `@vercel/queue`. */
 const QUEUE_DELIVERY_MODULES = new Set(['@vercel/queue']);
 const WEBHOOK_MODULES = new Set(['svix', 'standardwebhooks', '@upstash/qstash', '@upstash/qstash/nextjs', '@octokit/webhooks', 'stripe']);

@@ -94,7 +94,7 @@ export async function POST(req: Request) { // expect: unlimitedPublic
 `,
     });
     expect(found).toEqual(expected);
-    expect(messages).toContain('`POST /api/summarize` is public (nothing authenticates the caller) and calls an external API (`openai.chat.completions.create`)');
+    expect(messages).toContain('`POST /api/summarize` is public (nothing authenticates the caller) and calls a paid API (`openai.chat.completions.create`)');
     expect(messages).toContain('`POST /api/import` is public (nothing authenticates the caller) and hands work on per request (`tasks.trigger`)');
   });
 
