@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { rules } from '@premortem/rules';
+import { analyzeProject } from '../support/analyze-project.js';
+
+const rule = rules.find((r) => r.name === 'no-fetch-on-every-page')!;
+
+// A Next.js + Prisma app with no node_modules, as the hosted bot sees it: the root layout mounts
+// <Probe>, whose one request on mount is followed to the server side the route files below define.
+const base: Record<string, string> = {
+  'tsconfig.json': JSON.stringify({
+    compilerOptions: { jsx: 'react-jsx', module: 'esnext', moduleResolution: 'bundler', strict: true, noEmit: true, paths: { '@/*': ['./src/*'] } },
+    include: ['**/*.ts', '**/*.tsx'],
+  }),
+  'prisma/schema.prisma': `datasource db {\n  provider = "postgresql"\n}\n
+model User {\n  id       Int       @id @default(autoincrement())\n  bookings Booking[]\n}\n
+model Booking {\n  id     Int    @id @default(autoincrement())\n  title  String\n  userId Int\n  user   User   @relation(fields: [userId], references: [id])\n  @@index([userId])\n}\n`,
+  'src/server/db.ts': `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`,
+  // Wrappers as projects write them: they check something, then call the function they were given.
+  'src/server/wrappers.ts': `type Handler = (req: Request, ctx: { params: Record<string, string> }) => Promise<Response>;
+export function withAuth(handler: Handler): Handler {
+  return async (req, ctx) => (req.headers.get('authorization') ? handler(req, ctx) : new Response(null, { status: 401 }));
+}
+export function withError(handler: Handler): Handler {
+  return async (req, ctx) => { try { return await handler(req, ctx); } catch { return new Response(null, { status: 500 }); } };
+}
+export function withRoles(roles: string[], handler: Handler): Handler {
+  return async (req, ctx) => (roles.length > 0 ? handler(req, ctx) : new Response(null, { status: 403 }));
+}
+export function createHandler(config: { model: string }): Handler {
+  return async () => Response.json(config.model);
+}
+`,
+  'src/server/bookings.ts': `import { prisma } from './db';\nexport async function listBookings() {\n  return Response.json(await prisma.booking.findMany({ where: { userId: 1 } }));\n}\n`,
+  'app/layout.tsx': `import type { ReactNode } from 'react';\nimport { Probe } from '@/components/Probe';\nexport default function RootLayout({ children }: { children: ReactNode }) {\n  return <html><body><Probe />{children}</body></html>;\n}\n`,
+};
+
+const EXPENSIVE = 'each run executes GET /api/bookings → `Booking.findMany`: no take';
+const NOT_KNOWN = 'what it costs is not known: its server side is not in this project';
+
+/** The message reported for <Probe>, whose body makes one request on mount. */
+function probeMessage(files: Record<string, string>, probe: string, imports = ''): string {
+  const component = `'use client';\nimport { useEffect } from 'react';\n${imports}\nexport function Probe() {\n${probe}\n  return null;\n}\n`;
+  const { findings, notes } = analyzeProject(rule, { ...base, ...files, 'src/components/Probe.tsx': component });
+  expect(notes.filter((note) => note.includes('premortem bug'))).toEqual([]);
+  expect(findings).toHaveLength(1);
+  return findings[0]!.message;
+}
+
+const fetchOnMount = (url: string) => `  useEffect(() => {\n    fetch(${url}).then((r) => r.json());\n  }, []);`;
+const fetchBookings = fetchOnMount(`'/api/bookings'`);
+const route = (source: string) => ({ 'app/api/bookings/route.ts': `import { prisma } from '@/server/db';\nimport { withAuth, withError, withRoles, createHandler } from '@/server/wrappers';\n${source}` });
+
+describe('the server side of a fetched route handler', () => {
+  describe('app-router method exports given through a wrapper', () => {
+    it('a wrapper call runs its function argument: the query is in that function, not in the wrapper', () => {
+      const message = probeMessage(route(`export const GET = withAuth(async () => Response.json(await prisma.booking.findMany({ where: { userId: 1 } })));\n`), fetchBookings);
+      expect(message).toContain(EXPENSIVE);
+    });
+
+    it('a wrapper given something other than a function has no handler to follow', () => {
+      const message = probeMessage(route(`export const GET = createHandler({ model: 'booking' });\n`), fetchBookings);
+      expect(message).toContain(NOT_KNOWN);
+    });
+
+    it('nested wrappers, and a wrapper whose function is its last argument', () => {
+      const nested = probeMessage(route(`export const GET = withError(withAuth(async () => Response.json(await prisma.booking.findMany({ where: { userId: 1 } }))));\n`), fetchBookings);
+      expect(nested).toContain(EXPENSIVE);
+      const last = probeMessage(route(`export const GET = withRoles(['admin'], async () => Response.json(await prisma.booking.findMany({ where: { userId: 1 } })));\n`), fetchBookings);
+      expect(last).toContain(EXPENSIVE);
+    });
+
+    it('a wrapper given a named function, declared here or imported', () => {
+      const local = probeMessage(
+        route(`async function getHandler() {\n  return Response.json(await prisma.booking.findMany({ where: { userId: 1 } }));\n}\nexport const GET = withAuth(getHandler);\n`),
+        fetchBookings,
+      );
+      expect(local).toContain(EXPENSIVE);
+      const imported = probeMessage(route(`import { listBookings } from '@/server/bookings';\nexport const GET = withError(withAuth(listBookings));\n`), fetchBookings);
+      expect(imported).toContain(EXPENSIVE);
+    });
+
+    it('a wrapper given a name that is not a function has no handler to follow', () => {
+      const message = probeMessage(route(`const options = { model: 'booking' };\nexport const GET = createHandler(options);\n`), fetchBookings);
+      expect(message).toContain(NOT_KNOWN);
+    });
+
+    it('export { handler as GET }, and an alias export const POST = GET', () => {
+      const renamed = probeMessage(
+        route(`const handler = withAuth(async () => Response.json(await prisma.booking.findMany({ where: { userId: 1 } })));\nexport { handler as GET };\n`),
+        fetchBookings,
+      );
+      expect(renamed).toContain(EXPENSIVE);
+      const alias = probeMessage(
+        route(`export const POST = withAuth(async () => Response.json(await prisma.booking.findMany({ where: { userId: 1 } })));\nexport const GET = POST;\n`),
+        fetchBookings,
+      );
+      expect(alias).toContain(EXPENSIVE);
+    });
+
+    it('a method the file does not export is not the handler of another method', () => {
+      const message = probeMessage(route(`const handler = withAuth(async () => Response.json(await prisma.booking.findMany({ where: { userId: 1 } })));\nexport { handler as POST };\n`), fetchBookings);
+      expect(message).toContain(NOT_KNOWN);
+    });
+
+    it('export { GET } from another route file, and export * from it', () => {
+      const other = { 'app/api/other/route.ts': `import { prisma } from '@/server/db';\nexport async function GET() {\n  return Response.json(await prisma.booking.findMany({ where: { userId: 1 } }));\n}\n` };
+      const named = probeMessage({ ...other, 'app/api/bookings/route.ts': `export { GET } from '../other/route';\n` }, fetchBookings);
+      expect(named).toContain(EXPENSIVE);
+      const star = probeMessage({ ...other, 'app/api/bookings/route.ts': `export * from '../other/route';\n` }, fetchBookings);
+      expect(star).toContain(EXPENSIVE);
+      const missing = probeMessage({ ...other, 'app/api/bookings/route.ts': `export { GET } from '../missing/route';\n` }, fetchBookings);
+      expect(missing).toContain(NOT_KNOWN);
+    });
+  });
+});
