@@ -112,4 +112,45 @@ describe('the server side of a fetched route handler', () => {
       expect(missing).toContain(NOT_KNOWN);
     });
   });
+
+  describe('route files', () => {
+    const handler = `import { prisma } from '@/server/db';\nexport async function GET() {\n  return Response.json(await prisma.booking.findMany({ where: { userId: 1 } }));\n}\n`;
+
+    it('route.tsx is a route file as route.ts is', () => {
+      expect(probeMessage({ 'app/api/bookings/route.tsx': handler }, fetchBookings)).toContain(EXPENSIVE);
+    });
+
+    it('another .tsx file in the route folder is not', () => {
+      expect(probeMessage({ 'app/api/bookings/handler.tsx': handler }, fetchBookings)).toContain(NOT_KNOWN);
+    });
+  });
+
+  describe('pages-router API routes', () => {
+    const session = `export function withSession<T extends (...args: never[]) => unknown>(handler: T): T {\n  return handler;\n}\nexport function createApiHandler(config: { model: string }) {\n  return async () => config.model;\n}\n`;
+    const apiHandler = `import { prisma } from '@/server/db';\nexport default async function handler(_req: unknown, res: { json(v: unknown): void }) {\n  res.json(await prisma.booking.findMany({ where: { userId: 1 } }));\n}\n`;
+
+    it('a default export that is a wrapper call runs the function it wraps', () => {
+      const files = {
+        'src/server/session.ts': session,
+        'pages/api/bookings.ts': `import { prisma } from '@/server/db';\nimport { withSession } from '@/server/session';\nasync function handler(_req: unknown, res: { json(v: unknown): void }) {\n  res.json(await prisma.booking.findMany({ where: { userId: 1 } }));\n}\nexport default withSession(handler);\n`,
+      };
+      expect(probeMessage(files, fetchBookings)).toContain(EXPENSIVE);
+    });
+
+    it('a default export of a wrapper given no function has no handler to follow', () => {
+      const files = { 'src/server/session.ts': session, 'pages/api/bookings.ts': `import { createApiHandler } from '@/server/session';\nexport default createApiHandler({ model: 'booking' });\n` };
+      expect(probeMessage(files, fetchBookings)).toContain(NOT_KNOWN);
+    });
+
+    it('a default export that is an imported function, wrapped or re-exported', () => {
+      const imported = {
+        'src/server/session.ts': session,
+        'src/server/api/bookings.ts': apiHandler,
+        'pages/api/bookings.ts': `import { withSession } from '@/server/session';\nimport handler from '@/server/api/bookings';\nexport default withSession(handler);\n`,
+      };
+      expect(probeMessage(imported, fetchBookings)).toContain(EXPENSIVE);
+      const reexported = { 'src/server/api/bookings.ts': apiHandler, 'pages/api/bookings.ts': `export { default } from '@/server/api/bookings';\n` };
+      expect(probeMessage(reexported, fetchBookings)).toContain(EXPENSIVE);
+    });
+  });
 });
