@@ -153,4 +153,60 @@ describe('the server side of a fetched route handler', () => {
       expect(probeMessage(reexported, fetchBookings)).toContain(EXPENSIVE);
     });
   });
+
+  describe('the URL a fetch or a data hook asks for', () => {
+    const bookings = route(`export async function GET() {\n  return Response.json(await prisma.booking.findMany({ where: { userId: 1 } }));\n}\n`);
+    const byId = {
+      ...bookings,
+      'app/api/bookings/[id]/route.ts': `import { prisma } from '@/server/db';\nexport async function GET() {\n  return Response.json(await prisma.booking.findMany({ where: { userId: 1 } }));\n}\n`,
+    };
+    const swr = `import useSWR from 'swr';\nimport { useState } from 'react';\nimport { useSession } from 'next-auth/react';\nconst fetcher = (url: string) => fetch(url).then((r) => r.json());`;
+
+    it('an SWR key that is the URL, or the URL once the session has loaded', () => {
+      expect(probeMessage(bookings, `  const q = useSWR('/api/bookings', fetcher);`, swr)).toContain(EXPENSIVE);
+      const conditional = `  const { data: session } = useSession();\n  const q = useSWR(session ? '/api/bookings' : null, fetcher);`;
+      expect(probeMessage(bookings, conditional, swr)).toContain(EXPENSIVE);
+      const and = `  const { data: session } = useSession();\n  const q = useSWR(() => session && '/api/bookings', fetcher);`;
+      expect(probeMessage(bookings, and, swr)).toContain(EXPENSIVE);
+    });
+
+    it('an SWR key under a session check that names no route is still not known', () => {
+      const conditional = `  const { data: session } = useSession();\n  const q = useSWR(session ? '/api/nothing' : null, fetcher);`;
+      expect(probeMessage(bookings, conditional, swr)).toContain(NOT_KNOWN);
+    });
+
+    it('an SWR template key with no fetcher matches a dynamic route; one with more segments does not', () => {
+      const matching = probeMessage(byId, "  const [id] = useState('1');\n  const q = useSWR(`/api/bookings/${id}`);", swr);
+      expect(matching).toContain('each run executes GET /api/bookings/[id] → `Booking.findMany`: no take');
+      const longer = probeMessage(byId, "  const [id] = useState('1');\n  const q = useSWR(`/api/bookings/${id}/guests/all`);", swr);
+      expect(longer).toContain(NOT_KNOWN);
+    });
+
+    it('a query string is not part of the route', () => {
+      expect(probeMessage(bookings, fetchOnMount(`'/api/bookings?upcoming=1'`))).toContain(EXPENSIVE);
+      expect(probeMessage(bookings, fetchOnMount(`'/api/booking?upcoming=1'`))).toContain(NOT_KNOWN);
+    });
+
+    it('a URL constant, and the app origin from the environment, a constant or a function in front of the path', () => {
+      expect(probeMessage(bookings, fetchOnMount('BOOKINGS'), `const BOOKINGS = '/api/bookings';`)).toContain(EXPENSIVE);
+      expect(probeMessage(bookings, fetchOnMount('`${process.env.NEXT_PUBLIC_APP_URL}/api/bookings`'))).toContain(EXPENSIVE);
+      const constant = `const BASE_URL = process.env.NEXT_PUBLIC_APP_URL ?? 'http://localhost:3000';`;
+      expect(probeMessage(bookings, fetchOnMount('`${BASE_URL}/api/bookings`'), constant)).toContain(EXPENSIVE);
+      const fn = "function baseUrl() {\n  if (typeof window !== 'undefined') return '';\n  if (process.env.VERCEL_URL) return `https://${process.env.VERCEL_URL}`;\n  return `http://localhost:${process.env.PORT ?? 3000}`;\n}";
+      expect(probeMessage(bookings, fetchOnMount('`${baseUrl()}/api/bookings`'), fn)).toContain(EXPENSIVE);
+    });
+
+    it('another host in front of the path is not the app: not known', () => {
+      expect(probeMessage(bookings, fetchOnMount('`${API_HOST}/api/bookings`'), `const API_HOST = 'https://api.example.com';`)).toContain(NOT_KNOWN);
+      const fromState = `  const [host] = useState('https://api.example.com');\n${fetchOnMount('`${host}/api/bookings`')}`;
+      expect(probeMessage(bookings, fromState, `import { useState } from 'react';`)).toContain(NOT_KNOWN);
+    });
+
+    it('a TanStack query function that fetches the URL', () => {
+      const query = (url: string) => `  const q = useQuery({ queryKey: ['bookings'], queryFn: () => fetch('${url}').then((r) => r.json()) });`;
+      const imports = `import { useQuery } from '@tanstack/react-query';`;
+      expect(probeMessage(bookings, query('/api/bookings'), imports)).toContain(EXPENSIVE);
+      expect(probeMessage(bookings, query('/api/nothing'), imports)).toContain(NOT_KNOWN);
+    });
+  });
 });
