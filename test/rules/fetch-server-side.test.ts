@@ -84,7 +84,22 @@ describe('the server side of a fetched route handler', () => {
       expect(message).toContain(NOT_KNOWN);
     });
 
-    it('export { handler as GET }, and an alias export const POST = GET', () => {
+    it('of an overloaded function, the implementation is the handler', () => {
+      const overloads = `export async function GET(): Promise<Response>;\nexport async function GET(req?: Request): Promise<Response> {\n  return Response.json(await prisma.booking.findMany({ where: { userId: req ? 1 : 2 } }));\n}\n`;
+      expect(probeMessage(route(overloads), fetchBookings)).toContain(EXPENSIVE);
+      const wrapped = `async function list(): Promise<Response>;\nasync function list(req?: Request): Promise<Response> {\n  return Response.json(await prisma.booking.findMany({ where: { userId: req ? 1 : 2 } }));\n}\nexport const GET = withAuth(list);\n`;
+      expect(probeMessage(route(wrapped), fetchBookings)).toContain(EXPENSIVE);
+    });
+
+    it('a wrapper given a library function (declared, with no body in the project) has no handler to follow', () => {
+      const files = {
+        'src/types/auth-lib.d.ts': `declare module 'auth-lib' {\n  export function listHandler(req: Request): Promise<Response>;\n}\n`,
+        ...route(`import { listHandler } from 'auth-lib';\nexport const GET = withAuth(listHandler);\n`),
+      };
+      expect(probeMessage(files, fetchBookings)).toContain(NOT_KNOWN);
+    });
+
+    it('export { handler as GET }, export { GET }, and an alias export const POST = GET', () => {
       const renamed = probeMessage(
         route(`const handler = withAuth(async () => Response.json(await prisma.booking.findMany({ where: { userId: 1 } })));\nexport { handler as GET };\n`),
         fetchBookings,
@@ -95,6 +110,8 @@ describe('the server side of a fetched route handler', () => {
         fetchBookings,
       );
       expect(alias).toContain(EXPENSIVE);
+      const listed = probeMessage(route(`const GET = withAuth(async () => Response.json(await prisma.booking.findMany({ where: { userId: 1 } })));\nexport { GET };\n`), fetchBookings);
+      expect(listed).toContain(EXPENSIVE);
     });
 
     it('a method the file does not export is not the handler of another method', () => {

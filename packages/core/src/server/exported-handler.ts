@@ -1,8 +1,8 @@
 import type ts from 'typescript';
-import type { TypeQueries } from '../compiler-surface.js';
+import type { ProgramQueries, TypeQueries } from '../compiler-surface.js';
 import { isFunctionLike, type FunctionLike } from '../ast/functions.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
-import { resolveSymbol } from '../ast/symbols.js';
+import { isProjectSource, resolveSymbol } from '../ast/symbols.js';
 import type { TypeScriptModule } from '../rule.js';
 
 /** Variables, wrappers and re-exports followed at most: `const a = b; const b = a;` is valid, and endless. */
@@ -18,8 +18,10 @@ interface Lookup {
  * there, assigned (`export const GET = …`), exported under another name (`export { handler as
  * GET }`) or re-exported from another module (`export { GET } from './x'`, `export * from './x'`).
  */
-export function exportedHandler(tsm: TypeScriptModule, checker: TypeQueries, sourceFile: ts.SourceFile, name: string): FunctionLike | undefined {
-  return exportOf({ tsm, checker }, sourceFile, name, 0);
+export function exportedHandler(tsm: TypeScriptModule, program: ProgramQueries, checker: TypeQueries, sourceFile: ts.SourceFile, name: string): FunctionLike | undefined {
+  const fn = exportOf({ tsm, checker }, sourceFile, name, 0);
+  // A library's function (its declaration file, or node_modules) shows nothing of what it queries.
+  return fn?.body && isProjectSource(program, fn.getSourceFile()) ? fn : undefined;
 }
 
 function exportOf(lookup: Lookup, sourceFile: ts.SourceFile, name: string, hops: number): FunctionLike | undefined {
@@ -27,7 +29,8 @@ function exportOf(lookup: Lookup, sourceFile: ts.SourceFile, name: string, hops:
   if (hops > MAX_HOPS) return undefined;
   const starModules: ts.Expression[] = [];
   for (const statement of sourceFile.statements) {
-    if (tsm.isFunctionDeclaration(statement) && exportedName(tsm, statement) === name) return statement;
+    // Overload signatures have no body: the implementation follows them.
+    if (tsm.isFunctionDeclaration(statement) && statement.body && exportedName(tsm, statement) === name) return statement;
     if (tsm.isVariableStatement(statement) && exportedName(tsm, statement) !== undefined) {
       for (const declaration of statement.declarationList.declarations) {
         if (tsm.isIdentifier(declaration.name) && declaration.name.text === name && declaration.initializer) {
@@ -87,7 +90,11 @@ function handlerFunction(lookup: Lookup, expression: ts.Expression, hops: number
   const value = skipOuterExpressions(tsm, expression);
   if (isFunctionLike(tsm, value)) return value;
   if (tsm.isIdentifier(value)) {
-    const declaration = resolveSymbol(tsm, checker, value)?.valueDeclaration;
+    const symbol = resolveSymbol(tsm, checker, value);
+    // Of an overloaded function, the implementation.
+    const implementation = symbol?.declarations?.find((declaration) => tsm.isFunctionDeclaration(declaration) && declaration.body);
+    if (implementation) return implementation as ts.FunctionDeclaration;
+    const declaration = symbol?.valueDeclaration;
     if (declaration && tsm.isFunctionDeclaration(declaration)) return declaration;
     if (declaration && tsm.isVariableDeclaration(declaration) && declaration.initializer) return handlerFunction(lookup, declaration.initializer, hops + 1);
     return undefined;

@@ -76,7 +76,7 @@ export class RouteHandlerMap {
     const known = file.handlers.get(wanted);
     if (known !== undefined) return known ?? undefined;
     this.#checker ??= this.program.getTypeChecker();
-    const handler = exportedHandler(this.tsm, this.#checker, file.sourceFile, wanted);
+    const handler = exportedHandler(this.tsm, this.program, this.#checker, file.sourceFile, wanted);
     file.handlers.set(wanted, handler ?? null);
     return handler;
   }
