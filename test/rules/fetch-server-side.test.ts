@@ -99,6 +99,16 @@ describe('the server side of a fetched route handler', () => {
       expect(probeMessage(files, fetchBookings)).toContain(NOT_KNOWN);
     });
 
+    it('a handler that hands the request to a library is not known; handed to a project function, that function is followed', () => {
+      const files = {
+        'src/types/api-lib.d.ts': `declare module 'api-lib' {\n  export function handleRequest(options: { req: Request }): Promise<Response>;\n}\n`,
+        ...route(`import { handleRequest } from 'api-lib';\nconst handler = (req: Request) => handleRequest({ req });\nexport { handler as GET };\n`),
+      };
+      expect(probeMessage(files, fetchBookings)).toContain('what GET /api/bookings costs is not known: it hands the request to `handleRequest`');
+      const project = route(`async function handleRequest(options: { req: Request }) {\n  return Response.json(await prisma.booking.findMany({ where: { userId: options.req ? 1 : 2 } }));\n}\nconst handler = (req: Request) => handleRequest({ req });\nexport { handler as GET };\n`);
+      expect(probeMessage(project, fetchBookings)).toContain(EXPENSIVE);
+    });
+
     it('export { handler as GET }, export { GET }, and an alias export const POST = GET', () => {
       const renamed = probeMessage(
         route(`const handler = withAuth(async () => Response.json(await prisma.booking.findMany({ where: { userId: 1 } })));\nexport { handler as GET };\n`),
