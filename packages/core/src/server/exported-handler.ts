@@ -30,8 +30,8 @@ function exportOf(lookup: Lookup, sourceFile: ts.SourceFile, name: string, hops:
   const starModules: ts.Expression[] = [];
   for (const statement of sourceFile.statements) {
     // Overload signatures have no body: the implementation follows them.
-    if (tsm.isFunctionDeclaration(statement) && statement.body && exportedName(tsm, statement) === name) return statement;
-    if (tsm.isVariableStatement(statement) && exportedName(tsm, statement) !== undefined) {
+    if (tsm.isFunctionDeclaration(statement) && statement.body && exportedFunctionName(tsm, statement) === name) return statement;
+    if (tsm.isVariableStatement(statement) && hasModifier(tsm, statement, tsm.SyntaxKind.ExportKeyword)) {
       for (const declaration of statement.declarationList.declarations) {
         if (tsm.isIdentifier(declaration.name) && declaration.name.text === name && declaration.initializer) {
           return handlerFunction(lookup, declaration.initializer, hops + 1);
@@ -57,12 +57,14 @@ function exportOf(lookup: Lookup, sourceFile: ts.SourceFile, name: string, hops:
   return undefined;
 }
 
-/** `GET` for `export function GET`, `default` for `export default function`, `''` for an exported statement with no single name. */
-function exportedName(tsm: TypeScriptModule, statement: ts.FunctionDeclaration | ts.VariableStatement): string | undefined {
-  const modifiers = statement.modifiers ?? [];
-  if (!modifiers.some((modifier) => modifier.kind === tsm.SyntaxKind.ExportKeyword)) return undefined;
-  if (modifiers.some((modifier) => modifier.kind === tsm.SyntaxKind.DefaultKeyword)) return 'default';
-  return tsm.isFunctionDeclaration(statement) ? (statement.name?.text ?? '') : '';
+/** `GET` for `export function GET`, `default` for `export default function`; undefined when not exported. */
+function exportedFunctionName(tsm: TypeScriptModule, statement: ts.FunctionDeclaration): string | undefined {
+  if (!hasModifier(tsm, statement, tsm.SyntaxKind.ExportKeyword)) return undefined;
+  return hasModifier(tsm, statement, tsm.SyntaxKind.DefaultKeyword) ? 'default' : statement.name?.text;
+}
+
+function hasModifier(tsm: TypeScriptModule, statement: ts.FunctionDeclaration | ts.VariableStatement, kind: ts.SyntaxKind): boolean {
+  return statement.modifiers?.some((modifier) => modifier.kind === kind) ?? false;
 }
 
 function specifierHandler(lookup: Lookup, statement: ts.ExportDeclaration, element: ts.ExportSpecifier, hops: number): FunctionLike | undefined {
@@ -92,9 +94,10 @@ function handlerFunction(lookup: Lookup, expression: ts.Expression, hops: number
   if (tsm.isIdentifier(value)) {
     const symbol = resolveSymbol(tsm, checker, value);
     // Of an overloaded function, the implementation.
-    const implementation = symbol?.declarations?.find((declaration) => tsm.isFunctionDeclaration(declaration) && declaration.body);
-    if (implementation) return implementation as ts.FunctionDeclaration;
+    const implementation = symbol?.declarations?.find((declaration): declaration is ts.FunctionDeclaration => tsm.isFunctionDeclaration(declaration) && declaration.body !== undefined);
+    if (implementation) return implementation;
     const declaration = symbol?.valueDeclaration;
+    // Declared only (a library's): the handler, though not one whose body shows anything.
     if (declaration && tsm.isFunctionDeclaration(declaration)) return declaration;
     if (declaration && tsm.isVariableDeclaration(declaration) && declaration.initializer) return handlerFunction(lookup, declaration.initializer, hops + 1);
     return undefined;
