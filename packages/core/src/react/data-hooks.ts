@@ -7,7 +7,7 @@ import { someNode } from '../ast/walk-tree.js';
 import { getPropertyValue } from '../prisma/query-shape.js';
 import { resolveLocalObject } from '../prisma/recognize-call.js';
 import type { TypeScriptModule } from '../rule.js';
-import type { FetchTarget } from './fetch-calls.js';
+import { urlPattern, type FetchTarget } from './fetch-calls.js';
 import { isNonGatingCondition } from './gating.js';
 import type { FetchChain, FetchSummaries } from './fetch-summaries.js';
 import { functionOf } from './fetch-summaries.js';
@@ -149,7 +149,7 @@ function swrHook(recognizer: DataHookRecognizer, call: ts.CallExpression, name: 
   // useSWRInfinite's key function returns null after the last page, not before the first one.
   const infinite = /infinite/i.test(name) || swrModule(recognizer, call) === 'swr/infinite';
   const gated = !key || (infinite && isFunctionLike(tsm, key) ? false : isConditionalKey(tsm, key));
-  const url = key ? swrUrl(tsm, key) : undefined;
+  const url = key ? swrUrl(tsm, recognizer.checker, key) : undefined;
   const fetcher = call.arguments[1] && !tsm.isObjectLiteralExpression(skipOuterExpressions(tsm, call.arguments[1])) ? call.arguments[1] : undefined;
   const chain = fetcher ? functionChain(recognizer, fetcher) : undefined;
   const target: FetchTarget = url !== undefined ? { kind: 'url', url, method: 'GET' } : (chain?.fetch.target ?? { kind: 'unknown' });
@@ -161,14 +161,19 @@ function swrModule({ ts: tsm, checker }: DataHookRecognizer, call: ts.CallExpres
   return tsm.isIdentifier(callee) ? getImportSource(tsm, checker, callee)?.module : undefined;
 }
 
-/** SWR's key is the fetcher's argument: `'/api/me'` or `['/api/me', id]` names the URL. */
-function swrUrl(tsm: TypeScriptModule, key: ts.Expression): string | undefined {
-  const first = tsm.isArrayLiteralExpression(key) ? key.elements[0] : key;
-  if (!first) return undefined;
-  const value = skipOuterExpressions(tsm, first);
-  if (tsm.isStringLiteralLike(value)) return value.text.startsWith('/') || /^https?:/.test(value.text) ? value.text : undefined;
-  if (tsm.isTemplateExpression(value)) return value.head.text + value.templateSpans.map((s) => `:param${s.literal.text}`).join('');
-  return undefined;
+/**
+ * SWR's key is the fetcher's argument: `'/api/me'` or `['/api/me', id]` names the URL; so does
+ * a key that is null until something loads (`session ? '/api/me' : null`, `session && '/api/me'`,
+ * `() => …`), once it asks.
+ */
+function swrUrl(tsm: TypeScriptModule, checker: TypeQueries, key: ts.Expression): string | undefined {
+  const value = skipOuterExpressions(tsm, key);
+  if (tsm.isConditionalExpression(value)) return swrUrl(tsm, checker, value.whenTrue) ?? swrUrl(tsm, checker, value.whenFalse);
+  if (tsm.isBinaryExpression(value) && value.operatorToken.kind === tsm.SyntaxKind.AmpersandAmpersandToken) return swrUrl(tsm, checker, value.right);
+  if (tsm.isArrowFunction(value) && !tsm.isBlock(value.body)) return swrUrl(tsm, checker, value.body);
+  const first = tsm.isArrayLiteralExpression(value) ? value.elements[0] : value;
+  const url = first ? urlPattern(tsm, first, checker) : undefined;
+  return url !== undefined && (url.startsWith('/') || /^https?:/.test(url)) ? url : undefined;
 }
 
 /** A key that can be `null`: SWR does not fetch then. */

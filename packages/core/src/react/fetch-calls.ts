@@ -53,12 +53,12 @@ export function recognizeFetchCall(recognizer: FetchRecognizer, call: ts.CallExp
   const { ts: tsm } = recognizer;
   const callee = skipOuterExpressions(tsm, call.expression);
   const text = calleeText(tsm, callee);
-  if (text && recognizer.extraFetchers.includes(text)) return { call, label: text, target: urlTarget(tsm, call, 'GET') };
+  if (text && recognizer.extraFetchers.includes(text)) return { call, label: text, target: urlTarget(recognizer, call, 'GET') };
 
   if (tsm.isIdentifier(callee)) {
-    if (isGlobalFetch(recognizer, callee)) return { call, label: callee.text, target: urlTarget(tsm, call, methodOption(tsm, call.arguments[1])) };
+    if (isGlobalFetch(recognizer, callee)) return { call, label: callee.text, target: urlTarget(recognizer, call, methodOption(tsm, call.arguments[1])) };
     const client = httpClientOf(recognizer, callee);
-    if (client) return { call, label: client, target: urlTarget(tsm, call, 'GET') };
+    if (client) return { call, label: client, target: urlTarget(recognizer, call, 'GET') };
     return undefined;
   }
   if (!tsm.isPropertyAccessExpression(callee)) return undefined;
@@ -66,11 +66,11 @@ export function recognizeFetchCall(recognizer: FetchRecognizer, call: ts.CallExp
   const receiver = skipOuterExpressions(tsm, callee.expression);
 
   if (method === 'fetch' && tsm.isIdentifier(receiver) && ['window', 'globalThis', 'self'].includes(receiver.text)) {
-    return { call, label: 'fetch', target: urlTarget(tsm, call, methodOption(tsm, call.arguments[1])) };
+    return { call, label: 'fetch', target: urlTarget(recognizer, call, methodOption(tsm, call.arguments[1])) };
   }
   if (HTTP_METHODS.has(method)) {
     const client = httpClientOf(recognizer, receiver);
-    if (client) return { call, label: `${client}.${method}`, target: urlTarget(tsm, call, method === 'request' ? 'GET' : method.toUpperCase()) };
+    if (client) return { call, label: `${client}.${method}`, target: urlTarget(recognizer, call, method === 'request' ? 'GET' : method.toUpperCase()) };
   }
   if (QUERY_CLIENT_FETCHES.has(method) && isQueryClient(recognizer, receiver)) {
     return { call, label: `queryClient.${method}`, target: { kind: 'unknown' } };
@@ -192,23 +192,127 @@ function variableInitializer(tsm: TypeScriptModule, checker: TypeQueries, identi
 }
 
 /** The URL a call asks for, when its first argument spells it: `'/api/x'`, `` `/api/x/${id}` ``. */
-function urlTarget(tsm: TypeScriptModule, call: ts.CallExpression, method: string): FetchTarget {
+function urlTarget({ ts: tsm, checker }: FetchRecognizer, call: ts.CallExpression, method: string): FetchTarget {
   const first = call.arguments[0];
-  const url = first ? urlPattern(tsm, first) : undefined;
+  const url = first ? urlPattern(tsm, first, checker) : undefined;
   return url === undefined ? { kind: 'unknown' } : { kind: 'url', url, method };
 }
 
-/** A URL with `:param` where the code substitutes a value; undefined when it is not written out. */
-export function urlPattern(tsm: TypeScriptModule, expression: ts.Expression): string | undefined {
+/** Constants followed at most to find what a URL or an origin is. */
+const MAX_CONSTANT_HOPS = 4;
+
+/**
+ * A URL with `:param` where the code substitutes a value; undefined when it is not written out.
+ * With a checker it also reads constants (`const url = '/api/x'`) and an origin in front of a
+ * path (`` `${process.env.NEXT_PUBLIC_APP_URL}/api/x` `` is `/api/x`).
+ */
+export function urlPattern(tsm: TypeScriptModule, expression: ts.Expression, checker?: TypeQueries, hops = 0): string | undefined {
   const value = skipOuterExpressions(tsm, expression);
   if (tsm.isStringLiteralLike(value)) return value.text;
-  if (tsm.isTemplateExpression(value)) {
-    return value.head.text + value.templateSpans.map((span) => `:param${span.literal.text}`).join('');
-  }
+  if (tsm.isTemplateExpression(value)) return templatePattern(tsm, value, checker);
   if (tsm.isNewExpression(value) && calleeName(tsm, value.expression) === 'URL' && value.arguments?.[0]) {
-    return urlPattern(tsm, value.arguments[0]);
+    return urlPattern(tsm, value.arguments[0], checker, hops);
+  }
+  if (checker && tsm.isIdentifier(value) && hops < MAX_CONSTANT_HOPS) {
+    const initializer = constantInitializer(tsm, checker, value);
+    return initializer ? urlPattern(tsm, initializer, checker, hops + 1) : undefined;
   }
   return undefined;
+}
+
+function templatePattern(tsm: TypeScriptModule, template: ts.TemplateExpression, checker: TypeQueries | undefined): string {
+  const [first, ...rest] = template.templateSpans;
+  const params = (spans: readonly ts.TemplateSpan[]) => spans.map((span) => `:param${span.literal.text}`).join('');
+  // The app's own origin, then a path: the path is what the route map matches.
+  if (first && template.head.text === '' && first.literal.text.startsWith('/') && isOwnOrigin(tsm, first.expression, checker, 0)) {
+    return first.literal.text + params(rest);
+  }
+  return template.head.text + params(template.templateSpans);
+}
+
+/**
+ * An expression whose value is the origin the app itself is served from: an environment
+ * variable (`process.env.X`, `import.meta.env.X`), `location.origin`, `''`, a localhost origin,
+ * or a constant, `??`/`||`/`?:` or argument-less project function made only of those.
+ */
+function isOwnOrigin(tsm: TypeScriptModule, expression: ts.Expression, checker: TypeQueries | undefined, hops: number): boolean {
+  const value = skipOuterExpressions(tsm, expression);
+  if (hops > MAX_CONSTANT_HOPS) return false;
+  if (tsm.isStringLiteralLike(value)) return /^(https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?)?\/?$/.test(value.text);
+  if (tsm.isTemplateExpression(value)) return isOriginTemplate(tsm, value);
+  if (isEnvironmentRead(tsm, value) || isLocationOrigin(tsm, value)) return true;
+  const own = (part: ts.Expression) => isOwnOrigin(tsm, part, checker, hops + 1);
+  if (tsm.isBinaryExpression(value) && [tsm.SyntaxKind.QuestionQuestionToken, tsm.SyntaxKind.BarBarToken].includes(value.operatorToken.kind)) return own(value.left) && own(value.right);
+  if (tsm.isConditionalExpression(value)) return own(value.whenTrue) && own(value.whenFalse);
+  if (!checker) return false;
+  if (tsm.isIdentifier(value)) {
+    const initializer = constantInitializer(tsm, checker, value);
+    return initializer !== undefined && own(initializer);
+  }
+  if (tsm.isCallExpression(value) && value.arguments.length === 0 && tsm.isIdentifier(value.expression)) {
+    const declaration = resolveSymbol(tsm, checker, value.expression)?.valueDeclaration;
+    const fn = declaration && isFunctionLike(tsm, declaration) ? declaration : undefined;
+    const returned = fn ? returnedExpressions(tsm, fn) : undefined;
+    return returned !== undefined && returned.length > 0 && returned.every(own);
+  }
+  return false;
+}
+
+/** `` `https://${process.env.HOST}` ``, `` `http://localhost:${process.env.PORT ?? 3000}` ``: an origin spelled from the environment. */
+function isOriginTemplate(tsm: TypeScriptModule, template: ts.TemplateExpression): boolean {
+  if (!/^https?:\/\/((localhost|127\.0\.0\.1):)?$/.test(template.head.text)) return false;
+  return template.templateSpans.every((span) => !span.literal.text.includes('/') && isEnvironmentValue(tsm, span.expression));
+}
+
+/** An environment read, or one with a fallback (`process.env.PORT ?? 3000`). */
+function isEnvironmentValue(tsm: TypeScriptModule, expression: ts.Expression): boolean {
+  const value = skipOuterExpressions(tsm, expression);
+  const fallback = tsm.isBinaryExpression(value) && [tsm.SyntaxKind.QuestionQuestionToken, tsm.SyntaxKind.BarBarToken].includes(value.operatorToken.kind);
+  return isEnvironmentRead(tsm, fallback ? value.left : value);
+}
+
+/** `process.env.X`, `process.env['X']`, `import.meta.env.X`. */
+function isEnvironmentRead(tsm: TypeScriptModule, expression: ts.Expression): boolean {
+  const value = skipOuterExpressions(tsm, expression);
+  if (!tsm.isPropertyAccessExpression(value) && !tsm.isElementAccessExpression(value)) return false;
+  const environment = skipOuterExpressions(tsm, value.expression);
+  if (!tsm.isPropertyAccessExpression(environment) || environment.name.text !== 'env') return false;
+  const owner = environment.expression;
+  return (tsm.isIdentifier(owner) && owner.text === 'process') || tsm.isMetaProperty(owner);
+}
+
+/** `location.origin`, `window.location.origin`. */
+function isLocationOrigin(tsm: TypeScriptModule, value: ts.Expression): boolean {
+  if (!tsm.isPropertyAccessExpression(value) || value.name.text !== 'origin') return false;
+  const location = skipOuterExpressions(tsm, value.expression);
+  return (tsm.isIdentifier(location) && location.text === 'location') || (tsm.isPropertyAccessExpression(location) && location.name.text === 'location');
+}
+
+/** The value of a `const` the identifier names, wherever it is declared. */
+function constantInitializer(tsm: TypeScriptModule, checker: TypeQueries, identifier: ts.Identifier): ts.Expression | undefined {
+  const declaration = resolveSymbol(tsm, checker, identifier)?.valueDeclaration;
+  if (!declaration || !tsm.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
+  const list = declaration.parent;
+  return tsm.isVariableDeclarationList(list) && list.flags & tsm.NodeFlags.Const ? declaration.initializer : undefined;
+}
+
+/** What a function returns: its expression body, or its own return statements' values; undefined when one returns nothing. */
+function returnedExpressions(tsm: TypeScriptModule, fn: ts.FunctionLikeDeclaration): ts.Expression[] | undefined {
+  if (!fn.body) return undefined;
+  if (!tsm.isBlock(fn.body)) return [fn.body];
+  const returned: ts.Expression[] = [];
+  let bare = false;
+  const visit = (node: ts.Node): void => {
+    if (isFunctionLike(tsm, node)) return;
+    if (tsm.isReturnStatement(node)) {
+      if (node.expression) returned.push(node.expression);
+      else bare = true;
+      return;
+    }
+    tsm.forEachChild(node, visit);
+  };
+  tsm.forEachChild(fn.body, visit);
+  return bare ? undefined : returned;
 }
 
 function methodOption(tsm: TypeScriptModule, options: ts.Expression | undefined): string {

@@ -1,10 +1,10 @@
 import type ts from 'typescript';
-import type { ProgramQueries } from '../compiler-surface.js';
+import type { ProgramQueries, TypeQueries } from '../compiler-surface.js';
 import type { FunctionLike } from '../ast/functions.js';
 import { isProjectSource } from '../ast/symbols.js';
 import { projectPathSegments } from '../engine/program-root.js';
 import type { TypeScriptModule } from '../rule.js';
-import { functionOf } from '../react/fetch-summaries.js';
+import { exportedHandler } from './exported-handler.js';
 
 export interface RouteHandler {
   /** `/api/bookings/[uid]` */
@@ -17,6 +17,8 @@ interface RouteFile {
   segments: string[];
   sourceFile: ts.SourceFile;
   router: 'app' | 'pages';
+  /** Export name → its handler, null when it has none. */
+  handlers: Map<string, FunctionLike | null>;
 }
 
 /**
@@ -25,6 +27,7 @@ interface RouteFile {
  */
 export class RouteHandlerMap {
   #files: RouteFile[] | undefined;
+  #checker: TypeQueries | undefined;
 
   constructor(
     private readonly tsm: TypeScriptModule,
@@ -54,55 +57,29 @@ export class RouteHandlerMap {
       const appRoute = /^route\.[cm]?[jt]sx?$/.test(parts.at(-1)!) ? parts.indexOf('app') : -1;
       if (appRoute >= 0) {
         const segments = parts.slice(appRoute + 1, -1).filter((s) => !/^\(.*\)$/.test(s) && !s.startsWith('@'));
-        this.#files.push({ segments, sourceFile, router: 'app' });
+        this.#files.push({ segments, sourceFile, router: 'app', handlers: new Map() });
         continue;
       }
       const pages = parts.indexOf('pages');
       if (pages >= 0 && parts[pages + 1] === 'api' && /\.[cm]?[jt]sx?$/.test(parts.at(-1)!)) {
         const segments = parts.slice(pages + 1).map((s, i, all) => (i === all.length - 1 ? s.replace(/\.[cm]?[jt]sx?$/, '') : s));
         if (segments.at(-1) === 'index') segments.pop();
-        this.#files.push({ segments, sourceFile, router: 'pages' });
+        this.#files.push({ segments, sourceFile, router: 'pages', handlers: new Map() });
       }
     }
     return this.#files;
   }
 
-  /** The exported `GET`/`POST`… function of a route file, or the default export of an API route. */
+  /** The exported `GET`/`POST`… handler of a route file, or the default export of an API route; looked up once per file and method. */
   #handlerOf(file: RouteFile, method: string): FunctionLike | undefined {
-    const tsm = this.tsm;
     const wanted = file.router === 'app' ? method : 'default';
-    for (const statement of file.sourceFile.statements) {
-      if (tsm.isFunctionDeclaration(statement)) {
-        const exported = statement.modifiers?.some((m) => m.kind === tsm.SyntaxKind.ExportKeyword);
-        const isDefault = statement.modifiers?.some((m) => m.kind === tsm.SyntaxKind.DefaultKeyword);
-        if (exported && (isDefault ? 'default' : statement.name?.text) === wanted) return statement;
-      }
-      if (tsm.isVariableStatement(statement) && statement.modifiers?.some((m) => m.kind === tsm.SyntaxKind.ExportKeyword)) {
-        for (const declaration of statement.declarationList.declarations) {
-          if (tsm.isIdentifier(declaration.name) && declaration.name.text === wanted) return functionOf(tsm, declaration);
-        }
-      }
-      if (tsm.isExportAssignment(statement) && wanted === 'default') {
-        const fn = localFunction(tsm, file.sourceFile, statement.expression);
-        if (fn) return fn;
-      }
-    }
-    return undefined;
+    const known = file.handlers.get(wanted);
+    if (known !== undefined) return known ?? undefined;
+    this.#checker ??= this.program.getTypeChecker();
+    const handler = exportedHandler(this.tsm, this.program, this.#checker, file.sourceFile, wanted);
+    file.handlers.set(wanted, handler ?? null);
+    return handler;
   }
-}
-
-function localFunction(tsm: TypeScriptModule, sourceFile: ts.SourceFile, expression: ts.Expression): FunctionLike | undefined {
-  if (tsm.isArrowFunction(expression) || tsm.isFunctionExpression(expression)) return expression;
-  if (!tsm.isIdentifier(expression)) return undefined;
-  for (const statement of sourceFile.statements) {
-    if (tsm.isFunctionDeclaration(statement) && statement.name?.text === expression.text) return statement;
-    if (tsm.isVariableStatement(statement)) {
-      for (const declaration of statement.declarationList.declarations) {
-        if (tsm.isIdentifier(declaration.name) && declaration.name.text === expression.text) return functionOf(tsm, declaration);
-      }
-    }
-  }
-  return undefined;
 }
 
 /** How well a route's segments match a URL's: static matches count most; -1 when they do not match. */

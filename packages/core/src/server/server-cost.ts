@@ -10,6 +10,7 @@ import type { PrismaSchema } from '../prisma/schema.js';
 import type { TableStatistics } from '../prisma/table-statistics.js';
 import type { TypeScriptModule } from '../rule.js';
 import type { FetchSummaries } from '../react/fetch-summaries.js';
+import { calleeName } from '../react/react-functions.js';
 
 export interface ReachedQuery {
   site: PrismaCallSite;
@@ -61,9 +62,27 @@ export class ServerQueryIndex {
     if (rawSql) return { kind: 'unknown', reason: 'it runs raw SQL' };
     const external = this.summaries.functionFetch(fn);
     if (external) return { kind: 'unknown', reason: `it calls ${external.fetch.label}` };
+    // `(req) => handler(req)` with `handler` from a library: what answers the request is not in view.
+    const receiver = queries.length === 0 ? this.#requestReceiver(fn) : undefined;
+    if (receiver) return { kind: 'unknown', reason: `it hands the request to \`${receiver}\`` };
     // Cheap needs evidence: bounded Prisma queries, or no asynchronous work at all (`ctx.user`).
     if (queries.length > 0 || !asynchronous) return { kind: 'cheap', queries };
     return { kind: 'unknown', reason: this.schema ? 'no Prisma query was found behind it' : 'the project has no Prisma schema to estimate its queries from' };
+  }
+
+  /** The code outside the project that a function gives its request (first parameter) to, if any. */
+  #requestReceiver(fn: FunctionLike): string | undefined {
+    const tsm = this.tsm;
+    const request = fn.parameters[0]?.name;
+    if (!fn.body || !request || !tsm.isIdentifier(request)) return undefined;
+    let receiver: string | undefined;
+    walkTree(tsm, fn.body, (node) => {
+      if (!tsm.isCallExpression(node) || !node.arguments.some((argument) => passes(tsm, argument, request.text))) return;
+      if (this.summaries.resolveCalledFunction(node)) return;
+      receiver = calleeName(tsm, node.expression) ?? 'a library';
+      return 'stop';
+    });
+    return receiver;
   }
 
   #queriesOf(fn: FunctionLike, depth: number): Reach {
@@ -118,6 +137,16 @@ export class ServerQueryIndex {
   #isSmall(model: string): boolean {
     return this.stats.source(model) !== 'default' && this.stats.rows(model) < SMALL_TABLE_ROWS;
   }
+}
+
+/** An argument that is the named value, or an object literal that carries it (`{ req }`, `{ request: req }`). */
+function passes(tsm: TypeScriptModule, argument: ts.Expression, name: string): boolean {
+  const value = skipOuterExpressions(tsm, argument);
+  if (tsm.isIdentifier(value)) return value.text === name;
+  if (!tsm.isObjectLiteralExpression(value)) return false;
+  return value.properties.some((property) =>
+    tsm.isShorthandPropertyAssignment(property) ? property.name.text === name : tsm.isPropertyAssignment(property) && passes(tsm, property.initializer, name),
+  );
 }
 
 function firstUnboundedRelation(relations: readonly RelationRead[]): RelationRead | undefined {
