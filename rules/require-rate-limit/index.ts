@@ -4,6 +4,7 @@ import { findHandlers, handlerFunctions, property, type HttpHandler } from './ha
 import { coveredByFastifyLimit, coveredByUse, getMiddlewareIndex, nestGuardCovers, nextMiddlewareFor, type MiddlewareIndex } from './middleware.js';
 import { middlewareReach, reachOf, type Reach } from './reach.js';
 import { findTrpcProcedures } from './trpc-procedures.js';
+import { isTrpcServedLimited } from './trpc-serving.js';
 import type { Recognizer } from './recognize.js';
 import { defaultOptions, schema, type Options } from './options.js';
 
@@ -84,7 +85,9 @@ function checkHandler(context: RuleContext<MessageIds, Options>, recognizer: Rec
   const route = handler.mountedRoute ?? handler.route ?? '(route)';
   const hint = HINTS[handler.framework];
   const write = handler.methods.find((method) => options.methods.includes(method));
-  const method = handler.framework === 'trpc' ? (write ? 'mutation' : 'query') : (write ?? handler.methods[0] ?? 'ANY');
+  // A pages-router handler answering several writes is named by all of them: which branch writes is not told apart.
+  const writes = handler.methods.filter((m) => options.methods.includes(m));
+  const method = handler.framework === 'trpc' ? (write ? 'mutation' : 'query') : writes.length > 1 ? writes.join('/') : (write ?? handler.methods[0] ?? 'ANY');
   if (!reach.auth && !guards.auth) {
     const does = publicEffect(recognizer, reach);
     if (!does || (!write && !options.checkPublicReads)) return;
@@ -184,6 +187,8 @@ function middlewareFacts(recognizer: Recognizer, index: MiddlewareIndex, handler
     case 'trpc':
       for (const middleware of routeMiddlewares) add(middlewareReach(recognizer, middleware));
       if ((handler.procedureNames ?? []).some((name) => AUTHENTICATED_PROCEDURE.test(name) && !/public/i.test(name))) facts.auth ??= handler.node;
+      // A limit where the router is served (the route handler, a `use` before the adapter) covers every procedure.
+      if (!facts.limit && isTrpcServedLimited(recognizer, index)) facts.limit = handler.node;
       return facts;
     case 'next-app':
     case 'next-pages': {

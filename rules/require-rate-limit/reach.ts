@@ -88,10 +88,10 @@ class ReachSummaries {
     const kind = classifyCall(this.recognizer, call);
     const own: Reach = {};
     const inner: Reach[] = [];
-    if (kind) {
-      for (const fact of kind.facts) own[fact] = call;
-    } else {
-      // A recognized call is a leaf (a library, or a helper named for what it does); others are followed.
+    if (kind) for (const fact of kind.facts) own[fact] = call;
+    // A recognized call is a leaf (a library, or a helper named for what it does), except an
+    // authentication helper of the project: `withApiAuth(…)` may rate-limit too.
+    if (!kind || (kind.facts.length === 1 && kind.facts[0] === 'auth')) {
       const callee = resolveCalledFunction(tsm, program, checker, call);
       if (callee) inner.push(this.function(callee));
     }

@@ -119,20 +119,26 @@ export function databaseCall(recognizer: Recognizer, call: ts.CallExpression): '
   return undefined;
 }
 
-/** `where: { id }`, `where: { id, ownerId }`: a unique field given one value selects at most one row. */
+/**
+ * `where: { id }`, `where: { id, ownerId }`, `where: { websiteId, visitId }` under `@@unique([websiteId,
+ * visitId])`, `where: { websiteId_visitId: {…} }`: a unique key given one value selects at most one row.
+ */
 function pinsOneRow(recognizer: Recognizer, call: ts.CallExpression, model: PrismaModel): boolean {
   const { ts: tsm } = recognizer;
   const args = call.arguments[0] ? skipOuterExpressions(tsm, call.arguments[0]) : undefined;
   const where = args && tsm.isObjectLiteralExpression(args) ? objectProperty(tsm, args, 'where') : undefined;
   if (!where || !tsm.isObjectLiteralExpression(where)) return false;
-  return where.properties.some((element) => {
+  const pinned = new Set<string>();
+  for (const element of where.properties) {
     const name = element.name && (tsm.isIdentifier(element.name) || tsm.isStringLiteral(element.name)) ? element.name.text : undefined;
-    const field = name ? model.fields.get(name) : undefined;
-    if (!field || !(field.isId || field.isUnique)) return false;
+    if (!name) continue;
     const value = tsm.isPropertyAssignment(element) ? skipOuterExpressions(tsm, element.initializer) : undefined;
-    // `{ id: { in: ids } }` selects many; a plain value or a shorthand selects one.
-    return !value || !tsm.isObjectLiteralExpression(value);
-  });
+    const compound = model.indexes.some((index) => index.kind !== 'index' && index.fields.length > 1 && (index.name ?? index.fields.join('_')) === name);
+    // `{ id: { in: ids } }` selects many; a plain value, a shorthand or a compound key's object selects one.
+    if (compound || !value || !tsm.isObjectLiteralExpression(value)) pinned.add(compound ? `compound:${name}` : name);
+  }
+  if ([...pinned].some((name) => name.startsWith('compound:'))) return true;
+  return model.indexes.some((index) => index.kind !== 'index' && index.fields.every((field) => pinned.has(field)));
 }
 
 function objectProperty(tsm: TypeScriptModule, object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
@@ -232,7 +238,7 @@ function moduleOf(recognizer: Recognizer, identifier: ts.Identifier): string | u
 }
 
 /** A check of a signature: `verifySignature`, `isValidWebhookRequest`, `validateHmac`, `constructEvent`, `timingSafeEqual`. */
-const SECRET_CALL = /^(verify|validate|check|is_?valid|assert)\w*(signature|signed|hmac)|^(verify|validate|check|is_?valid)\w*webhook(request|signature|event|payload)?$|(signature|hmac)\w*(verif|valid)|^constructEvent|^timingSafeEqual$/i;
+const SECRET_CALL = /^(verify|validate|check|is_?valid|assert)\w*(signature|signed|hmac|payload)|^(verify|validate|check|is_?valid)\w*webhook(request|signature|event|payload)?$|(signature|hmac)\w*(verif|valid)|^constructEvent|^timingSafeEqual$/i;
 /** Push queues whose callback helper checks each delivery: `handleCallback` of `@vercel/queue`. */
 const QUEUE_DELIVERY_MODULES = new Set(['@vercel/queue']);
 const WEBHOOK_MODULES = new Set(['svix', 'standardwebhooks', '@upstash/qstash', '@upstash/qstash/nextjs', '@octokit/webhooks', 'stripe']);

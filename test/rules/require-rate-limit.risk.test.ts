@@ -25,6 +25,12 @@ model Booking {
   userId Int
   status String
 }
+model Membership {
+  id     Int @id
+  teamId Int
+  userId Int
+  @@unique([teamId, userId])
+}
 `;
 
 function run(files: Record<string, string>): { found: string[]; expected: string[]; messages: string[] } {
@@ -125,6 +131,28 @@ import { auth } from '@/auth';
 export async function DELETE(_req: Request, { params }: { params: { id: string } }) { // expect: unlimitedWrite
   const session = await auth();
   await prisma.booking.deleteMany({ where: { id: Number(params.id), userId: session!.userId } });
+  return new Response(null, { status: 204 });
+}
+`,
+      // A compound unique key pins one row, whether named by its fields or by the key.
+      'app/api/teams/[team]/members/[user]/route.ts': `import { prisma } from '@/db';
+import { auth } from '@/auth';
+export async function DELETE(_req: Request, { params }: { params: { team: string; user: string } }) { // expect: unlimitedWrite
+  await auth();
+  await prisma.membership.deleteMany({ where: { teamId: Number(params.team), userId: Number(params.user) } });
+  return new Response(null, { status: 204 });
+}
+export async function PATCH(_req: Request, { params }: { params: { team: string; user: string } }) { // expect: unlimitedWrite
+  await auth();
+  await prisma.membership.updateMany({ where: { teamId_userId: { teamId: Number(params.team), userId: Number(params.user) } }, data: {} });
+  return new Response(null, { status: 204 });
+}
+`,
+      'app/api/teams/[team]/members/route.ts': `import { prisma } from '@/db';
+import { auth } from '@/auth';
+export async function DELETE(_req: Request, { params }: { params: { team: string } }) { // expect: unlimitedBulkChange
+  await auth();
+  await prisma.membership.deleteMany({ where: { teamId: Number(params.team) } });
   return new Response(null, { status: 204 });
 }
 `,
@@ -367,5 +395,88 @@ export const POST = handle(app);
     });
     expect(found).toEqual(expected);
     expect(messages).toEqual(['`GET /api/public/events/:id` is public (nothing authenticates the caller) and reads the database (`prisma.booking.findUnique`)']);
+  });
+
+  it('tRPC: a limit where the router is served covers every procedure, in a Next route handler or a Hono use before the adapter', () => {
+    const router = `import { initTRPC } from '@trpc/server';
+import { prisma } from './db';
+const t = initTRPC.create();
+export const appRouter = t.router({
+  hold: t.procedure.mutation(async () => prisma.booking.update({ where: { id: 1 }, data: { status: 'held' } })), // expect: unlimitedPublic
+});
+`;
+    const open = run({
+      'src/router.ts': router,
+      'app/api/trpc/[trpc]/route.ts': `import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { appRouter } from '@/router';
+const handler = (req: Request) => fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext: () => ({}) });
+export { handler as GET, handler as POST };
+`,
+    });
+    expect(open.found).toEqual(open.expected);
+    const quiet = router.replace(' // expect: unlimitedPublic', '');
+    const inHandler = run({
+      'src/router.ts': quiet,
+      'app/api/trpc/[trpc]/route.ts': `import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { Ratelimit } from '@upstash/ratelimit';
+import { appRouter } from '@/router';
+const ratelimit = new Ratelimit({} as never);
+async function handler(req: Request) {
+  const { success } = await ratelimit.limit(req.headers.get('x-forwarded-for') ?? 'anon');
+  if (!success) return new Response('slow down', { status: 429 });
+  return fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext: () => ({}) });
+}
+export { handler as GET, handler as POST };
+`,
+    });
+    expect(inHandler.found).toEqual([]);
+    const hono = run({
+      'src/router.ts': quiet,
+      'src/trpc-server.ts': `import { trpcServer } from '@hono/trpc-server';
+import { appRouter } from './router';
+export const trpcHandler = trpcServer({ router: appRouter });
+`,
+      'src/server.ts': `import { Hono } from 'hono';
+import { rateLimiter } from 'hono-rate-limiter';
+import { trpcHandler } from './trpc-server';
+const app = new Hono();
+app.use('/api/trpc/*', rateLimiter({ windowMs: 60_000, limit: 100, keyGenerator: () => 'ip' }));
+app.use('/api/trpc/*', trpcHandler);
+export default app;
+`,
+    });
+    expect(hono.found).toEqual([]);
+  });
+
+  it('an authentication wrapper of the project is followed: a limiter inside it counts', () => {
+    const { found, expected } = run({
+      'src/api-client.ts': `import { Ratelimit } from '@upstash/ratelimit';
+import { auth } from './auth';
+const ratelimit = new Ratelimit({} as never);
+type Handler = (req: Request) => Promise<Response>;
+export function authenticatedApiClient(handler: Handler): Handler {
+  return async (req) => {
+    if (!(await auth())) return new Response('no', { status: 401 });
+    await ratelimit.limit('key');
+    return handler(req);
+  };
+}
+export function authenticatedClient(handler: Handler): Handler {
+  return async (req) => {
+    if (!(await auth())) return new Response('no', { status: 401 });
+    return handler(req);
+  };
+}
+`,
+      'app/api/v2/webhooks/route.ts': `import { prisma } from '@/db';
+import { authenticatedApiClient } from '@/api-client';
+export const DELETE = authenticatedApiClient(async () => Response.json(await prisma.booking.deleteMany({ where: { status: 'x' } })));
+`,
+      'app/api/v1/webhooks/route.ts': `import { prisma } from '@/db';
+import { authenticatedClient } from '@/api-client';
+export const DELETE = authenticatedClient(async () => Response.json(await prisma.booking.deleteMany({ where: { status: 'x' } }))); // expect: unlimitedBulkChange
+`,
+    });
+    expect(found).toEqual(expected);
   });
 });
