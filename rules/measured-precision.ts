@@ -7,7 +7,7 @@ export const measuredPrecision: Readonly<Record<string, Readonly<Record<string, 
     fetchInRender: { tp: 0, fp: 1, debatable: 0, class: 'unmeasured' },
   },
   'no-fetch-on-every-page': {
-    unknownCost: { tp: 0, fp: 2, debatable: 0, class: 'unmeasured' },
+    unknownCost: { tp: 0, fp: 0, debatable: 0, class: 'unmeasured' },
   },
   'no-floating-promises': {
     floating: { tp: 12, fp: 1, debatable: 3, class: 'high' },
@@ -35,7 +35,9 @@ export const measuredPrecision: Readonly<Record<string, Readonly<Record<string, 
     unbounded: { tp: 0, fp: 0, debatable: 0, class: 'unmeasured' },
   },
   'require-rate-limit': {
-    unlimitedPublicRead: { tp: 5, fp: 21, debatable: 3, class: 'low' },
-    unlimitedWrite: { tp: 7, fp: 30, debatable: 28, class: 'low' },
+    unlimitedBulkChange: { tp: 2, fp: 4, debatable: 17, class: 'low' },
+    unlimitedPublic: { tp: 7, fp: 6, debatable: 7, class: 'medium' },
+    unlimitedPublicRead: { tp: 0, fp: 0, debatable: 0, class: 'unmeasured' },
+    unlimitedWrite: { tp: 7, fp: 0, debatable: 28, class: 'high' },
   },
 };

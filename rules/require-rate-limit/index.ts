@@ -29,6 +29,8 @@ export const requireRateLimit = defineRule<MessageIds, Options>({
       unlimitedWrite:
         '`{{method}} {{route}}` {{does}}, and nothing limits how often it runs: no limiter in the handler, the helpers it calls, a wrapper around it, or a middleware that matches it. One client, or one buggy retry loop, can call it thousands of times a minute. Add a rate limit ({{hint}}).',
     },
+    // "Every other write is strict only": a single-row write by a signed-in caller is a policy choice.
+    strictOnly: ['unlimitedWrite'],
     schema,
     defaultOptions,
   },

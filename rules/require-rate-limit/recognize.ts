@@ -2,7 +2,6 @@ import type ts from 'typescript';
 import type { ProgramQueries, TypeQueries } from '@premortem/core';
 import {
   calleeName,
-  findCallThrough,
   getImportSource,
   getPrismaCallSite,
   resolveSymbol,

@@ -65,6 +65,11 @@ export interface RuleMeta<MessageIds extends string, Options extends object> {
    */
   precision?: Partial<Record<MessageIds, PrecisionClass>>;
   /**
+   * Kinds that stay in `strict` whatever their measured precision: by the rule's design they are
+   * a team's policy, not a hazard (a signed-in caller's single-row write without a rate limit).
+   */
+  strictOnly?: readonly MessageIds[];
+  /**
    * Kinds of finding a typescript-eslint rule reports too, by that rule's id. In ESLint, a config
    * that says the rule runs (`settings.premortem.typescriptEslintRules`) leaves them to it.
    */
@@ -131,8 +136,8 @@ export function findingKinds(meta: Pick<RuleMeta<string, object>, 'messages'>): 
 }
 
 /** The kinds of finding `recommended` reports for a rule: those measured as `high`. */
-export function highPrecisionKinds(meta: Pick<RuleMeta<string, object>, 'precision'>): string[] {
-  return Object.entries(meta.precision ?? {}).flatMap(([kind, measured]) => (measured === 'high' ? [kind] : []));
+export function highPrecisionKinds(meta: Pick<RuleMeta<string, object>, 'precision' | 'strictOnly'>): string[] {
+  return Object.entries(meta.precision ?? {}).flatMap(([kind, measured]) => (measured === 'high' && !meta.strictOnly?.includes(kind) ? [kind] : []));
 }
 
 export function ruleId(rule: Pick<RuleDefinition, 'name'>): string {
