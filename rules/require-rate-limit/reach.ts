@@ -93,7 +93,7 @@ class ReachSummaries {
     // authentication helper of the project: `withApiAuth(…)` may rate-limit too.
     if (!kind || (kind.facts.length === 1 && kind.facts[0] === 'auth')) {
       const callee = resolveCalledFunction(tsm, program, checker, call);
-      if (callee) inner.push(this.function(callee));
+      if (callee) inner.push(turnsAuthenticationOff(tsm, call) ? withoutAuth(this.function(callee)) : this.function(callee));
     }
     // Functions handed on run too: a wrapper's middleware list, `withAuth(handler)`, `items.map(save)`.
     for (const argument of call.arguments) {
@@ -109,6 +109,29 @@ class ReachSummaries {
       if (looped && summary.external) merge(reach, { fanOut: summary.external, calls: { fanOut: summary.calls?.external ?? 0 } }, 1);
     }
   }
+}
+
+/** `parseRequest(req, schema, { skipAuth: true })`, `handler({ auth: false })`: an option that turns the callee's authentication off. */
+function turnsAuthenticationOff(tsm: Recognizer['ts'], call: ts.CallExpression): boolean {
+  return call.arguments.some((argument) => {
+    const value = skipOuterExpressions(tsm, argument);
+    return (
+      tsm.isObjectLiteralExpression(value) &&
+      value.properties.some((element) => {
+        if (!tsm.isPropertyAssignment(element) || !tsm.isIdentifier(element.name)) return false;
+        const name = element.name.text;
+        const flag = element.initializer.kind;
+        if (/^(skip|no|disable|bypass|without)_?auth/i.test(name) || /^(public|anonymous|allowAnonymous)$/i.test(name)) return flag === tsm.SyntaxKind.TrueKeyword;
+        if (/^(auth|authenticate|require_?auth|check_?auth|requires_?auth)$/i.test(name)) return flag === tsm.SyntaxKind.FalseKeyword;
+        return false;
+      })
+    );
+  });
+}
+
+function withoutAuth(reach: Reach): Reach {
+  const { auth: _auth, ...rest } = reach;
+  return rest;
 }
 
 /** A project function passed by name (`withAuth(handler)`, `[authMiddleware]`); inline functions are walked in place. */

@@ -479,4 +479,30 @@ export const DELETE = authenticatedClient(async () => Response.json(await prisma
     });
     expect(found).toEqual(expected);
   });
+
+  it('an option that turns a helper\'s authentication off leaves the endpoint public', () => {
+    const { found, expected } = run({
+      'src/parse.ts': `import { auth } from './auth';
+export async function parseRequest(req: Request, options: { skipAuth?: boolean } = {}) {
+  const user = options.skipAuth ? null : await auth();
+  return { body: await req.json(), user };
+}
+`,
+      'app/api/send/route.ts': `import { prisma } from '@/db';
+import { parseRequest } from '@/parse';
+export async function POST(req: Request) { // expect: unlimitedPublic
+  const { body } = await parseRequest(req, { skipAuth: true });
+  return Response.json(await prisma.booking.update({ where: { id: Number(body) }, data: { status: 'seen' } }));
+}
+`,
+      'app/api/mine/route.ts': `import { prisma } from '@/db';
+import { parseRequest } from '@/parse';
+export async function POST(req: Request) { // expect: unlimitedWrite
+  const { body } = await parseRequest(req);
+  return Response.json(await prisma.booking.update({ where: { id: Number(body) }, data: { status: 'seen' } }));
+}
+`,
+    });
+    expect(found).toEqual(expected);
+  });
 });
