@@ -7,6 +7,7 @@ export const measuredPrecision: Readonly<Record<string, Readonly<Record<string, 
     fetchInRender: { tp: 0, fp: 1, debatable: 0, class: 'unmeasured' },
   },
   'no-fetch-on-every-page': {
+    expensive: { tp: 0, fp: 1, debatable: 0, class: 'unmeasured' },
     unknownCost: { tp: 0, fp: 0, debatable: 0, class: 'unmeasured' },
   },
   'no-floating-promises': {
@@ -36,7 +37,7 @@ export const measuredPrecision: Readonly<Record<string, Readonly<Record<string, 
   },
   'require-rate-limit': {
     unlimitedBulkChange: { tp: 2, fp: 4, debatable: 17, class: 'low' },
-    unlimitedPublic: { tp: 7, fp: 6, debatable: 7, class: 'medium' },
+    unlimitedPublic: { tp: 7, fp: 7, debatable: 7, class: 'medium' },
     unlimitedPublicRead: { tp: 0, fp: 0, debatable: 0, class: 'unmeasured' },
     unlimitedWrite: { tp: 7, fp: 0, debatable: 28, class: 'high' },
   },

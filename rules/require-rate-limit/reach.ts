@@ -130,7 +130,8 @@ function turnsAuthenticationOff(tsm: Recognizer['ts'], call: ts.CallExpression):
 }
 
 function withoutAuth(reach: Reach): Reach {
-  const { auth: _auth, ...rest } = reach;
+  const rest = { ...reach };
+  delete rest.auth;
   return rest;
 }
 
