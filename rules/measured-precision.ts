@@ -8,14 +8,12 @@ export const measuredPrecision: Readonly<Record<string, Readonly<Record<string, 
   },
   'no-fetch-on-every-page': {
     expensive: { tp: 0, fp: 1, debatable: 0, class: 'unmeasured' },
-    unknownCost: { tp: 0, fp: 0, debatable: 0, class: 'unmeasured' },
   },
   'no-floating-promises': {
     floating: { tp: 12, fp: 1, debatable: 3, class: 'high' },
     floatingInBrowser: { tp: 22, fp: 9, debatable: 8, class: 'medium' },
     floatingThen: { tp: 0, fp: 1, debatable: 0, class: 'unmeasured' },
     floatingVoid: { tp: 0, fp: 9, debatable: 2, class: 'low' },
-    misusedCallback: { tp: 0, fp: 0, debatable: 0, class: 'unmeasured' },
     misusedCallbackInBrowser: { tp: 1, fp: 1, debatable: 0, class: 'unmeasured' },
   },
   'no-query-in-loop': {
@@ -32,13 +30,10 @@ export const measuredPrecision: Readonly<Record<string, Readonly<Record<string, 
     noJitter: { tp: 2, fp: 0, debatable: 0, class: 'unmeasured' },
     repeatsOnError: { tp: 5, fp: 4, debatable: 0, class: 'medium' },
     retriesClientErrors: { tp: 0, fp: 2, debatable: 6, class: 'unmeasured' },
-    tooManyAttempts: { tp: 0, fp: 0, debatable: 0, class: 'unmeasured' },
-    unbounded: { tp: 0, fp: 0, debatable: 0, class: 'unmeasured' },
   },
   'require-rate-limit': {
     unlimitedBulkChange: { tp: 2, fp: 4, debatable: 17, class: 'low' },
     unlimitedPublic: { tp: 7, fp: 7, debatable: 7, class: 'medium' },
-    unlimitedPublicRead: { tp: 0, fp: 0, debatable: 0, class: 'unmeasured' },
     unlimitedWrite: { tp: 7, fp: 0, debatable: 28, class: 'high' },
   },
 };

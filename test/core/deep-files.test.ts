@@ -246,7 +246,7 @@ describe('rules follow calls and declarations a bounded number of steps', () => 
 const app = express();
 var a: any = b;
 var b: any = a;
-app.post('/users', a);
+app.post('/users', a, async () => db.user.create({}));
 declare function send(): Promise<void>;
 export async function retry(): Promise<void> {
   var limit: number = max;
@@ -260,11 +260,13 @@ export async function retry(): Promise<void> {
     }
   }
 }
+declare const db: { user: { create(data: object): Promise<unknown> } };
 `,
       },
       [rule('require-rate-limit'), rule('no-unbounded-retry')],
     );
-    // Both rules overflowed the stack on this file, and said so in a note. The retry loop has no
+    // Both rules overflowed the stack on this file, and said so in a note. The route writes (a
+    // public write, reported) behind a middleware that is a cycle of names. The retry loop has no
     // wait and a bound the rule cannot read (the cycle), so it is reported as such.
     expect(result.notes).toEqual([]);
     expect(result.findings.map((f) => [f.line, f.ruleId])).toEqual([

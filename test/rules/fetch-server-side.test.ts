@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { rules } from '@premortem/rules';
 import { analyzeProject } from '../support/analyze-project.js';
+import { NEXT_APP_TSCONFIG } from '../support/next-app-tsconfig.js';
 
 const rule = rules.find((r) => r.name === 'no-fetch-on-every-page')!;
 
 // A Next.js + Prisma app with no node_modules, as the hosted bot sees it: the root layout mounts
 // <Probe>, whose one request on mount is followed to the server side the route files below define.
 const base: Record<string, string> = {
-  'tsconfig.json': JSON.stringify({
-    compilerOptions: { jsx: 'react-jsx', module: 'esnext', moduleResolution: 'bundler', strict: true, noEmit: true, paths: { '@/*': ['./src/*'] } },
-    include: ['**/*.ts', '**/*.tsx'],
-  }),
+  'tsconfig.json': NEXT_APP_TSCONFIG,
   'prisma/schema.prisma': `datasource db {\n  provider = "postgresql"\n}\n
 model User {\n  id       Int       @id @default(autoincrement())\n  bookings Booking[]\n}\n
 model Booking {\n  id     Int    @id @default(autoincrement())\n  title  String\n  userId Int\n  user   User   @relation(fields: [userId], references: [id])\n  @@index([userId])\n}\n`,

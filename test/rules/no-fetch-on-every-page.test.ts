@@ -3,16 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { rules } from '@premortem/rules';
 import type { Finding } from '@premortem/core';
 import { analyzeProject } from '../support/analyze-project.js';
+import { NEXT_APP_TSCONFIG } from '../support/next-app-tsconfig.js';
 
 const rule = rules.find((r) => r.name === 'no-fetch-on-every-page')!;
 
 // A small Next.js + tRPC + Prisma app with no node_modules: the mode the hosted bot runs in.
 // Every hook call that must be reported carries `// expect`.
 const base: Record<string, string> = {
-  'tsconfig.json': JSON.stringify({
-    compilerOptions: { jsx: 'react-jsx', module: 'esnext', moduleResolution: 'bundler', strict: true, noEmit: true, paths: { '@/*': ['./src/*'] } },
-    include: ['**/*.ts', '**/*.tsx'],
-  }),
+  'tsconfig.json': NEXT_APP_TSCONFIG,
   'prisma/schema.prisma': `datasource db {\n  provider = "postgresql"\n}\n
 model User {\n  id       Int       @id @default(autoincrement())\n  email    String    @unique\n  bookings Booking[]\n  notifications Notification[]\n}\n
 model Booking {\n  id        Int      @id @default(autoincrement())\n  uid       String   @unique\n  title     String\n  startTime DateTime\n  userId    Int\n  user      User     @relation(fields: [userId], references: [id])\n  @@index([userId, startTime])\n}\n
