@@ -1,4 +1,4 @@
-import { defineRule, getEveryPageIndex, type EveryPageFetch } from '@premortem/core';
+import { defineRule, formatRowCount, getEveryPageIndex, type EveryPageFetch } from '@premortem/core';
 import { defaultOptions, schema, type Options } from './options.js';
 
 export type { Options } from './options.js';
@@ -18,7 +18,7 @@ export const noFetchOnEveryPage = defineRule<MessageIds, Options>({
     hasSuggestions: false,
     messages: {
       expensive:
-        '`{{fetch}}` runs on every page load ({{mount}}), and each run executes {{server}} → `{{query}}`: {{reason}}, {{cost}} (about {{rows}} rows estimated). Gate it (`enabled: open`, `skipToken`) or mount it only where it is needed.',
+        '`{{fetch}}` runs on every page load ({{mount}}), and each run executes {{server}} → `{{query}}`: {{reason}}, {{cost}} (about {{rows}} estimated). Gate it (`enabled: open`, `skipToken`) or mount it only where it is needed.',
       unknownCost:
         '`{{fetch}}` runs on every page load ({{mount}}); {{server}}. Gate it (`enabled: open`, `skipToken`) or mount it only where it is needed.',
       cheap:
@@ -50,7 +50,7 @@ export const noFetchOnEveryPage = defineRule<MessageIds, Options>({
             query: `${query.site.model.name}.${query.site.operation}`,
             reason: query.unbounded ?? 'unbounded',
             cost: query.cost.costClass,
-            rows: Math.round(query.cost.estimatedRows).toLocaleString('en-US'),
+            rows: formatRowCount(query.cost.estimatedRows),
           },
           path: found.path,
         });

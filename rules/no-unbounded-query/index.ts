@@ -3,6 +3,7 @@ import {
   childrenPerParent,
   defineRule,
   estimateQuery,
+  formatRowCount,
   getPrismaCallSite,
   getQueryShape,
   type PrismaModel,
@@ -28,9 +29,9 @@ export const noUnboundedQuery = defineRule<MessageIds, Options>({
     hasSuggestions: true,
     messages: {
       unbounded:
-        '`{{callee}}` has no `take`: it returns every matching {{model}} row ({{costClass}}; about {{rows}} rows estimated{{sizes}}). Add `take` and an `orderBy` so the result has a ceiling.',
+        '`{{callee}}` has no `take`: it returns every matching {{model}} row ({{costClass}}; about {{rows}} estimated{{sizes}}). Add `take` and an `orderBy` so the result has a ceiling.',
       cursorWithoutTake:
-        '`{{callee}}` pages with a `cursor` but has no `take`: it returns every {{model}} row after the cursor ({{costClass}}; about {{rows}} rows estimated{{sizes}}). Add `take`.',
+        '`{{callee}}` pages with a `cursor` but has no `take`: it returns every {{model}} row after the cursor ({{costClass}}; about {{rows}} estimated{{sizes}}). Add `take`.',
       unboundedRelation:
         '`{{relation}}` loads every related {{model}} row for each {{parent}} (about {{rows}} per {{parentLower}}, {{total}} in all, estimated{{sizes}}). Add `take` inside it, or count with `_count` instead.',
       suggestTake: 'Add `take: {{take}}`.',
@@ -61,7 +62,7 @@ export const noUnboundedQuery = defineRule<MessageIds, Options>({
           context.report({
             node: site.callee,
             messageId: shape.hasCursor ? 'cursorWithoutTake' : 'unbounded',
-            data: { callee, model: site.model.name, costClass: cost.costClass, rows: formatRows(cost.estimatedRows), sizes: sizeNote(stats, site.model) },
+            data: { callee, model: site.model.name, costClass: cost.costClass, rows: formatRowCount(cost.estimatedRows), sizes: sizeNote(stats, site.model) },
             severity: severityFor(site.model, cost.estimatedRows),
             suggest: [takeSuggestion(site.call, site.args, options.suggestedTake)],
           });
@@ -78,8 +79,8 @@ export const noUnboundedQuery = defineRule<MessageIds, Options>({
               model: relation.model.name,
               parent: parent.name,
               parentLower: parent.name.charAt(0).toLowerCase() + parent.name.slice(1),
-              rows: formatRows(perParent),
-              total: formatRows(perParent * parentRows),
+              rows: formatRowCount(perParent),
+              total: formatRowCount(perParent * parentRows),
               sizes: sizeNote(stats, relation.model),
             },
             severity: severityFor(relation.model, perParent * parentRows),
@@ -125,6 +126,3 @@ function sizeNote(stats: TableStatistics, model: PrismaModel): string {
   return stats.source(model.name) === 'default' ? ' from default table sizes; `premortem stats` measures them' : '';
 }
 
-function formatRows(rows: number): string {
-  return Math.round(rows).toLocaleString('en-US');
-}

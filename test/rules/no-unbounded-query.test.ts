@@ -59,7 +59,7 @@ ruleTester.run('no-unbounded-query', rule, {
           messageId: 'unbounded',
           line: line(2),
           column: 10,
-          data: { callee: 'prisma.booking.findMany', model: 'Booking', costClass: "grows with the user's bookings", rows: '50', sizes: ' from default table sizes; `premortem stats` measures them' },
+          data: { callee: 'prisma.booking.findMany', model: 'Booking', costClass: "grows with the user's bookings", rows: '50 rows', sizes: ' from default table sizes; `premortem stats` measures them' },
           suggestions: [
             { messageId: 'suggestTake', data: { take: '100' }, output: typed(`async function search() {\n  return prisma.booking.findMany({ take: 100, where: { userId } });\n}`) },
           ],
@@ -74,7 +74,7 @@ ruleTester.run('no-unbounded-query', rule, {
           messageId: 'unbounded',
           line: line(1),
           column: 1,
-          data: { callee: 'prisma.booking.findMany', model: 'Booking', costClass: 'reads all Booking rows', rows: '10,000', sizes: ' from default table sizes; `premortem stats` measures them' },
+          data: { callee: 'prisma.booking.findMany', model: 'Booking', costClass: 'reads all Booking rows', rows: '10,000 rows', sizes: ' from default table sizes; `premortem stats` measures them' },
           suggestions: [{ messageId: 'suggestTake', data: { take: '100' }, output: typed(`prisma.booking.findMany({ take: 100 });`) }],
         },
       ],
@@ -133,12 +133,12 @@ ruleTester.run('no-unbounded-query', rule, {
     {
       name: 'a to-many include on a bounded outer query',
       code: typed(`prisma.user.findUnique({\n  where: { id: 1 },\n  include: { bookings: true },\n});`),
-      errors: [{ messageId: 'unboundedRelation', line: line(3), column: 14, data: { relation: 'bookings', model: 'Booking', parent: 'User', parentLower: 'user', rows: '50', total: '50', sizes: ' from default table sizes; `premortem stats` measures them' } }],
+      errors: [{ messageId: 'unboundedRelation', line: line(3), column: 14, data: { relation: 'bookings', model: 'Booking', parent: 'User', parentLower: 'user', rows: '50 rows', total: '50 rows', sizes: ' from default table sizes; `premortem stats` measures them' } }],
     },
     {
       name: 'a to-many relation two levels down',
       code: typed(`prisma.user.findMany({\n  take: 10,\n  include: { bookings: { take: 5, include: { attendees: true } } },\n});`),
-      errors: [{ messageId: 'unboundedRelation', line: line(3), column: 46, data: { relation: 'attendees', model: 'Attendee', parent: 'Booking', parentLower: 'booking', rows: '50', total: '2,500', sizes: ' from default table sizes; `premortem stats` measures them' } }],
+      errors: [{ messageId: 'unboundedRelation', line: line(3), column: 46, data: { relation: 'attendees', model: 'Attendee', parent: 'Booking', parentLower: 'booking', rows: '50 rows', total: '2,500 rows', sizes: ' from default table sizes; `premortem stats` measures them' } }],
     },
     {
       name: 'a to-many relation in select',

@@ -38,7 +38,7 @@ export { locatePrismaSchema, readSchemaFromConfig, type SchemaLocation } from '.
 export { loadPrismaSchema, prismaSchemaSearchNotes } from './prisma/schema-loader.js';
 export { getPrismaCallSite, resolveLocalObject, resolveLocalConst, type PrismaCallSite, type PrismaCallFacts } from './prisma/recognize-call.js';
 export { getQueryShape, getPropertyValue, type QueryShape, type FieldFilter, type RelationRead, type Bound } from './prisma/query-shape.js';
-export { estimateQuery, childrenPerParent, DEFAULT_CHILDREN_PER_PARENT, type QueryCost } from './prisma/estimate-query.js';
+export { estimateQuery, childrenPerParent, formatRowCount, DEFAULT_CHILDREN_PER_PARENT, type QueryCost } from './prisma/estimate-query.js';
 export {
   TableStatistics,
   readStatsFile,

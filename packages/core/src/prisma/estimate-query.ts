@@ -182,3 +182,9 @@ function pluralize(name: string): string {
   if (/(s|x|z|ch|sh)$/i.test(name)) return name + 'es';
   return name + 's';
 }
+
+/** An estimate as people read it: `1 row`, `1,200 rows`. */
+export function formatRowCount(rows: number): string {
+  const rounded = Math.round(rows);
+  return `${rounded.toLocaleString('en-US')} ${rounded === 1 ? 'row' : 'rows'}`;
+}
