@@ -1,5 +1,5 @@
 import { findServingIndex, getForeignKeyTarget, isUniqueLookup, type PrismaIndex, type PrismaModel, type PrismaSchema } from './schema.js';
-import type { Bound, FieldFilter, QueryShape, RelationRead } from './query-shape.js';
+import { rowsPerUniqueKey, type Bound, type FieldFilter, type QueryShape, type RelationRead } from './query-shape.js';
 import type { TableStatistics } from './table-statistics.js';
 
 export interface QueryCost {
@@ -40,15 +40,19 @@ export function estimateQuery(
   const index = findServingIndex(model, indexedFields);
   const unique = isUniqueLookup(model, equalityFields);
   const keyList = uniqueKeyList(model, shape);
-  const matched = unique ? 1 : keyList ? (keyList.count ?? 10) : Math.max(1, tableRows * combinedSelectivity(schema, stats, model, shape.filters));
+  // `@@unique([ownerId, type])` with `type` an enum: at most one row per value of `type`.
+  const perKey = unique ? undefined : rowsPerUniqueKey(schema, model, equalityFields);
+  const estimated = unique ? 1 : keyList ? (keyList.count ?? 10) : Math.max(1, tableRows * combinedSelectivity(schema, stats, model, shape.filters));
+  const matched = perKey === undefined ? estimated : Math.min(estimated, perKey);
   const limit = bound(shape.take);
   const singleRow = unique || SINGLE_ROW_OPERATIONS.has(operation);
-  const returnedTop = AGGREGATES.has(operation) ? 1 : Math.min(matched, singleRow ? 1 : (limit ?? Infinity));
+  const groups = operation === 'groupBy' ? groupCount(schema, model, shape) : undefined;
+  const returnedTop = AGGREGATES.has(operation) ? 1 : Math.min(matched, groups ?? Infinity, singleRow ? 1 : (limit ?? Infinity));
   const fanOut = nestedRows(schema, stats, model, shape.relations, returnedTop);
   const rowsRead = index ? matched : tableRows;
-  const fewGroups = operation === 'groupBy' && groupsAreFew(schema, model, shape);
+  const fewGroups = groups !== undefined;
   const bounded =
-    singleRow || AGGREGATES.has(operation) || limit !== undefined || shape.take.kind === 'expression' || keyList !== undefined || fewGroups;
+    singleRow || AGGREGATES.has(operation) || limit !== undefined || shape.take.kind === 'expression' || keyList !== undefined || perKey !== undefined || fewGroups;
 
   return {
     bounded,
@@ -56,7 +60,7 @@ export function estimateQuery(
     index: index ? `${model.name}(${index.fields.join(',')})` : 'none',
     estimatedRows: Math.round(returnedTop + fanOut),
     estimatedRowsRead: Math.round(rowsRead),
-    costClass: describeCost(schema, model, operation, shape, { unique, index, limit, tableRows, stats }),
+    costClass: describeCost(schema, model, operation, shape, { unique, perKey, index, limit, tableRows, stats }),
   };
 }
 
@@ -67,14 +71,23 @@ function uniqueKeyList(model: PrismaModel, shape: QueryShape): FieldFilter | und
   );
 }
 
-/** `groupBy({ by: ['status'] })` over enums and booleans: at most one group per value. */
-function groupsAreFew(schema: PrismaSchema, model: PrismaModel, shape: QueryShape): boolean {
+/**
+ * How many groups a `groupBy` returns at most, when its keys bound it: one per value of an enum or
+ * boolean key (`by: ['status']`), one per listed value of a key the `where` limits to an `in` list
+ * or one value (`by: ['userId'], where: { userId: { in: ids } }`). Undefined when a key is free.
+ */
+function groupCount(schema: PrismaSchema, model: PrismaModel, shape: QueryShape): number | undefined {
   const by = shape.groupBy;
-  if (!by || by.length === 0) return false;
-  return by.every((name) => {
+  if (!by || by.length === 0) return undefined;
+  let count = 1;
+  for (const name of by) {
+    const filter = shape.filters.find((f) => f.field === name && (f.kind === 'in' || f.kind === 'equals'));
     const field = model.fields.get(name);
-    return field !== undefined && (field.type === 'Boolean' || schema.enums.has(field.type));
-  });
+    const values = filter ? (filter.kind === 'equals' ? 1 : (filter.count ?? 10)) : field?.type === 'Boolean' ? 2 : field ? schema.enums.get(field.type)?.length : undefined;
+    if (values === undefined) return undefined;
+    count *= values;
+  }
+  return count;
 }
 
 function bound(take: Bound): number | undefined {
@@ -150,7 +163,7 @@ function describeCost(
   model: PrismaModel,
   operation: string,
   shape: QueryShape,
-  facts: { unique: boolean; index: PrismaIndex | undefined; limit: number | undefined; tableRows: number; stats: TableStatistics },
+  facts: { unique: boolean; perKey: number | undefined; index: PrismaIndex | undefined; limit: number | undefined; tableRows: number; stats: TableStatistics },
 ): string {
   const plural = pluralize(model.name);
   if (operation === 'create') return 'writes one row';
@@ -161,7 +174,10 @@ function describeCost(
   if (AGGREGATES.has(operation)) return facts.index ? `counts matching ${model.name} rows through an index` : `scans all ${model.name} rows to count`;
   if (facts.unique) return 'one row by unique key';
   if (uniqueKeyList(model, shape)) return 'one row per key in the list';
-  if (operation === 'groupBy' && groupsAreFew(schema, model, shape)) return 'one group per enum value';
+  if (operation === 'groupBy' && groupCount(schema, model, shape) !== undefined) {
+    return shape.filters.some((f) => shape.groupBy?.includes(f.field) && f.kind !== 'other') ? 'one group per listed key' : 'one group per enum value';
+  }
+  if (facts.perKey !== undefined) return `at most ${formatRowCount(facts.perKey)} by unique key`;
   if (!facts.index && shape.filters.some((f) => f.kind !== 'other')) return `scans all ${model.name} rows (no index serves the filter)`;
   if (SINGLE_ROW_OPERATIONS.has(operation)) return facts.index ? 'first matching row through an index' : `first matching row of a scan over ${model.name}`;
   if (facts.limit !== undefined) return `at most ${facts.limit} rows`;

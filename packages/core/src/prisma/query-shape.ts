@@ -155,6 +155,8 @@ function collectFilters(tsm: TypeScriptModule, model: PrismaModel, where: ts.Obj
 }
 
 function readFilter(tsm: TypeScriptModule, field: string, value: ts.Expression): FieldFilter {
+  // `version: cond ? v : undefined`: when undefined, Prisma drops the filter, so it pins nothing.
+  if (mayBeUndefined(tsm, value)) return { field, kind: 'other' };
   if (!tsm.isObjectLiteralExpression(value)) return { field, kind: 'equals', ...literalOf(tsm, value) };
   const kinds = value.properties.map((p) => (p.name && tsm.isIdentifier(p.name) ? OPERATOR_KINDS[p.name.text] : undefined) ?? 'other');
   if (kinds.includes('equals')) return { field, kind: 'equals' };
@@ -164,6 +166,15 @@ function readFilter(tsm: TypeScriptModule, field: string, value: ts.Expression):
     return count === undefined ? { field, kind: 'in' } : { field, kind: 'in', count };
   }
   return { field, kind: kinds[0] ?? 'other' };
+}
+
+function mayBeUndefined(tsm: TypeScriptModule, value: ts.Expression): boolean {
+  const isUndefined = (node: ts.Expression) => {
+    const inner = skipOuterExpressions(tsm, node);
+    return (tsm.isIdentifier(inner) && inner.text === 'undefined') || tsm.isVoidExpression(inner);
+  };
+  if (tsm.isConditionalExpression(value)) return isUndefined(value.whenTrue) || isUndefined(value.whenFalse);
+  return isUndefined(value);
 }
 
 function literalOf(tsm: TypeScriptModule, value: ts.Expression): { literal?: string } {
@@ -202,15 +213,58 @@ function collectRelationReads(
       const initializer = tsm.isPropertyAssignment(property) ? skipOuterExpressions(tsm, property.initializer) : property.name;
       if (initializer.kind === tsm.SyntaxKind.FalseKeyword) continue;
       const nested = resolveLocalObject(tsm, initializer);
+      const take = nested ? getBound(tsm, nested) : ({ kind: 'none' } as const);
       reads.push({
         node: property,
         field: name,
         model: target,
         toMany: field.relation.toMany,
-        take: nested ? getBound(tsm, nested) : { kind: 'none' },
+        take: take.kind === 'none' && field.relation.toMany ? (pinnedRows(tsm, schema, model, target, nested) ?? take) : take,
         children: nested ? collectRelationReads(tsm, schema, target, nested) : [],
       });
     }
   }
   return reads;
+}
+
+/**
+ * A to-many relation whose nested `where`, with the foreign key to the parent, selects a bounded
+ * number of rows per parent: a unique key (`memberships: { where: { teamId } }` under
+ * `@@unique([userId, teamId])`: one row), or a unique key whose other fields are enums or booleans
+ * (`@@unique([ownerId, type])`: one row per value of `type`).
+ */
+function pinnedRows(tsm: TypeScriptModule, schema: PrismaSchema, parent: PrismaModel, child: PrismaModel, nested: ts.ObjectLiteralExpression | undefined): Bound | undefined {
+  const where = nested ? getPropertyValue(tsm, nested, 'where') : undefined;
+  const whereObject = where ? resolveLocalObject(tsm, where) : undefined;
+  const filters: FieldFilter[] = [];
+  if (whereObject) collectFilters(tsm, child, whereObject, filters);
+  const foreignKey = [...child.fields.values()].flatMap((f) => (f.relation && !f.relation.toMany && f.relation.target === parent.name ? f.relation.fields : []));
+  const fixed = [...filters.filter((f) => f.kind === 'equals').map((f) => f.field), ...foreignKey];
+  const rows = rowsPerUniqueKey(schema, child, fixed);
+  return rows === undefined ? undefined : { kind: 'literal', value: rows };
+}
+
+/**
+ * The most rows a filter can match when `fixed` fields are given one value each: 1 when they hold
+ * a unique key; the number of combinations when a unique key's other fields are enums or booleans;
+ * undefined when no unique key bounds it.
+ */
+export function rowsPerUniqueKey(schema: PrismaSchema, model: PrismaModel, fixed: readonly string[]): number | undefined {
+  let best: number | undefined;
+  for (const index of model.indexes) {
+    if (index.kind === 'index' || index.fields.length === 0) continue;
+    let rows = 1;
+    for (const name of index.fields) {
+      if (fixed.includes(name)) continue;
+      const field = model.fields.get(name);
+      const values = field?.type === 'Boolean' ? 2 : field ? schema.enums.get(field.type)?.length : undefined;
+      if (values === undefined) {
+        rows = Infinity;
+        break;
+      }
+      rows *= values;
+    }
+    if (rows !== Infinity && (best === undefined || rows < best)) best = rows;
+  }
+  return best;
 }
