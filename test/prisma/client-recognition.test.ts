@@ -75,6 +75,9 @@ const db = { chat };
 export const c = () => db.chat.findMany();
 export const d = () => db.chat.update({ text: 'x' });
 `,
+      'src/kv.ts': `import { kv } from '@vercel/kv';
+export const e = () => kv.chat.findMany();
+`,
     });
     expect(found).toEqual(expected);
   });
