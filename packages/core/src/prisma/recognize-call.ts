@@ -4,6 +4,7 @@ import { propertyName } from '../ast/property-name.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import type { TypeScriptModule } from '../rule.js';
 import type { PrismaModel, PrismaSchema } from './schema.js';
+import { tracesToPrismaClient } from './trace-client.js';
 
 const READ_OPERATIONS = ['findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow', 'count', 'aggregate', 'groupBy'];
 const WRITE_OPERATIONS = [
@@ -45,8 +46,9 @@ export interface PrismaCallFacts {
 /**
  * `<client>.<model>.<operation>(…)` on a Prisma client, a transaction client, an `$extends`
  * client or any expression typed as one. With the generated client the types decide; without
- * it (no node_modules) the schema's model names and the call shape do, and an object whose
- * declared type is something else is never taken for Prisma.
+ * it (no node_modules) the schema's model names and the call shape do, on a client the code
+ * traces back to Prisma (`tracesToPrismaClient`), and an object whose declared type is something
+ * else is never taken for Prisma.
  */
 export function getPrismaCallSite(facts: PrismaCallFacts, call: ts.CallExpression): PrismaCallSite | undefined {
   // Every Prisma rule and the query list ask about the same calls in the same walk: answer once.
@@ -98,8 +100,10 @@ function classifyReceiver(
   const delegateType = checker.getTypeAtLocation(delegate);
   if (isUnknownType(tsm, delegateType)) {
     const clientType = checker.getTypeAtLocation(client);
-    if (isUnknownType(tsm, clientType)) return 'schema';
-    return looksLikePrismaClient(checker, clientType) ? 'type' : undefined;
+    if (!isUnknownType(tsm, clientType) && looksLikePrismaClient(checker, clientType)) return 'type';
+    // No types to go by (no node_modules, or a class whose Prisma base did not resolve): a model's
+    // name on any object is not enough, the client must be traced back to Prisma in the code.
+    return tracesToPrismaClient(tsm, checker, client) ? 'schema' : undefined;
   }
   if (isDelegateType(checker, delegateType, modelName)) return 'type';
   return looksLikePrismaClient(checker, checker.getTypeAtLocation(client)) ? 'type' : undefined;
