@@ -29,7 +29,7 @@ const CHUNK_PRESERVING = new Set(['map', 'filter', 'slice', 'flatMap']);
  * the values of an enum or of a `const` object literal (`Object.values(Role)`).
  */
 export function iteratesConstants(facts: LoopFacts, iteration: Iteration): boolean {
-  if (!iteration.iterates) return false;
+  if (!iteration.iterates) return countedLoop(facts, iteration)?.kind === 'fixed';
   const iterated = skipOuterExpressions(facts.ts, iteration.iterates);
   if (isConstantArray(facts, iterated)) return true;
   const { ts: tsm } = facts;
@@ -40,10 +40,57 @@ export function iteratesConstants(facts: LoopFacts, iteration: Iteration): boole
   return isConstantObject(facts, skipOuterExpressions(tsm, iterated.arguments[0]!));
 }
 
+/**
+ * `['a', 'b']`, or a `const` holding one: not `[]` (filled later by `push`), not `[...rows]`
+ * (as long as the data), and not a `const` array that code pushes to.
+ */
 function isConstantArray(facts: LoopFacts, expression: ts.Expression): boolean {
   const { ts: tsm } = facts;
   const value = constantInitializer(facts, expression);
-  return value !== undefined && tsm.isArrayLiteralExpression(value);
+  if (!value || !tsm.isArrayLiteralExpression(value) || value.elements.length === 0) return false;
+  if (value.elements.some((e) => tsm.isSpreadElement(e))) return false;
+  return value === expression || !isGrown(tsm, value.getSourceFile(), expression);
+}
+
+const GROWING_METHODS = new Set(['push', 'unshift', 'splice']);
+
+/** `name.push(…)` anywhere in the file that declares the array: its length is not fixed. */
+function isGrown(tsm: TypeScriptModule, file: ts.SourceFile, expression: ts.Expression): boolean {
+  if (!tsm.isIdentifier(expression)) return false;
+  const name = expression.text;
+  return someNode(tsm, file, (node) => {
+    if (!tsm.isCallExpression(node)) return false;
+    const callee = skipOuterExpressions(tsm, node.expression);
+    return tsm.isPropertyAccessExpression(callee) && GROWING_METHODS.has(callee.name.text) && tsm.isIdentifier(callee.expression) && callee.expression.text === name;
+  });
+}
+
+/**
+ * What a counted `for (let i = 0; i < bound; i += step)` walks: a fixed number of times (a
+ * number written in the code), the elements of `items` (`i < items.length`, one by one), or
+ * chunks of them (a step other than one).
+ */
+export type CountedLoop = { kind: 'fixed' } | { kind: 'elements'; of: ts.Expression } | { kind: 'chunks' } | undefined;
+
+export function countedLoop(facts: LoopFacts, iteration: Iteration): CountedLoop {
+  const { ts: tsm } = facts;
+  const loop = iteration.node;
+  if (!tsm.isForStatement(loop) || !loop.condition || !tsm.isBinaryExpression(loop.condition)) return undefined;
+  const { operatorToken, right } = loop.condition;
+  if (operatorToken.kind !== tsm.SyntaxKind.LessThanToken && operatorToken.kind !== tsm.SyntaxKind.LessThanEqualsToken) return undefined;
+  const bound = constantInitializer(facts, skipOuterExpressions(tsm, right));
+  if (bound && tsm.isNumericLiteral(bound)) return { kind: 'fixed' };
+  if (!loop.incrementor) return undefined;
+  if (!stepsByOne(tsm, loop.incrementor)) return { kind: 'chunks' };
+  const length = skipOuterExpressions(tsm, right);
+  return tsm.isPropertyAccessExpression(length) && length.name.text === 'length' ? { kind: 'elements', of: length.expression } : undefined;
+}
+
+function stepsByOne(tsm: TypeScriptModule, incrementor: ts.Expression): boolean {
+  if (tsm.isPostfixUnaryExpression(incrementor) || tsm.isPrefixUnaryExpression(incrementor)) return true;
+  if (!tsm.isBinaryExpression(incrementor) || incrementor.operatorToken.kind !== tsm.SyntaxKind.PlusEqualsToken) return false;
+  const step = skipOuterExpressions(tsm, incrementor.right);
+  return tsm.isNumericLiteral(step) && step.text === '1';
 }
 
 function isConstantObject(facts: LoopFacts, expression: ts.Expression): boolean {

@@ -10,7 +10,7 @@ import {
   type PrismaCallSite,
   type TypeScriptModule,
 } from '@premortem/core';
-import { collectedForTransaction, iteratesConstants, queriesAChunk, type LoopFacts } from './exemptions.js';
+import { collectedForTransaction, countedLoop, iteratesConstants, queriesAChunk, type LoopFacts } from './exemptions.js';
 import { defaultOptions, schema, type Options } from './options.js';
 import { BATCHED_OPERATIONS, queriesOfFunction, type ReachedQuery } from './query-summaries.js';
 
@@ -55,29 +55,31 @@ export const noQueryInLoop = defineRule<MessageIds, Options>({
         data: {
           callee: site.callee.getText(sourceFile).replace(/\s+/g, ''),
           runs: site.isRead ? 'runs' : 'writes',
-          per: describeIterations(sourceFile, iteration),
+          per: describeIterations(iteration),
           field: shape.filters.find((f) => f.kind === 'equals')?.field ?? 'id',
           advice: writeAdvice(site.operation),
         },
       });
     };
 
-    /** `statsFor(t.id)` in a loop, where `statsFor` is a project function that runs queries. */
+    /**
+     * `statsFor(t.id)` in a loop, where `statsFor` is a project function that reads. Helpers that
+     * only write (one row per item, often with work around it) are left to the direct check.
+     */
     const checkProjectCall = (call: ts.CallExpression, iteration: Iteration) => {
       const fn = resolveCalledFunction(tsm, program, checker, call);
       if (!fn) return;
       const queries = queriesOfFunction({ ts: tsm, program, checker, schema: schemaModel }, fn).filter((q) => q.site.isRead || options.checkWrites);
-      if (queries.length === 0 || loopIsExempt(iteration, call) || isBatchedCall(call, iteration, queries) || isPagedCall(iteration, queries)) return;
-      const reads = queries.some((q) => q.site.isRead);
+      if (!queries.some((q) => q.site.isRead)) return;
+      if (loopIsExempt(iteration, call) || isBatchedCall(call, iteration, queries) || isPagedCall(iteration, queries)) return;
       context.report({
         node: call,
-        messageId: reads ? 'readInLoop' : 'writeInLoop',
+        messageId: 'readInLoop',
         data: {
           callee: shorten(compact(call.getText(sourceFile))),
           runs: `runs ${nameQueries(queries)}`,
-          per: describeIterations(sourceFile, iteration),
+          per: describeIterations(iteration),
           field: 'id',
-          advice: `Send the writes together with \`prisma.$transaction([...])\`, or pass the function the whole list.`,
         },
       });
     };
@@ -88,9 +90,19 @@ export const noQueryInLoop = defineRule<MessageIds, Options>({
       !hasAwaitBefore(tsm, iteration.callback, call) &&
       queries.every((q) => q.sameTick && BATCHED_OPERATIONS.has(q.site.operation));
 
-    /** A `while`/`for (;;)` calling a function that fetches one page: pagination. */
+    /** A `while`/`for (;;)` calling a function that fetches one page, or handing it a chunk at a time. */
     const isPagedCall = (iteration: Iteration, queries: ReachedQuery[]) =>
-      !iteration.iterates && queries.every((q) => q.site.operation === 'findMany' && getQueryShape(tsm, schemaModel, q.site.model, q.site.args).take.kind !== 'none');
+      !iteration.iterates &&
+      (countedLoop(facts, iteration)?.kind === 'chunks' ||
+        queries.every((q) => q.site.operation === 'findMany' && getQueryShape(tsm, schemaModel, q.site.model, q.site.args).take.kind !== 'none'));
+
+    /** "element of `teams`", "element of `filters`" for `for (let i = 0; i < filters.length; i++)`, or "iteration of this loop". */
+    const describeIterations = (iteration: Iteration) => {
+      const counted = iteration.iterates ? undefined : countedLoop(facts, iteration);
+      const collection = iteration.iterates ?? (counted?.kind === 'elements' ? counted.of : undefined);
+      if (!collection) return 'iteration of this loop';
+      return `element of \`${shorten(compact(collection.getText(sourceFile)))}\``;
+    };
 
     return {
       [tsm.SyntaxKind.CallExpression]: (node) => {
@@ -118,12 +130,6 @@ function isPagination(tsm: TypeScriptModule, site: PrismaCallSite, iteration: It
   return site.operation === 'findMany' && (site.args?.properties.some((p) => p.name !== undefined && tsm.isIdentifier(p.name) && p.name.text === 'take') ?? false);
 }
 
-/** "element of `teams`", or "iteration of this loop" for a loop with no collection to name. */
-function describeIterations(sourceFile: ts.SourceFile, iteration: Iteration): string {
-  if (!iteration.iterates) return 'iteration of this loop';
-  return `element of \`${shorten(compact(iteration.iterates.getText(sourceFile)))}\``;
-}
-
 /** What replaces one write per element; a `…Many` already is the batched form, so not that. */
 function writeAdvice(operation: string): string {
   if (operation === 'create') return 'Use one `createMany` for all of them, or ' + TRANSACTION_ADVICE;
@@ -134,9 +140,10 @@ function writeAdvice(operation: string): string {
   return 'Send them together with `prisma.$transaction([...])`.';
 }
 
-/** "`prisma.a.count` and `prisma.b.findMany`": each query once, the first few by name. */
+/** "`prisma.a.count` and `prisma.b.findMany`": each query once, reads first, the first few by name. */
 function nameQueries(queries: ReachedQuery[]): string {
-  const names = [...new Set(queries.map((q) => '`' + compact(q.site.callee.getText()) + '`'))];
+  const readsFirst = [...queries.filter((q) => q.site.isRead), ...queries.filter((q) => !q.site.isRead)];
+  const names = [...new Set(readsFirst.map((q) => '`' + compact(q.site.callee.getText()) + '`'))];
   const shown = names.slice(0, NAMED_QUERIES);
   if (names.length > NAMED_QUERIES) return `${shown.join(', ')} and ${names.length - NAMED_QUERIES} more`;
   return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : shown[0]!;

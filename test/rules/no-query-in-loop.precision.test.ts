@@ -32,6 +32,9 @@ ruleTester.run('no-query-in-loop precision', rule, {
     { name: 'updates pushed into an array sent with $transaction', code: typed(`const ops: unknown[] = [];\nfor (const t of teams) {\n  ops.push(prisma.team.update({ where: { id: t.id }, data: {} }));\n}\nawait db.$transaction([...ops]);`) },
     { name: 'a helper that runs only a batched findUnique, in Promise.all over a map', code: typed(`function userById(id: number) {\n  return prisma.user.findUnique({ where: { id } });\n}\nawait Promise.all(ids.map((id) => userById(id)));`) },
     { name: 'a helper called over constants', code: typed(`async function countOf(status: string) {\n  return prisma.booking.count({ where: { status } });\n}\nfor (const status of ['A', 'B']) await countOf(status);`) },
+    { name: 'a counted loop with a bound written in the code', code: typed(`const ATTEMPTS = 3;\nfor (let attempt = 0; attempt < ATTEMPTS; attempt++) {\n  await prisma.team.findFirst({ where: { id: attempt } });\n}`) },
+    { name: 'a helper handed a chunk at a time', code: typed(`async function usersIn(chunk: number[]) {\n  return prisma.user.findMany({ where: { id: { in: chunk } } });\n}\nfor (let i = 0; i < ids.length; i += 500) {\n  await usersIn(ids.slice(i, i + 500));\n}`) },
+    { name: 'a helper that only writes is left to the direct check', code: typed(`async function archive(teamId: number) {\n  await prisma.team.update({ where: { id: teamId }, data: {} });\n}\nfor (const t of teams) await archive(t.id);`) },
   ],
   invalid: [
     {
@@ -78,6 +81,21 @@ ruleTester.run('no-query-in-loop precision', rule, {
       name: 'a helper with a findUnique after an await is not batched',
       code: typed(`async function userById(id: number) {\n  await Promise.resolve();\n  return prisma.user.findUnique({ where: { id } });\n}\nawait Promise.all(ids.map((id) => userById(id)));`),
       errors: [{ messageId: 'readInLoop', line: line(5) }],
+    },
+    {
+      name: 'a const array filled by push is as long as the data',
+      code: typed(`const pending: number[] = [];\nfor (const t of teams) pending.push(t.id);\nfor (const id of pending) await prisma.team.findFirst({ where: { id } });`),
+      errors: [{ messageId: 'readInLoop', line: line(3) }],
+    },
+    {
+      name: 'a const array spread from data is as long as the data',
+      code: typed(`const all = [...ids, 0];\nfor (const id of all) await prisma.team.findFirst({ where: { id } });`),
+      errors: [{ messageId: 'readInLoop', line: line(2) }],
+    },
+    {
+      name: 'an indexed loop over a collection names the collection',
+      code: typed(`async function statsFor(teamId: number) {\n  return prisma.booking.count({ where: { teamId } });\n}\nfor (let i = 0; i < teams.length; i++) {\n  await statsFor(teams[i]!.id);\n}`),
+      errors: [{ messageId: 'readInLoop', line: line(5), data: { callee: 'statsFor(teams[i]!.id)', runs: 'runs `prisma.booking.count`', per: 'element of `teams`', field: 'id' } }],
     },
   ],
 });
