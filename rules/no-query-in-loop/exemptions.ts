@@ -166,7 +166,7 @@ function isElementList(tsm: TypeScriptModule, expression: ts.Expression, element
 }
 
 /** The names the loop binds to each element: `for (const chunk of …)`, `(chunk) => …`. */
-function elementNames(tsm: TypeScriptModule, iteration: Iteration): Set<string> {
+export function elementNames(tsm: TypeScriptModule, iteration: Iteration): Set<string> {
   const names = new Set<string>();
   if (iteration.kind === 'callback') {
     const first = iteration.callback.parameters[0];

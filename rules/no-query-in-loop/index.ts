@@ -3,14 +3,16 @@ import {
   defineRule,
   getEnclosingIteration,
   getPrismaCallSite,
+  getPropertyValue,
   getQueryShape,
   hasAwaitBefore,
   resolveCalledFunction,
+  someNode,
   type Iteration,
   type PrismaCallSite,
   type TypeScriptModule,
 } from '@premortem/core';
-import { collectedForTransaction, countedLoop, iteratesConstants, queriesAChunk, type LoopFacts } from './exemptions.js';
+import { collectedForTransaction, countedLoop, elementNames, iteratesConstants, queriesAChunk, type LoopFacts } from './exemptions.js';
 import { defaultOptions, schema, type Options } from './options.js';
 import { BATCHED_OPERATIONS, queriesOfFunction, type ReachedQuery } from './query-summaries.js';
 
@@ -56,10 +58,20 @@ export const noQueryInLoop = defineRule<MessageIds, Options>({
           callee: site.callee.getText(sourceFile).replace(/\s+/g, ''),
           runs: site.isRead ? 'runs' : 'writes',
           per: describeIterations(iteration),
-          field: shape.filters.find((f) => f.kind === 'equals')?.field ?? 'id',
+          field: elementField(site, iteration) ?? shape.filters.find((f) => f.kind === 'equals')?.field ?? 'id',
           advice: writeAdvice(site.operation),
         },
       });
+    };
+
+    /** `folderId` in `where: { type: 'A', folderId: folder.id }`: the field the element decides, to batch on. */
+    const elementField = (site: PrismaCallSite, iteration: Iteration) => {
+      const where = site.args && getPropertyValue(tsm, site.args, 'where');
+      if (!where || !tsm.isObjectLiteralExpression(where)) return undefined;
+      const names = elementNames(tsm, iteration);
+      const usesElement = (node: ts.Node) => someNode(tsm, node, (n) => tsm.isIdentifier(n) && names.has(n.text));
+      const property = where.properties.find((p) => (tsm.isPropertyAssignment(p) && usesElement(p.initializer)) || (tsm.isShorthandPropertyAssignment(p) && names.has(p.name.text)));
+      return property?.name && tsm.isIdentifier(property.name) ? property.name.text : undefined;
     };
 
     /**

@@ -83,6 +83,11 @@ ruleTester.run('no-query-in-loop precision', rule, {
       errors: [{ messageId: 'readInLoop', line: line(5) }],
     },
     {
+      name: 'the field suggested to batch on is the one the element decides',
+      code: typed(`for (const team of teams) {\n  await prisma.booking.count({ where: { status: 'A', teamId: team.id } });\n}`),
+      errors: [{ messageId: 'readInLoop', line: line(2), data: { callee: 'prisma.booking.count', runs: 'runs', per: 'element of `teams`', field: 'teamId' } }],
+    },
+    {
       name: 'a const array filled by push is as long as the data',
       code: typed(`const pending: number[] = [];\nfor (const t of teams) pending.push(t.id);\nfor (const id of pending) await prisma.team.findFirst({ where: { id } });`),
       errors: [{ messageId: 'readInLoop', line: line(3) }],
