@@ -20,7 +20,7 @@ export const schema: OptionsSchema = {
     },
     allowFixedArrays: {
       type: 'boolean',
-      description: 'Accept loops over an array literal written in the code (`for (const s of ["a", "b"])`): their length does not grow with the data.',
+      description: 'Accept loops over constants written in the code: an array literal or `const` array (`for (const s of ["a", "b"])`), the values of an enum or of a `const` object (`Object.values(Role)`). Their length does not grow with the data.',
       default: defaultOptions.allowFixedArrays,
     },
   },

@@ -32,7 +32,7 @@ ruleTester.run('no-query-in-loop', rule, {
     {
       name: 'one findMany per booking in a for…of',
       code: typed(`for (const booking of bookings) {\n  await prisma.attendee.findMany({ where: { bookingId: booking.id }, take: 10 });\n}`),
-      errors: [{ messageId: 'readInLoop', line: line(2), column: 9, data: { callee: 'prisma.attendee.findMany', collection: 'bookings', field: 'bookingId' } }],
+      errors: [{ messageId: 'readInLoop', line: line(2), column: 9, data: { callee: 'prisma.attendee.findMany', runs: 'runs', per: 'element of `bookings`', field: 'bookingId' } }],
     },
     {
       name: 'findUnique awaited one by one is not batched',
@@ -42,7 +42,7 @@ ruleTester.run('no-query-in-loop', rule, {
     {
       name: 'Promise.all over a map of findMany: N queries at once',
       code: typed(`await Promise.all(bookings.map((b) => prisma.attendee.findMany({ where: { bookingId: b.id }, take: 5 })));`),
-      errors: [{ messageId: 'readInLoop', line: line(1), column: 39, data: { callee: 'prisma.attendee.findMany', collection: 'bookings', field: 'bookingId' } }],
+      errors: [{ messageId: 'readInLoop', line: line(1), column: 39, data: { callee: 'prisma.attendee.findMany', runs: 'runs', per: 'element of `bookings`', field: 'bookingId' } }],
     },
     {
       name: 'findUnique after an await in the callback: no longer the same tick',
@@ -52,7 +52,7 @@ ruleTester.run('no-query-in-loop', rule, {
     {
       name: 'a write per element',
       code: typed(`for (const b of bookings) {\n  await prisma.booking.update({ where: { id: b.id }, data: {} });\n}`),
-      errors: [{ messageId: 'writeInLoop', line: line(2), data: { callee: 'prisma.booking.update', collection: 'bookings', field: 'id', batched: 'updateMany' } }],
+      errors: [{ messageId: 'writeInLoop', line: line(2), data: { callee: 'prisma.booking.update', runs: 'writes', per: 'element of `bookings`', field: 'id', advice: 'Use one `updateMany` when every row gets the same change, or send them together with `prisma.$transaction([...])`.' } }],
     },
     {
       name: 'forEach with an async callback',
