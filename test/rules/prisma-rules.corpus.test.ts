@@ -14,6 +14,10 @@ const DELIBERATE = {
   'src/server/routers/booking.ts:45 premortem/no-unbounded-query': 'groupBy by an enum',
   // A map handed to $transaction is the batched form the message recommends (no-query-in-loop README).
   'src/services/checkout.ts:74 premortem/no-query-in-loop': '$transaction(items.map(…))',
+  // One write with an `in` list per page of a paging loop is batched already: the loop walks pages,
+  // not rows (issue 21; no-query-in-loop README, "Chunks and pages").
+  'src/jobs/cleanup.ts:16 premortem/no-query-in-loop': 'deleteMany({ in: page ids }) per page',
+  'src/jobs/invoice-reminders.ts:21 premortem/no-query-in-loop': 'updateMany({ in: page ids }) per page',
 };
 
 function labelled(): string[] {
