@@ -101,6 +101,30 @@ export const chats = () => client.chat.findMany();
     expect(found).toEqual(expected);
   });
 
+  it('a memoizer given a factory that makes a client returns a client; the same memoizer around an SDK does not', () => {
+    const { found, expected } = run({
+      'src/remember.ts': `const cache = new Map<string, unknown>();
+export function remember<T>(name: string, make: () => T): T {
+  if (!cache.has(name)) cache.set(name, make());
+  return cache.get(name) as T;
+}
+`,
+      'src/db.ts': `import { PrismaClient } from '@prisma/client';
+import { WebClient } from '@slack/web-api';
+import { remember } from './remember';
+export const prisma = remember('prisma', () => new PrismaClient());
+export const client = remember('slack', () => {
+  return new WebClient(process.env.SLACK_TOKEN);
+});
+`,
+      'src/users.ts': `import { prisma, client } from './db';
+export const users = () => prisma.user.findMany(); // expect
+export const chats = () => client.chat.findMany();
+`,
+    });
+    expect(found).toEqual(expected);
+  });
+
   it('an $extends result and its $transaction callback; the transaction of another library is not one', () => {
     const { found, expected } = run({
       'src/db.ts': `import { PrismaClient } from '@prisma/client/edge';

@@ -204,10 +204,22 @@ class ClientTrace {
     const callee = skipOuterExpressions(tsm, call.expression);
     if (tsm.isPropertyAccessExpression(callee) && callee.name.text === '$extends') return true;
     if (isRequireOf(tsm, call)) return isPrismaClientModule(call.arguments[0].text);
+    // `remember('prisma', () => new PrismaClient())`, `cache(() => new PrismaClient())`: a
+    // memoizer given the factory returns what the factory makes.
+    if (call.arguments.some((argument) => this.factoryMakesClient(argument))) return true;
     if (!tsm.isIdentifier(callee) && !tsm.isPropertyAccessExpression(callee)) return false;
     const symbol = this.checker.getSymbolAtLocation(tsm.isIdentifier(callee) ? callee : callee.name);
     const target = symbol && symbol.flags & tsm.SymbolFlags.Alias ? this.checker.getAliasedSymbol(symbol) : symbol;
     return (target?.declarations ?? []).some((d) => this.functionReturnsClient(d));
+  }
+
+  /** A function written in place whose returned value traces to a client. */
+  private factoryMakesClient(argument: ts.Expression): boolean {
+    const { tsm } = this;
+    const fn = skipOuterExpressions(tsm, argument);
+    if (!tsm.isArrowFunction(fn) && !tsm.isFunctionExpression(fn)) return false;
+    if (!tsm.isBlock(fn.body)) return this.expression(fn.body);
+    return returnedExpressions(tsm, fn.body).some((value) => this.expression(value));
   }
 
   private functionReturnsClient(declaration: ts.Declaration): boolean {
