@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rules } from '@premortem/rules';
 import { analyzeProject } from '../support/analyze-project.js';
+import { fixtureTsconfig } from '../support/fixture-tsconfig.js';
 
 // Which receivers are Prisma clients. `no-unbounded-query` is the observable: a `findMany` with no
 // `take` on a recognized client is reported. Each project has no node_modules (everything is `any`,
@@ -10,10 +11,7 @@ import { analyzeProject } from '../support/analyze-project.js';
 // A line that must be reported carries `// expect`.
 const rule = rules.find((r) => r.name === 'no-unbounded-query')!;
 
-const tsconfig = JSON.stringify({
-  compilerOptions: { module: 'esnext', moduleResolution: 'bundler', strict: true, noEmit: true, experimentalDecorators: true, paths: { '@/*': ['./src/*'] } },
-  include: ['**/*.ts'],
-});
+const tsconfig = fixtureTsconfig({ decorators: true });
 const schema = `datasource db {
   provider = "postgresql"
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rules } from '@premortem/rules';
 import { analyzeProject } from '../support/analyze-project.js';
-import { NEXT_APP_TSCONFIG } from '../support/next-app-tsconfig.js';
+import { NEXT_APP_TSCONFIG } from '../support/fixture-tsconfig.js';
 
 const rule = rules.find((r) => r.name === 'no-fetch-on-every-page')!;
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { rules } from '@premortem/rules';
 import type { Finding } from '@premortem/core';
 import { analyzeProject } from '../support/analyze-project.js';
-import { NEXT_APP_TSCONFIG } from '../support/next-app-tsconfig.js';
+import { NEXT_APP_TSCONFIG } from '../support/fixture-tsconfig.js';
 
 const rule = rules.find((r) => r.name === 'no-fetch-on-every-page')!;
 

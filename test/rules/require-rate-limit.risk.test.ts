@@ -2,16 +2,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rules } from '@premortem/rules';
 import { analyzeProject } from '../support/analyze-project.js';
+import { fixtureTsconfig } from '../support/fixture-tsconfig.js';
 
 const rule = rules.find((r) => r.name === 'require-rate-limit')!;
 
 // What needs a limit, decided by risk. Projects have no node_modules, as the hosted bot sees them.
 // Each safe endpoint sits next to an unsafe twin that must still be reported; a line that must be
 // reported carries `// expect: <kind>`.
-const tsconfig = JSON.stringify({
-  compilerOptions: { module: 'esnext', moduleResolution: 'bundler', strict: true, noEmit: true, paths: { '@/*': ['./src/*'] } },
-  include: ['**/*.ts'],
-});
+const tsconfig = fixtureTsconfig();
 const schema = `datasource db {
   provider = "postgresql"
 }
