@@ -21,7 +21,7 @@ export const measuredPrecision: Readonly<Record<string, Readonly<Record<string, 
     writeInLoop: { tp: 8, fp: 17, debatable: 12, class: 'low' },
   },
   'no-unbounded-query': {
-    unbounded: { tp: 2, fp: 31, debatable: 6, class: 'low' },
+    unbounded: { tp: 2, fp: 30, debatable: 6, class: 'low' },
     unboundedRelation: { tp: 1, fp: 32, debatable: 2, class: 'low' },
   },
   'no-unbounded-retry': {

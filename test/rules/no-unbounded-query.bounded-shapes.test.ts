@@ -57,6 +57,12 @@ model Booking {
   user    User   @relation(fields: [userId], references: [id])
   @@index([userId])
 }
+model Reminder {
+  id        Int    @id
+  accountId Int
+  eventId   String
+  @@unique([accountId, eventId])
+}
 `;
 
 function run(code: string): { found: number[]; expected: number[] } {
@@ -100,6 +106,14 @@ export const all = prisma.booking.groupBy({ by: ['userId'], _count: true }); // 
   it('a unique key that may be undefined is not a unique lookup: Prisma drops the filter', () => {
     const { found, expected } = run(`export const byUid = prisma.booking.findMany({ where: { uid } });
 export const maybe = prisma.booking.findMany({ where: { uid: exact ? uid : undefined } }); // expect
+`);
+    expect(found).toEqual(expected);
+  });
+
+  it('a compound unique key given one value and a list: one row per listed key', () => {
+    const { found, expected } = run(`declare const eventIds: string[];
+export const listed = prisma.reminder.findMany({ where: { accountId: id, eventId: { in: eventIds } } });
+export const partial = prisma.reminder.findMany({ where: { eventId: { in: eventIds } } }); // expect
 `);
     expect(found).toEqual(expected);
   });

@@ -64,11 +64,24 @@ export function estimateQuery(
   };
 }
 
-/** `where: { id: { in: ids } }` on a unique field: one row per key given, however large the table. */
+/**
+ * `where: { id: { in: ids } }` on a unique field, or a compound unique key given one value or a
+ * list for each field (`where: { accountId, eventId: { in: ids } }` under `@@unique([accountId,
+ * eventId])`): one row per key given, however large the table. The list that bounds it, with its
+ * length when written out.
+ */
 function uniqueKeyList(model: PrismaModel, shape: QueryShape): FieldFilter | undefined {
-  return shape.filters.find(
-    (f) => f.kind === 'in' && model.indexes.some((index) => index.kind !== 'index' && index.fields.length === 1 && index.fields[0] === f.field),
-  );
+  const given = (field: string) => shape.filters.find((f) => f.field === field && (f.kind === 'equals' || f.kind === 'in'));
+  for (const index of model.indexes) {
+    if (index.kind === 'index' || index.fields.length === 0) continue;
+    const filters = index.fields.map(given);
+    if (filters.some((f) => f === undefined)) continue;
+    const lists = filters.filter((f): f is FieldFilter => f?.kind === 'in');
+    if (lists.length === 0) continue;
+    const count = lists.every((f) => f.count !== undefined) ? lists.reduce((product, f) => product * f.count!, 1) : undefined;
+    return count === undefined ? { field: lists[0]!.field, kind: 'in' } : { field: lists[0]!.field, kind: 'in', count };
+  }
+  return undefined;
 }
 
 /**
