@@ -12,6 +12,7 @@ import {
   walkTree,
   type TypeScriptModule,
 } from '@premortem/core';
+import { appSymbol, joinPath, normalizePrefix } from './app-paths.js';
 import { frameworkOf, handlerFunctions, property, stringsOf, type HttpHandler } from './handlers.js';
 
 /** `app.use(path?, …middlewares)` on an Express or Hono app or router, or Hono's `app.route(path, subApp)` mount. */
@@ -83,11 +84,11 @@ function collectCall(tsm: TypeScriptModule, checker: TypeQueries, call: ts.CallE
     if (framework !== 'express' && framework !== 'hono') return;
     const [first, ...rest] = call.arguments;
     const prefix = stringsOf(tsm, first)[0];
-    index.uses.push({ receiver: appSymbol(tsm, checker, receiver), call, path: prefix === undefined ? undefined : normalizePrefix(prefix), args: prefix === undefined ? [...call.arguments] : rest });
+    index.uses.push({ receiver: appSymbol(tsm, checker, receiver), call, path: prefix === undefined ? undefined : normalizePrefix(prefix) || undefined, args: prefix === undefined ? [...call.arguments] : rest });
   }
   if (method === 'route' && call.arguments.length === 2 && frameworkOf(tsm, checker, receiver) === 'hono') {
     const prefix = stringsOf(tsm, call.arguments[0])[0];
-    if (prefix !== undefined) index.uses.push({ receiver: appSymbol(tsm, checker, receiver), call, path: normalizePrefix(prefix), args: [call.arguments[1]!], mount: true });
+    if (prefix !== undefined) index.uses.push({ receiver: appSymbol(tsm, checker, receiver), call, path: normalizePrefix(prefix) || undefined, args: [call.arguments[1]!], mount: true });
   }
   if (method === 'register' && call.arguments[0]) {
     const plugin = skipOuterExpressions(tsm, call.arguments[0]);
@@ -113,36 +114,6 @@ function collectGuardProvider(tsm: TypeScriptModule, object: ts.ObjectLiteralExp
   if (provide && useClass && provide.getText() === 'APP_GUARD' && tsm.isIdentifier(useClass)) index.nestGlobalGuards.push({ name: useClass.text, node: object });
 }
 
-/**
- * The app or router an expression stands for: a variable (`app`, `this.router`), or the variable a
- * chain is assigned to (`export const auth = new Hono().use(…).post(…)`: every link is `auth`).
- */
-function appSymbol(tsm: TypeScriptModule, checker: TypeQueries, expression: ts.Expression): ts.Symbol | undefined {
-  let value = skipOuterExpressions(tsm, expression);
-  while (tsm.isCallExpression(value) && tsm.isPropertyAccessExpression(skipOuterExpressions(tsm, value.expression))) {
-    const inner = skipOuterExpressions(tsm, (skipOuterExpressions(tsm, value.expression) as ts.PropertyAccessExpression).expression);
-    if (!tsm.isCallExpression(inner) && !tsm.isNewExpression(inner)) break;
-    value = inner;
-  }
-  if (tsm.isCallExpression(value) || tsm.isNewExpression(value)) return chainVariable(tsm, checker, value);
-  const name = tsm.isPropertyAccessExpression(value) ? value.name : value;
-  return tsm.isIdentifier(name) ? resolveSymbol(tsm, checker, name) : undefined;
-}
-
-function chainVariable(tsm: TypeScriptModule, checker: TypeQueries, root: ts.Expression): ts.Symbol | undefined {
-  let node: ts.Node = root;
-  while (
-    (tsm.isPropertyAccessExpression(node.parent) && node.parent.expression === node) ||
-    (tsm.isCallExpression(node.parent) && node.parent.expression === node) ||
-    tsm.isParenthesizedExpression(node.parent) ||
-    tsm.isAsExpression(node.parent) ||
-    tsm.isSatisfiesExpression(node.parent)
-  ) {
-    node = node.parent;
-  }
-  return tsm.isVariableDeclaration(node.parent) && tsm.isIdentifier(node.parent.name) ? checker.getSymbolAtLocation(node.parent.name) : undefined;
-}
-
 /** Registration order: in a chain every call starts where the chain does, so compare the method names. */
 function registeredAt(tsm: TypeScriptModule, call: ts.Node): number {
   if (tsm.isCallExpression(call)) {
@@ -152,11 +123,6 @@ function registeredAt(tsm: TypeScriptModule, call: ts.Node): number {
   return call.getStart();
 }
 
-/** `/api/*` and `/api` both cover `/api/…`. */
-function normalizePrefix(prefix: string): string | undefined {
-  const trimmed = prefix.replace(/\/?\*$/, '').replace(/\/$/, '');
-  return trimmed === '' ? undefined : trimmed;
-}
 
 function nextMiddleware(tsm: TypeScriptModule, checker: TypeQueries, program: ProgramQueries, sourceFile: ts.SourceFile): NextMiddleware | undefined {
   const functions: ts.Node[] = [];
@@ -267,9 +233,6 @@ function isRouterArg(tsm: TypeScriptModule, checker: TypeQueries, arg: ts.Expres
   return tsm.isCallExpression(initializer) && calleeName(tsm, initializer.expression) === 'Router';
 }
 
-function joinPath(prefix: string, route: string): string {
-  return route === '/' && prefix !== '' ? prefix : prefix + route;
-}
 
 /** Segment by segment: a parameter (`/:eventId`) of the prefix matches any one segment of the route. */
 function pathUnder(route: string, prefix: string): boolean {

@@ -1,6 +1,7 @@
 import type ts from 'typescript';
 import type { ProgramQueries, TypeQueries } from '@premortem/core';
 import { isProjectSource, perProgram, resolveSymbol, skipOuterExpressions, walkTree, type TypeScriptModule } from '@premortem/core';
+import { appSymbol, joinPath, normalizePrefix } from './app-paths.js';
 import { frameworkOf, stringsOf } from './handlers.js';
 
 /** Where a router or sub-app is mounted: `parent.use('/api', router)`, `parent.route('/events', sub)`. */
@@ -84,24 +85,4 @@ function basePath(tsm: TypeScriptModule, checker: TypeQueries, app: ts.Expressio
     value = skipOuterExpressions(tsm, link.expression);
   }
   return prefixes.join('');
-}
-
-/** The variable an app stands for: itself, or the one a chain of its calls is assigned to. */
-function appSymbol(tsm: TypeScriptModule, checker: TypeQueries, app: ts.Expression): ts.Symbol | undefined {
-  const value = skipOuterExpressions(tsm, app);
-  if (tsm.isIdentifier(value)) return resolveSymbol(tsm, checker, value);
-  if (tsm.isPropertyAccessExpression(value)) return resolveSymbol(tsm, checker, value.name);
-  let node: ts.Node = value;
-  while (tsm.isPropertyAccessExpression(node.parent) || (tsm.isCallExpression(node.parent) && node.parent.expression === node) || tsm.isParenthesizedExpression(node.parent)) node = node.parent;
-  return tsm.isVariableDeclaration(node.parent) && tsm.isIdentifier(node.parent.name) ? checker.getSymbolAtLocation(node.parent.name) : undefined;
-}
-
-/** `/api/*`, `/api/` and `/api` are one prefix; `/` is none. */
-function normalizePrefix(prefix: string): string {
-  return prefix.replace(/\/?\*$/, '').replace(/\/+$/, '');
-}
-
-function joinPath(prefix: string, route: string): string {
-  if (prefix === '') return route;
-  return route === '/' || route === '' ? prefix : prefix + route;
 }

@@ -1,5 +1,5 @@
 import type ts from 'typescript';
-import { functionOf, isFunctionLike, perProgram, resolveCalledFunction, resolveSymbol, skipOuterExpressions, walkTree, type FunctionLike } from '@premortem/core';
+import { functionOf, isFunctionLike, overloadImplementation, perProgram, resolveCalledFunction, resolveSymbol, skipOuterExpressions, walkTree, type FunctionLike } from '@premortem/core';
 import { AUTH_MIDDLEWARE_NAME, LIMITER_NAME, classifyCall, isLimiterCall, isSecretComparison, type Recognizer } from './recognize.js';
 
 /**
@@ -145,7 +145,7 @@ function passedFunction(recognizer: Recognizer, argument: ts.Expression): Functi
   if (!declaration || declaration.getSourceFile().isDeclarationFile) return undefined;
   const fn = functionOf(tsm, declaration);
   // An overloaded function: its implementation is the declaration with a body.
-  if (fn && !fn.body) return resolveSymbol(tsm, checker, name)?.declarations?.map((d) => functionOf(tsm, d)).find((d) => d?.body !== undefined);
+  if (fn && !fn.body) return overloadImplementation(tsm, resolveSymbol(tsm, checker, name)?.declarations);
   return fn;
 }
 

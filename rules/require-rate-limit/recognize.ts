@@ -3,6 +3,7 @@ import type { ProgramQueries, TypeQueries } from '@premortem/core';
 import {
   calleeName,
   getImportSource,
+  getPropertyValue,
   getPrismaCallSite,
   resolveSymbol,
   skipOuterExpressions,
@@ -125,7 +126,8 @@ export function databaseCall(recognizer: Recognizer, call: ts.CallExpression): '
 function pinsOneRow(recognizer: Recognizer, call: ts.CallExpression, model: PrismaModel): boolean {
   const { ts: tsm } = recognizer;
   const args = call.arguments[0] ? skipOuterExpressions(tsm, call.arguments[0]) : undefined;
-  const where = args && tsm.isObjectLiteralExpression(args) ? objectProperty(tsm, args, 'where') : undefined;
+  const whereValue = args && tsm.isObjectLiteralExpression(args) ? getPropertyValue(tsm, args, 'where') : undefined;
+  const where = whereValue ? skipOuterExpressions(tsm, whereValue) : undefined;
   if (!where || !tsm.isObjectLiteralExpression(where)) return false;
   const pinned = new Set<string>();
   for (const element of where.properties) {
@@ -138,13 +140,6 @@ function pinsOneRow(recognizer: Recognizer, call: ts.CallExpression, model: Pris
   }
   if ([...pinned].some((name) => name.startsWith('compound:'))) return true;
   return model.indexes.some((index) => index.kind !== 'index' && index.fields.every((field) => pinned.has(field)));
-}
-
-function objectProperty(tsm: TypeScriptModule, object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
-  for (const element of object.properties) {
-    if (tsm.isPropertyAssignment(element) && (tsm.isIdentifier(element.name) || tsm.isStringLiteral(element.name)) && element.name.text === name) return skipOuterExpressions(tsm, element.initializer);
-  }
-  return undefined;
 }
 
 /**

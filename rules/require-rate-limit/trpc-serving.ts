@@ -1,5 +1,5 @@
 import type ts from 'typescript';
-import { getImportSource, isFunctionLike, isProjectSource, perProgram, resolveSymbol, skipOuterExpressions, walkTree } from '@premortem/core';
+import { getEnclosingFunction, getImportSource, isProjectSource, perProgram, resolveSymbol, skipOuterExpressions, walkTree } from '@premortem/core';
 import { coveredByUse, type MiddlewareIndex } from './middleware.js';
 import { middlewareReach, reachOf } from './reach.js';
 import type { Recognizer } from './recognize.js';
@@ -39,7 +39,7 @@ function servingSites(recognizer: Recognizer): ts.CallExpression[] {
 
 function isSiteLimited(recognizer: Recognizer, index: MiddlewareIndex, site: ts.CallExpression): boolean {
   const { ts: tsm } = recognizer;
-  const enclosing = enclosingFunction(tsm, site);
+  const enclosing = getEnclosingFunction(tsm, site);
   if (enclosing && reachOf(recognizer, [enclosing]).limit) return true;
   // Where the adapter (or the function that calls it) is mounted with `use`.
   const mounted = mountedValues(tsm, site, enclosing);
@@ -72,9 +72,4 @@ function valueOf(recognizer: Recognizer, argument: ts.Expression): ts.Node {
   const value = skipOuterExpressions(tsm, argument);
   if (!tsm.isIdentifier(value)) return value;
   return resolveSymbol(tsm, checker, value)?.valueDeclaration ?? value;
-}
-
-function enclosingFunction(tsm: Recognizer['ts'], node: ts.Node): ts.Node | undefined {
-  for (let current = node.parent; current; current = current.parent) if (isFunctionLike(tsm, current)) return current;
-  return undefined;
 }

@@ -18,7 +18,7 @@ export { formatMarkdown, type MarkdownOptions } from './formatters/markdown.js';
 export { isOuterExpression, skipOuterExpressions } from './ast/skip-outer-expressions.js';
 export { walkTree, walkDescendants, walkTreeWithState, someNode, someDescendant, type WalkStep } from './ast/walk-tree.js';
 export { chainOperands } from './ast/chain-operands.js';
-export { getEnclosingFunction, isAsyncFunction, isFunctionLike, type FunctionLike } from './ast/functions.js';
+export { getEnclosingFunction, isAsyncFunction, isFunctionLike, overloadImplementation, type FunctionLike } from './ast/functions.js';
 export { getEnclosingSymbolPath } from './ast/enclosing-symbol.js';
 export { getDirectives, isClientModule } from './ast/directives.js';
 export { getRange, type SourceRange } from './ast/locations.js';

@@ -2,7 +2,7 @@ import type ts from 'typescript';
 import type { ProgramQueries, TypeQueries } from '../compiler-surface.js';
 import type { TypeScriptModule } from '../rule.js';
 import { getProjectMemberNames } from './member-names.js';
-import { functionOf, isFunctionLike, type FunctionLike } from './functions.js';
+import { functionOf, isFunctionLike, overloadImplementation, type FunctionLike } from './functions.js';
 import { skipOuterExpressions } from './skip-outer-expressions.js';
 import { walkTree } from './walk-tree.js';
 import { isProjectSource, resolveSourceDeclaration } from './symbols.js';
@@ -30,8 +30,7 @@ export function resolveCalledFunction(tsm: TypeScriptModule, program: ProgramQue
 /** An overload signature's implementation: the declaration of the same name that has a body. */
 function implementationOf(tsm: TypeScriptModule, checker: TypeQueries, signature: FunctionLike): FunctionLike | undefined {
   if (!(tsm.isFunctionDeclaration(signature) || tsm.isMethodDeclaration(signature)) || !signature.name) return undefined;
-  const declarations = checker.getSymbolAtLocation(signature.name)?.declarations ?? [];
-  return declarations.find((d): d is ts.FunctionDeclaration | ts.MethodDeclaration => (tsm.isFunctionDeclaration(d) || tsm.isMethodDeclaration(d)) && d.body !== undefined);
+  return overloadImplementation(tsm, checker.getSymbolAtLocation(signature.name)?.declarations);
 }
 
 function isBuiltInLiteral(tsm: TypeScriptModule, node: ts.Expression): boolean {

@@ -28,6 +28,11 @@ export function isFunctionLike(tsm: TypeScriptModule, node: ts.Node): node is Fu
   }
 }
 
+/** Of an overloaded function's declarations, the implementation: the one with a body. */
+export function overloadImplementation(tsm: TypeScriptModule, declarations: readonly ts.Declaration[] | undefined): ts.FunctionDeclaration | ts.MethodDeclaration | undefined {
+  return declarations?.find((d): d is ts.FunctionDeclaration | ts.MethodDeclaration => (tsm.isFunctionDeclaration(d) || tsm.isMethodDeclaration(d)) && d.body !== undefined);
+}
+
 /** The innermost function that contains `node`, or undefined at module level. */
 export function getEnclosingFunction(tsm: TypeScriptModule, node: ts.Node): FunctionLike | undefined {
   for (let current = node.parent; current; current = current.parent) {

@@ -1,6 +1,6 @@
 import type ts from 'typescript';
 import type { ProgramQueries, TypeQueries } from '../compiler-surface.js';
-import { isFunctionLike, type FunctionLike } from '../ast/functions.js';
+import { isFunctionLike, overloadImplementation, type FunctionLike } from '../ast/functions.js';
 import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import { isProjectSource, resolveSymbol } from '../ast/symbols.js';
 import type { TypeScriptModule } from '../rule.js';
@@ -94,7 +94,7 @@ function handlerFunction(lookup: Lookup, expression: ts.Expression, hops: number
   if (tsm.isIdentifier(value)) {
     const symbol = resolveSymbol(tsm, checker, value);
     // Of an overloaded function, the implementation.
-    const implementation = symbol?.declarations?.find((declaration): declaration is ts.FunctionDeclaration => tsm.isFunctionDeclaration(declaration) && declaration.body !== undefined);
+    const implementation = overloadImplementation(tsm, symbol?.declarations);
     if (implementation) return implementation;
     const declaration = symbol?.valueDeclaration;
     // Declared only (a library's): the handler, though not one whose body shows anything.
