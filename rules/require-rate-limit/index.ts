@@ -1,5 +1,5 @@
 import type ts from 'typescript';
-import { calleeName, defineRule, skipOuterExpressions, type RuleContext } from '@premortem/core';
+import { calleeName, defineRule, resolveCalledFunction, skipOuterExpressions, walkTree, type RuleContext } from '@premortem/core';
 import { findHandlers, handlerFunctions, property, type HttpHandler } from './handlers.js';
 import { coveredByFastifyLimit, coveredByUse, getMiddlewareIndex, nestGuardCovers, nextMiddlewareFor, type MiddlewareIndex } from './middleware.js';
 import { middlewareReach, reachOf, type Reach } from './reach.js';
@@ -231,17 +231,32 @@ function nestDecoratorNames(recognizer: Recognizer, handler: HttpHandler): strin
   );
 }
 
-/** Guard class names from `@UseGuards(…)` on the method and its class. */
+/**
+ * Guard class names from `@UseGuards(…)` on the method and its class, also where a project
+ * decorator composes it (`applyDecorators(UseGuards(AuthGuard('jwt')), …)` in `@RequiresScope()`).
+ */
 function nestGuards(recognizer: Recognizer, handler: HttpHandler): string[] {
-  const { ts: tsm } = recognizer;
+  const { ts: tsm, program, checker } = recognizer;
   const method = handler.method;
   if (!method) return [];
   const owners: ts.Node[] = [method, ...(tsm.isClassDeclaration(method.parent) ? [method.parent] : [])];
   return owners.flatMap((owner) =>
     (tsm.canHaveDecorators(owner) ? (tsm.getDecorators(owner) ?? []) : []).flatMap((decorator) => {
       const expression = decorator.expression;
-      if (!tsm.isCallExpression(expression) || calleeName(tsm, expression.expression) !== 'UseGuards') return [];
-      return expression.arguments.map((argument) => argument.getText());
+      if (!tsm.isCallExpression(expression)) return [];
+      if (calleeName(tsm, expression.expression) === 'UseGuards') return guardNames(expression);
+      const composed = resolveCalledFunction(tsm, program, checker, expression)?.body;
+      const guards: string[] = [];
+      if (composed) {
+        walkTree(tsm, composed, (node) => {
+          if (tsm.isCallExpression(node) && calleeName(tsm, node.expression) === 'UseGuards') guards.push(...guardNames(node));
+        });
+      }
+      return guards;
     }),
   );
+}
+
+function guardNames(useGuards: ts.CallExpression): string[] {
+  return useGuards.arguments.map((argument) => argument.getText());
 }

@@ -93,3 +93,54 @@ describe('a monorepo analyzed without node_modules', () => {
     expect(check.stderr).not.toMatch(/no schema was found/);
   });
 });
+
+// An Nx monorepo as the bot receives it: one install at the root (its lockfile), no workspace
+// declared, apps that reach shared code through tsconfig paths, and Prisma's schema named in
+// `.config/prisma.ts` at the root. A NestJS service gets the client injected.
+describe('a monorepo with one lockfile and no workspaces, analyzed without node_modules', () => {
+  const files = (lockfile: boolean): Record<string, string> => ({
+    ...(lockfile ? { 'package-lock.json': '{ "lockfileVersion": 3 }' } : {}),
+    'package.json': JSON.stringify({ name: 'finance', private: true }),
+    'tsconfig.base.json': JSON.stringify({ compilerOptions: { strict: true, experimentalDecorators: true, baseUrl: '.', paths: { '@finance/common': ['libs/common/src/index.ts'] } } }),
+    '.config/prisma.ts': "import { defineConfig } from 'prisma/config';\nimport { join } from 'node:path';\nexport default defineConfig({ schema: join(__dirname, '..', 'prisma', 'schema.prisma') });\n",
+    'prisma/schema.prisma': 'datasource db {\n  provider = "postgresql"\n}\nmodel Order {\n  id     String @id\n  userId String\n}\n',
+    'libs/common/tsconfig.json': JSON.stringify({ extends: '../../tsconfig.base.json', include: ['src/**/*.ts'] }),
+    'libs/common/src/index.ts': "export type { Order } from '@prisma/client';\n",
+    'apps/api/tsconfig.json': JSON.stringify({ extends: '../../tsconfig.base.json', include: ['src/**/*.ts'] }),
+    'apps/api/src/prisma.service.ts': "import { Injectable } from '@nestjs/common';\nimport { PrismaClient } from '@prisma/client';\n@Injectable()\nexport class PrismaService extends PrismaClient {}\n",
+    'apps/api/src/order.service.ts': [
+      "import { Injectable } from '@nestjs/common';",
+      "import type { Order } from '@finance/common';",
+      "import { PrismaService } from './prisma.service';",
+      '@Injectable()',
+      'export class OrderService {',
+      '  constructor(private readonly prismaService: PrismaService) {}',
+      '  orders(userId: string): Promise<Order[]> {',
+      '    return this.prismaService.order.findMany({ where: { userId } });',
+      '  }',
+      '}',
+      '',
+    ].join('\n'),
+  });
+  const project = (lockfile: boolean) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'premortem-nx-'));
+    copies.push(dir);
+    for (const [name, content] of Object.entries(files(lockfile))) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), content);
+    }
+    return dir;
+  };
+
+  it("reads the root's schema for an app's tsconfig: the lockfile's folder is the repository root", () => {
+    const result = runCli(['queries', '--format', 'json'], project(true));
+    expect(result.stderr).not.toMatch(/no schema was found/);
+    expect(parseReport(result.stdout).queries.map((query) => `${query.file}:${query.line} ${query.model}.${query.operation}`)).toEqual(['apps/api/src/order.service.ts:8 Order.findMany']);
+  });
+
+  it('says no schema was found for the app when nothing marks the root (the twin: no lockfile)', () => {
+    const result = runCli(['queries', '--format', 'json'], project(false));
+    expect(parseReport(result.stdout).queries).toEqual([]);
+    expect(result.stderr).toMatch(/import Prisma's client, but no schema was found/);
+  });
+});

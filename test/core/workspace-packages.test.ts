@@ -84,6 +84,11 @@ describe('the repository root without .git', () => {
     const dir = project({ '.github/premortem.yml': 'preset: strict\n', 'package.json': manifest('app'), 'src/lib/page.ts': '' });
     expect(findProjectRoot(path.join(dir, 'src/lib'))).toBe(dir);
   });
+
+  it('is the nearest folder holding a lockfile when none declares a workspace (an Nx monorepo)', () => {
+    const dir = project({ 'package-lock.json': '{}', 'package.json': manifest('monorepo'), 'apps/api/tsconfig.json': '{}', 'apps/api/src/main.ts': '' });
+    expect(findProjectRoot(path.join(dir, 'apps/api'))).toBe(dir);
+  });
 });
 
 describe('entry points of an unbuilt package', () => {

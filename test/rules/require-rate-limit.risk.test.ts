@@ -194,6 +194,40 @@ export async function GET() { // expect: unlimitedPublic
   });
 });
 
+describe('require-rate-limit: NestJS guards', () => {
+  it('a project decorator that composes UseGuards(AuthGuard) authenticates; one that only sets metadata does not', () => {
+    const { found, expected } = run({
+      'src/decorators.ts': `import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+export function RequiresScope(...scopes: string[]) {
+  return applyDecorators(SetMetadata('scopes', scopes), UseGuards(AuthGuard('jwt')));
+}
+export function HasPermission(permission: string) {
+  return SetMetadata('permission', permission);
+}
+`,
+      'src/bookings.controller.ts': `import { Body, Controller, Delete, Param, Post } from '@nestjs/common';
+import { prisma } from './db';
+import { HasPermission, RequiresScope } from './decorators';
+@Controller('bookings')
+export class BookingsController {
+  @RequiresScope('bookings:write')
+  @Post() // expect: unlimitedWrite
+  create(@Body() body: { userId: number }) {
+    return prisma.booking.create({ data: { userId: body.userId, status: 'new' } });
+  }
+  @HasPermission('bookings:delete')
+  @Delete(':id') // expect: unlimitedPublic
+  remove(@Param('id') id: string) {
+    return prisma.booking.delete({ where: { id: Number(id) } });
+  }
+}
+`,
+    });
+    expect(found).toEqual(expected);
+  });
+});
+
 describe('require-rate-limit: a known machine is not the public', () => {
   it('webhooks that verify a signature before any work are left alone; an unsigned one is reported', () => {
     const { found, expected } = run({
