@@ -2,9 +2,11 @@ import type ts from 'typescript';
 import {
   getEnclosingFunction,
   getPropertyValue,
+  isFunctionLike,
   resolveLocalConst,
   skipOuterExpressions,
   someNode,
+  walkTree,
   type Iteration,
   type PrismaCallSite,
   type PrismaSchema,
@@ -33,11 +35,107 @@ export function iteratesConstants(facts: LoopFacts, iteration: Iteration): boole
   const iterated = skipOuterExpressions(facts.ts, iteration.iterates);
   if (isConstantArray(facts, iterated)) return true;
   const { ts: tsm } = facts;
-  if (!tsm.isCallExpression(iterated) || iterated.arguments.length !== 1) return false;
-  const callee = skipOuterExpressions(tsm, iterated.expression);
+  // `const sources = Object.values(DataSource)` then `sources.map(…)`: the same constants.
+  const enumerated = tsm.isIdentifier(iterated) ? constantInitializer(facts, iterated) : iterated;
+  if (!enumerated || !tsm.isCallExpression(enumerated) || enumerated.arguments.length !== 1) return false;
+  const callee = skipOuterExpressions(tsm, enumerated.expression);
   if (!tsm.isPropertyAccessExpression(callee) || !OBJECT_ENUMERATORS.has(callee.name.text)) return false;
   if (!tsm.isIdentifier(callee.expression) || callee.expression.text !== 'Object') return false;
-  return isConstantObject(facts, skipOuterExpressions(tsm, iterated.arguments[0]!));
+  return isConstantObject(facts, skipOuterExpressions(tsm, enumerated.arguments[0]!));
+}
+
+/**
+ * A loop with no collection (`while`, `do`, `for (;;)`) that stops when a count reaches a number
+ * written in the code, or at a deadline: `while (attempts < MAX_ATTEMPTS)`, `if (++suffix > 5)
+ * break`, `if (Date.now() > deadline) return`. A retry, a name-collision probe or a poll runs a
+ * few times whatever the data; the query in it is not once per element. A loop that reads an
+ * element by its counter (`skus[i]`) or takes one off a queue (`queue.shift()`) still walks a
+ * collection.
+ */
+export function stopsAtAConstant(facts: LoopFacts, iteration: Iteration): boolean {
+  const { ts: tsm } = facts;
+  const loop = iteration.node;
+  if (iteration.kind !== 'loop' || iteration.iterates) return false;
+  if (!tsm.isWhileStatement(loop) && !tsm.isDoStatement(loop) && !tsm.isForStatement(loop)) return false;
+  if (walksElements(tsm, loop.statement)) return false;
+  const condition = tsm.isForStatement(loop) ? loop.condition : loop.expression;
+  const exits = [...(condition ? [condition] : []), ...exitConditions(tsm, loop.statement)];
+  return exits.some((condition) => someNode(tsm, condition, (node) => isConstantBound(facts, node), (node) => isFunctionLike(tsm, node)));
+}
+
+/** `attempts < MAX_ATTEMPTS`, `++suffix > 5`, `Date.now() >= deadline`. */
+function isConstantBound(facts: LoopFacts, node: ts.Node): boolean {
+  const { ts: tsm } = facts;
+  if (!tsm.isBinaryExpression(node) || !isRelational(tsm, node.operatorToken.kind)) return false;
+  const sides = [skipOuterExpressions(tsm, node.left), skipOuterExpressions(tsm, node.right)];
+  if (sides.some((side) => isClockRead(tsm, side))) return true;
+  const isNumber = (side: ts.Expression) => {
+    const value = constantInitializer(facts, side);
+    return value !== undefined && tsm.isNumericLiteral(value);
+  };
+  const isCounter = (side: ts.Expression) => tsm.isIdentifier(side) || tsm.isPrefixUnaryExpression(side) || tsm.isPostfixUnaryExpression(side);
+  return (isNumber(sides[1]!) && isCounter(sides[0]!)) || (isNumber(sides[0]!) && isCounter(sides[1]!));
+}
+
+function isRelational(tsm: TypeScriptModule, kind: ts.SyntaxKind): boolean {
+  const { LessThanToken, LessThanEqualsToken, GreaterThanToken, GreaterThanEqualsToken } = tsm.SyntaxKind;
+  return kind === LessThanToken || kind === LessThanEqualsToken || kind === GreaterThanToken || kind === GreaterThanEqualsToken;
+}
+
+/** `Date.now()`, `performance.now()`. */
+function isClockRead(tsm: TypeScriptModule, node: ts.Expression): boolean {
+  if (!tsm.isCallExpression(node) || node.arguments.length > 0) return false;
+  const callee = skipOuterExpressions(tsm, node.expression);
+  return tsm.isPropertyAccessExpression(callee) && callee.name.text === 'now' && tsm.isIdentifier(callee.expression) && ['Date', 'performance'].includes(callee.expression.text);
+}
+
+/** The conditions of the `if`s in the loop's body that leave it: `if (c) break;`, `if (c) { …; return x; }`. */
+function exitConditions(tsm: TypeScriptModule, body: ts.Statement): ts.Expression[] {
+  const conditions: ts.Expression[] = [];
+  walkTree(tsm, body, (node) => {
+    if (isFunctionLike(tsm, node)) return 'skip';
+    if (tsm.isIfStatement(node) && leaves(tsm, node.thenStatement)) conditions.push(node.expression);
+  });
+  return conditions;
+}
+
+function leaves(tsm: TypeScriptModule, statement: ts.Statement): boolean {
+  const last = tsm.isBlock(statement) ? statement.statements[statement.statements.length - 1] : statement;
+  return last !== undefined && (tsm.isBreakStatement(last) || tsm.isReturnStatement(last) || tsm.isThrowStatement(last));
+}
+
+const TAKES_ONE = new Set(['shift', 'pop', 'splice']);
+
+/** `items[i]` with a computed index, or `queue.shift()`: the loop consumes a collection one element at a time. */
+function walksElements(tsm: TypeScriptModule, body: ts.Statement): boolean {
+  return someNode(
+    tsm,
+    body,
+    (node) => {
+      if (tsm.isElementAccessExpression(node)) return !tsm.isLiteralExpression(skipOuterExpressions(tsm, node.argumentExpression));
+      if (!tsm.isCallExpression(node)) return false;
+      const callee = skipOuterExpressions(tsm, node.expression);
+      return tsm.isPropertyAccessExpression(callee) && TAKES_ONE.has(callee.name.text);
+    },
+    (node) => isFunctionLike(tsm, node),
+  );
+}
+
+/**
+ * The query runs only when something in this iteration failed: in a `catch` block, or a
+ * `.catch(…)` handler, between it and the loop (a compensating delete, a status set to failed).
+ * Error handling per element is not a query to batch.
+ */
+export function onErrorPath(tsm: TypeScriptModule, query: ts.CallExpression, iteration: Iteration): boolean {
+  for (let node: ts.Node = query; node !== iteration.node && node.parent; node = node.parent) {
+    if (tsm.isCatchClause(node.parent) && node === node.parent.block) return true;
+    const parent = node.parent;
+    if (tsm.isCallExpression(parent) && parent.arguments.includes(node as ts.Expression)) {
+      const callee = skipOuterExpressions(tsm, parent.expression);
+      if (tsm.isPropertyAccessExpression(callee) && callee.name.text === 'catch') return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -208,9 +306,16 @@ function isTransactionCall(tsm: TypeScriptModule, node: ts.Node): node is ts.Cal
 /** `ops` in `const ops = items.map((i) => <query>)`, when the callback returns the query itself. */
 function mappedInto(tsm: TypeScriptModule, mapCall: ts.CallExpression, query: ts.CallExpression): string | undefined {
   const callback = mapCall.arguments[0];
-  if (!callback || !tsm.isArrowFunction(callback) || skipOuterExpressions(tsm, callback.body as ts.Expression) !== query) return undefined;
+  if (!callback || !(tsm.isArrowFunction(callback) || tsm.isFunctionExpression(callback)) || returnedExpression(tsm, callback) !== query) return undefined;
   const declaration = outermost(tsm, mapCall).parent;
   return tsm.isVariableDeclaration(declaration) && tsm.isIdentifier(declaration.name) ? declaration.name.text : undefined;
+}
+
+/** What a callback gives back: its expression body, or the value of a body that is one `return`. */
+function returnedExpression(tsm: TypeScriptModule, callback: ts.ArrowFunction | ts.FunctionExpression): ts.Expression | undefined {
+  if (!tsm.isBlock(callback.body)) return skipOuterExpressions(tsm, callback.body);
+  const [only] = callback.body.statements;
+  return callback.body.statements.length === 1 && only && tsm.isReturnStatement(only) && only.expression ? skipOuterExpressions(tsm, only.expression) : undefined;
 }
 
 /** `ops` in `ops.push(<query>)`. */

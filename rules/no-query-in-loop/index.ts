@@ -12,7 +12,7 @@ import {
   type PrismaCallSite,
   type TypeScriptModule,
 } from '@premortem/core';
-import { collectedForTransaction, countedLoop, elementNames, iteratesConstants, queriesAChunk, type LoopFacts } from './exemptions.js';
+import { collectedForTransaction, countedLoop, elementNames, iteratesConstants, onErrorPath, queriesAChunk, stopsAtAConstant, type LoopFacts } from './exemptions.js';
 import { defaultOptions, schema, type Options } from './options.js';
 import { BATCHED_OPERATIONS, queriesOfFunction, type ReachedQuery } from './query-summaries.js';
 
@@ -46,8 +46,20 @@ export const noQueryInLoop = defineRule<MessageIds, Options>({
     if (!schemaModel) return {};
     const facts: LoopFacts = { ts: tsm, checker, schema: schemaModel };
 
-    const loopIsExempt = (iteration: Iteration, call: ts.CallExpression) =>
-      (options.allowFixedArrays && iteratesConstants(facts, iteration)) || collectedForTransaction(tsm, call, iteration);
+    const loopIsExempt = (iteration: Iteration, call: ts.CallExpression) => collectedForTransaction(tsm, call, iteration) || onErrorPath(tsm, call, iteration);
+
+    /**
+     * The loop that runs `call` once per element: a loop that runs a fixed number of times (over
+     * constants, a retry, a poll) does not, so the one around it decides (a retry inside a loop
+     * over teams still runs per team).
+     */
+    const perElementIteration = (call: ts.CallExpression): Iteration | undefined => {
+      let iteration = getEnclosingIteration(tsm, call);
+      while (iteration && ((options.allowFixedArrays && iteratesConstants(facts, iteration)) || stopsAtAConstant(facts, iteration))) {
+        iteration = getEnclosingIteration(tsm, iteration.node);
+      }
+      return iteration;
+    };
 
     const reportQuery = (site: PrismaCallSite, iteration: Iteration) => {
       const shape = getQueryShape(tsm, schemaModel, site.model, site.args);
@@ -119,7 +131,7 @@ export const noQueryInLoop = defineRule<MessageIds, Options>({
     return {
       [tsm.SyntaxKind.CallExpression]: (node) => {
         const call = node as ts.CallExpression;
-        const iteration = getEnclosingIteration(tsm, call);
+        const iteration = perElementIteration(call);
         if (!iteration) return;
         const site = getPrismaCallSite(facts, call);
         if (!site) return checkProjectCall(call, iteration);

@@ -35,6 +35,13 @@ ruleTester.run('no-query-in-loop precision', rule, {
     { name: 'a counted loop with a bound written in the code', code: typed(`const ATTEMPTS = 3;\nfor (let attempt = 0; attempt < ATTEMPTS; attempt++) {\n  await prisma.team.findFirst({ where: { id: attempt } });\n}`) },
     { name: 'a helper handed a chunk at a time', code: typed(`async function usersIn(chunk: number[]) {\n  return prisma.user.findMany({ where: { id: { in: chunk } } });\n}\nfor (let i = 0; i < ids.length; i += 500) {\n  await usersIn(ids.slice(i, i + 500));\n}`) },
     { name: 'a helper that only writes is left to the direct check', code: typed(`async function archive(teamId: number) {\n  await prisma.team.update({ where: { id: teamId }, data: {} });\n}\nfor (const t of teams) await archive(t.id);`) },
+    { name: 'a retry bounded by a constant in the while condition', code: typed(`const MAX_ATTEMPTS = 5;\nlet attempts = 0;\nwhile (attempts < MAX_ATTEMPTS) {\n  attempts++;\n  const taken = await prisma.team.findFirst({ where: { id: attempts } });\n  if (!taken) break;\n}`) },
+    { name: 'a name-collision probe that gives up after a constant number of tries', code: typed(`let name = 'copy';\nlet suffix = 1;\nwhile (await prisma.team.findFirst({ where: { plan: name } })) {\n  if (++suffix > 5) break;\n  name = 'copy ' + suffix;\n}`) },
+    { name: 'a poll until a deadline', code: typed(`const deadline = Date.now() + 5000;\nwhile (true) {\n  const team = await prisma.team.findFirst({ where: { id: 1 } });\n  if (team || Date.now() > deadline) return;\n}`) },
+    { name: 'a compensating delete in the catch block of each element', code: typed(`declare function invite(id: number): Promise<void>;\nfor (const t of teams) {\n  try {\n    await invite(t.id);\n  } catch {\n    await prisma.team.delete({ where: { id: t.id } });\n  }\n}`) },
+    { name: 'a status set to failed in a .catch handler of each element', code: typed(`declare function enqueue(id: number): Promise<void>;\nfor (const t of teams) {\n  await enqueue(t.id).catch(() => prisma.team.update({ where: { id: t.id }, data: {} }));\n}`) },
+    { name: "an enum's values held in a const", code: typed(`enum Status { A = 'A', B = 'B' }\nconst statuses = Object.values(Status);\nawait Promise.all(statuses.map(async (status) => await prisma.booking.count({ where: { status } })));`) },
+    { name: 'upserts mapped by a block that returns them, sent with $transaction', code: typed(`const ops = teams.map((t) => {\n  return prisma.team.update({ where: { id: t.id }, data: {} });\n});\nawait db.$transaction(ops);`) },
   ],
   invalid: [
     {
@@ -96,6 +103,41 @@ ruleTester.run('no-query-in-loop precision', rule, {
       name: 'a const array spread from data is as long as the data',
       code: typed(`const all = [...ids, 0];\nfor (const id of all) await prisma.team.findFirst({ where: { id } });`),
       errors: [{ messageId: 'readInLoop', line: line(2) }],
+    },
+    {
+      name: 'a while loop bounded by a constant that reads an element by its counter walks the collection',
+      code: typed(`let i = 0;\nwhile (i < 100) {\n  await prisma.team.findFirst({ where: { id: ids[i] } });\n  i++;\n}`),
+      errors: [{ messageId: 'readInLoop', line: line(3) }],
+    },
+    {
+      name: 'a queue drained one element at a time, even with a constant cap',
+      code: typed(`const queue = [...ids];\nlet done = 0;\nwhile (queue.length > 0 && done < 1000) {\n  const id = queue.shift();\n  await prisma.team.findFirst({ where: { id } });\n  done++;\n}`),
+      errors: [{ messageId: 'readInLoop', line: line(5) }],
+    },
+    {
+      name: 'a retry inside a loop over teams runs per team',
+      code: typed(`for (const team of teams) {\n  for (let attempt = 0; attempt < 3; attempt++) {\n    await prisma.team.findFirst({ where: { id: team.id } });\n  }\n}`),
+      errors: [{ messageId: 'readInLoop', line: line(3), data: { callee: 'prisma.team.findFirst', runs: 'runs', per: 'element of `teams`', field: 'id' } }],
+    },
+    {
+      name: 'a loop over constants inside a loop over teams runs per team',
+      code: typed(`for (const team of teams) {\n  for (const status of ['A', 'B']) await prisma.booking.count({ where: { status, teamId: team.id } });\n}`),
+      errors: [{ messageId: 'readInLoop', line: line(2), data: { callee: 'prisma.booking.count', runs: 'runs', per: 'element of `teams`', field: 'teamId' } }],
+    },
+    {
+      name: 'the try block of each element is the normal path',
+      code: typed(`declare function invite(id: number): Promise<void>;\nfor (const t of teams) {\n  try {\n    await prisma.team.delete({ where: { id: t.id } });\n  } catch {\n    await invite(t.id);\n  }\n}`),
+      errors: [{ messageId: 'writeInLoop', line: line(4) }],
+    },
+    {
+      name: "a data object's values held in a const are not constants",
+      code: typed(`declare const byTeam: Record<string, number>;\nconst counts = Object.values(byTeam);\nfor (const id of counts) await prisma.team.findFirst({ where: { id } });`),
+      errors: [{ messageId: 'readInLoop', line: line(3) }],
+    },
+    {
+      name: 'updates returned by a block and awaited with Promise.all are N round trips',
+      code: typed(`const ops = teams.map((t) => {\n  return prisma.team.update({ where: { id: t.id }, data: {} });\n});\nawait Promise.all(ops);`),
+      errors: [{ messageId: 'writeInLoop', line: line(2) }],
     },
     {
       name: 'an indexed loop over a collection names the collection',
