@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // How many Prisma call sites `premortem queries` finds in each exported tree, against a plain text
-// search for `prisma.<model>.<operation>(`, both over the files in production scope (the default
+// search for `prisma.<model>.<operation>(` (or `prismaService.…`, the name NestJS code injects it
+// under), both over the files in production scope (the default
 // list, plus the tree's own .github/premortem.yml if it has one). Run on trees without
 // node_modules and .git, as the bot sees them.
 //   node scripts/realworld/query-coverage.mjs --trees /work/realworld
@@ -14,7 +15,7 @@ import { slug } from './labels.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(repo, 'packages/cli/dist/bin.js');
-const CALL = /\bprisma\.[A-Za-z_]\w*\.(?:findMany|findFirst|findUnique|findFirstOrThrow|findUniqueOrThrow|create|createMany|createManyAndReturn|update|updateMany|updateManyAndReturn|upsert|delete|deleteMany|count|aggregate|groupBy)\(/g;
+const CALL = /\b(?:prisma|prismaService)\.[A-Za-z_]\w*\.(?:findMany|findFirst|findUnique|findFirstOrThrow|findUniqueOrThrow|create|createMany|createManyAndReturn|update|updateMany|updateManyAndReturn|upsert|delete|deleteMany|count|aggregate|groupBy)\(/g;
 const SOURCE = /\.(?:[cm]?ts|tsx)$/;
 
 const { values } = parseArgs({ options: { trees: { type: 'string', default: process.env.PREMORTEM_REALWORLD } } });
