@@ -5,9 +5,10 @@
 //
 // It creates the fixture schema's tables, seeds skewed data (a few users own most bookings, most
 // users have a handful), runs ANALYZE, reads the statistics the way `premortem stats` does, then,
-// for every read query in the fixture, prints premortem's estimate, the planner's generic-plan
-// estimate (EXPLAIN (GENERIC_PLAN), the plan a prepared Prisma query gets) and the actual rows
-// for a typical and for the heaviest value. A benchmark, not a test: it asserts nothing.
+// for every read query in the fixture app and in fixtures/estimator-shapes (OR, NOT, `in` lists
+// and relation filters on the same schema), prints premortem's estimate, the planner's
+// generic-plan estimate (EXPLAIN (GENERIC_PLAN), the plan a prepared Prisma query gets) and the
+// actual rows for a typical and for the heaviest value. A benchmark, not a test: it asserts nothing.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -23,6 +24,8 @@ import {
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixture = path.join(root, 'fixtures/calendar-app');
+/** Bench-only query shapes on the fixture app's schema, which its prisma.config.ts points at. */
+const shapes = path.join(root, 'fixtures/estimator-shapes');
 const READS = new Set(['findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow']);
 const SQL_TYPES = { Int: 'int', BigInt: 'bigint', String: 'text', Boolean: 'boolean', DateTime: 'timestamptz', Float: 'float8', Decimal: 'numeric', Json: 'jsonb' };
 /** Rows per model; the owner of each foreign key is skewed (see seedSql). */
@@ -37,22 +40,25 @@ async function run(label, db) {
   for (const model of schema.models.values()) await db.exec(seedSql(model));
   await db.exec('ANALYZE');
   const stats = new TableStatistics(await readStats(db), {});
-  const rows = [];
-  for (const site of querySites()) {
-    const shape = getQueryShape(ts, schema, site.model, site.args);
-    const sql = toSql(site, shape);
-    if (!sql) continue;
-    const estimate = estimateQuery(schema, stats, site.model, site.operation, shape).returnedRows;
-    const explained = await db.explain(sql.text, await paramValues(db, sql, 'typical'));
-    const planner = Math.round((typeof explained === 'string' ? JSON.parse(explained) : explained)[0].Plan['Plan Rows']);
-    const typical = await actualRows(db, sql, 'typical');
-    const heaviest = await actualRows(db, sql, 'heaviest');
-    rows.push({ where: site.where, query: `${site.model.name}.${site.operation}`, estimate, planner, typical, heaviest });
+  for (const [folder, title] of [[fixture, 'fixture app'], [shapes, 'query shapes']]) {
+    const rows = [];
+    for (const site of querySites(folder)) {
+      const shape = getQueryShape(ts, schema, site.model, site.args);
+      const sql = toSql(site, shape);
+      if (!sql) continue;
+      const estimate = estimateQuery(schema, stats, site.model, site.operation, shape).returnedRows;
+      const explained = await db.explain(sql.text, await paramValues(db, sql, 'typical'));
+      const planner = Math.round((typeof explained === 'string' ? JSON.parse(explained) : explained)[0].Plan['Plan Rows']);
+      const typical = await actualRows(db, sql, 'typical');
+      const heaviest = await actualRows(db, sql, 'heaviest');
+      rows.push({ where: site.where, query: `${site.model.name}.${site.operation}`, estimate, planner, typical, heaviest });
+    }
+    report(`${label}: ${title}`, rows);
   }
-  report(label, rows);
 }
 
-function* querySites() {
+/** Read calls of the fixture's own files, named by file and line (and by function in the shapes). */
+function* querySites(fixture) {
   const config = ts.readConfigFile(path.join(fixture, 'tsconfig.json'), ts.sys.readFile).config;
   const parsed = ts.parseJsonConfigFileContent(config, ts.sys, fixture);
   const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
@@ -65,7 +71,8 @@ function* querySites() {
         const site = getPrismaCallSite({ ts, checker, schema }, node);
         if (site && READS.has(site.operation) && site.argsKnown) {
           const { line } = sourceFile.getLineAndCharacterOfPosition(site.callee.getStart(sourceFile));
-          found.push({ ...site, where: `${path.relative(fixture, sourceFile.fileName)}:${line + 1}` });
+          const name = fixture === shapes ? ` ${enclosingFunctionName(node)}` : '';
+          found.push({ ...site, where: `${path.relative(fixture, sourceFile.fileName)}:${line + 1}${name}` });
         }
       }
       ts.forEachChild(node, visit);
@@ -73,6 +80,11 @@ function* querySites() {
     visit(sourceFile);
     yield* found;
   }
+}
+
+function enclosingFunctionName(node) {
+  for (let up = node.parent; up; up = up.parent) if (ts.isFunctionDeclaration(up) && up.name) return up.name.text;
+  return '';
 }
 
 function quote(name) {
@@ -137,20 +149,69 @@ async function readStats(db) {
 /** `SELECT … WHERE col = $1 … LIMIT n` for the shape; undefined when a filter has no SQL here. */
 function toSql(site, shape) {
   const model = site.model;
-  const clauses = [];
   const params = [];
-  for (const filter of shape.filters) {
-    const field = model.fields.get(filter.field);
-    if (!field || filter.kind === 'other' || filter.kind === 'pattern') return undefined;
-    const column = quote(field.dbName);
-    params.push({ field, kind: filter.kind, literal: filter.literal });
-    const p = `$${params.length}`;
-    clauses.push(filter.kind === 'equals' ? `${column} = ${p}` : filter.kind === 'in' ? `${column} = ANY(${p})` : filter.kind === 'not' ? `${column} <> ${p}` : `${column} > ${p}`);
-  }
+  const where = conjunctionSql(model, shape.filters, params);
+  if (where === undefined) return undefined;
   const single = site.operation !== 'findMany';
   const limit = single ? 1 : shape.take.kind === 'literal' ? shape.take.value : undefined;
-  const text = `SELECT * FROM ${quote(model.dbName)}${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}${limit ? ` LIMIT ${limit}` : ''}`;
-  return { text, params, model };
+  const text = `SELECT * FROM ${quote(model.dbName)}${shape.filters.length ? ` WHERE ${where}` : ''}${limit ? ` LIMIT ${limit}` : ''}`;
+  return { text, params };
+}
+
+/** Filters that must all hold, on `model`'s table; undefined when one has no SQL form here (patterns). */
+function conjunctionSql(model, filters, params) {
+  const clauses = [];
+  for (const filter of filters) {
+    const clause = filter.kind === 'other' ? combinationSql(model, filter.combination, params) : fieldSql(model, filter, params);
+    if (clause === undefined) return undefined;
+    clauses.push(clause);
+  }
+  return clauses.length ? clauses.join(' AND ') : 'TRUE';
+}
+
+function fieldSql(model, filter, params) {
+  const field = model.fields.get(filter.field);
+  if (!field || filter.kind === 'pattern') return undefined;
+  const column = quote(field.dbName);
+  const param = (literal, list = false) => {
+    params.push({ model, field, literal, list });
+    return `$${params.length}`;
+  };
+  switch (filter.kind) {
+    case 'equals': return `${column} = ${param(filter.literal)}`;
+    case 'not': return `${column} <> ${param(filter.literal)}`;
+    // Prisma binds a written-out list one parameter per value; a list known at run time is one array.
+    case 'in': return filter.count === undefined ? `${column} = ANY(${param(undefined, true)})` : `${column} IN (${Array.from({ length: filter.count }, (_, i) => param(filter.literals?.[i])).join(', ')})`;
+    default: return `${column} > ${param()}`;
+  }
+}
+
+function combinationSql(model, combination, params) {
+  if (!combination) return undefined;
+  if (combination.kind === 'relation') return relationSql(model, combination, params);
+  const branches = combination.branches.map((branch) => (branch ? conjunctionSql(model, branch, params) : undefined));
+  if (branches.some((branch) => branch === undefined)) return undefined;
+  return combination.kind === 'or' ? `(${branches.map((b) => `(${b})`).join(' OR ')})` : branches.map((b) => `NOT (${b})`).join(' AND ');
+}
+
+/**
+ * Relation filters as Prisma writes them: the key of the side filtered `IN` (or `NOT IN`) the keys
+ * of the matching rows of the other side, `IS NOT NULL` (`every` matches the children that fail).
+ */
+function relationSql(model, filter, params) {
+  const relation = model.fields.get(filter.relation)?.relation;
+  if (!relation || !filter.filters) return undefined;
+  const target = filter.target;
+  const holdsKey = relation.fields.length > 0;
+  const back = holdsKey ? undefined : [...target.fields.values()].find((f) => f.relation?.target === model.name && f.relation.name === relation.name && f.relation.fields.length > 0)?.relation;
+  if (!holdsKey && !back) return undefined;
+  const columns = (m, fields) => fields.map((f) => quote(m.fields.get(f)?.dbName ?? f)).join(', ');
+  const [outer, inner] = holdsKey ? [columns(model, relation.fields), columns(target, relation.references)] : [columns(model, back.references), columns(target, back.fields)];
+  const matching = conjunctionSql(target, filter.filters, params);
+  if (matching === undefined) return undefined;
+  const negated = filter.quantifier === 'none' || filter.quantifier === 'every' || filter.quantifier === 'isNot';
+  const condition = filter.quantifier === 'every' ? `NOT (${matching})` : `(${matching})`;
+  return `(${outer}) ${negated ? 'NOT IN' : 'IN'} (SELECT ${inner} FROM ${quote(target.dbName)} WHERE ${condition} AND ${inner} IS NOT NULL)`;
 }
 
 /** Runs the query with a typical (median-frequency) or the most frequent value of each parameter. */
@@ -165,11 +226,11 @@ async function paramValues(db, sql, which) {
   for (const param of sql.params) {
     if (param.literal !== undefined) { values.push(param.literal); continue; }
     const column = quote(param.field.dbName);
-    const table = quote(sql.model.dbName);
+    const table = quote(param.model.dbName);
     const order = which === 'heaviest' ? 'DESC' : 'ASC';
     const { rows } = await db.query(`SELECT ${column}::text AS v FROM (SELECT ${column}, count(*) c FROM ${table} GROUP BY 1 ORDER BY c ${order} OFFSET ${which === 'heaviest' ? 0 : `(SELECT count(DISTINCT ${column}) / 2 FROM ${table})`} LIMIT 1) s`);
     const value = rows[0]?.v ?? '0';
-    values.push(param.kind === 'in' ? `{${value}}` : value);
+    values.push(param.list ? `{${value}}` : value);
   }
   return values;
 }

@@ -120,6 +120,11 @@ describe('the calendar-app fixture schema', () => {
     expect(schema?.models.get('Membership')?.indexes).toContainEqual({ kind: 'unique', fields: ['userId', 'teamId'] });
   });
 
+  it("is the estimator-shapes bench fixture's schema, read in place (no copy to drift)", () => {
+    const shapesDir = path.resolve(fixtureDir, '../estimator-shapes');
+    expect(loadPrismaSchema(ts, shapesDir)?.files).toEqual(schema?.files);
+  });
+
   const generatedClass = path.join(fixtureDir, 'src/generated/prisma/internal/class.ts');
   it.skipIf(!existsSync(generatedClass))('names delegates exactly as the generated client does', () => {
     // `get eventType(): Prisma.EventTypeDelegate<…>` in the client `prisma generate` wrote.

@@ -37,8 +37,9 @@ export { readPrismaSchema, type SchemaSource } from './prisma/read-schema.js';
 export { locatePrismaSchema, readSchemaFromConfig, type SchemaLocation } from './prisma/locate-schema.js';
 export { loadPrismaSchema, prismaSchemaSearchNotes } from './prisma/schema-loader.js';
 export { getPrismaCallSite, resolveLocalObject, resolveLocalConst, type PrismaCallSite, type PrismaCallFacts } from './prisma/recognize-call.js';
-export { getQueryShape, getPropertyValue, type QueryShape, type FieldFilter, type RelationRead, type Bound } from './prisma/query-shape.js';
-export { estimateQuery, childrenPerParent, formatRowCount, DEFAULT_CHILDREN_PER_PARENT, type QueryCost } from './prisma/estimate-query.js';
+export { getQueryShape, getPropertyValue, type QueryShape, type FieldFilter, type Combination, type Conjunction, type RelationRead, type Bound } from './prisma/query-shape.js';
+export { estimateQuery, formatRowCount, type QueryCost } from './prisma/estimate-query.js';
+export { childrenPerParent, DEFAULT_CHILDREN_PER_PARENT } from './prisma/filter-selectivity.js';
 export {
   TableStatistics,
   readStatsFile,

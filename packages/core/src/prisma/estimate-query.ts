@@ -1,3 +1,4 @@
+import { childrenPerParent, combinedSelectivity } from './filter-selectivity.js';
 import { findServingIndex, getForeignKeyTarget, isUniqueLookup, type PrismaIndex, type PrismaModel, type PrismaSchema } from './schema.js';
 import { rowsPerUniqueKey, type Bound, type FieldFilter, type QueryShape, type RelationRead } from './query-shape.js';
 import type { TableStatistics } from './table-statistics.js';
@@ -14,9 +15,6 @@ export interface QueryCost {
   estimatedRowsRead: number;
   costClass: string;
 }
-
-/** Children per parent row when table sizes are unknown; documented in docs/query-cost.md. */
-export const DEFAULT_CHILDREN_PER_PARENT = 50;
 
 const SINGLE_ROW_OPERATIONS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'create', 'update', 'upsert', 'delete']);
 const AGGREGATES = new Set(['count', 'aggregate']);
@@ -107,49 +105,6 @@ function bound(take: Bound): number | undefined {
   return take.kind === 'literal' ? take.value : undefined;
 }
 
-function combinedSelectivity(schema: PrismaSchema, stats: TableStatistics, model: PrismaModel, filters: readonly FieldFilter[]): number {
-  return filters.reduce((product, filter) => product * selectivity(schema, stats, model, filter), 1);
-}
-
-// PostgreSQL's defaults when it has no statistics (selfuncs.h): equality 0.005, range 1/3, pattern 0.005.
-const DEFAULT_EQUALITY = 0.005;
-const DEFAULT_RANGE = 1 / 3;
-const DEFAULT_PATTERN = 0.005;
-
-function selectivity(schema: PrismaSchema, stats: TableStatistics, model: PrismaModel, filter: FieldFilter): number {
-  const equality = () => equalitySelectivity(schema, stats, model, filter.field, filter.literal);
-  switch (filter.kind) {
-    case 'equals':
-      return equality();
-    case 'in':
-      return Math.min(1, (filter.count ?? 10) * equality());
-    case 'range':
-      return DEFAULT_RANGE;
-    case 'pattern':
-      return DEFAULT_PATTERN;
-    case 'not':
-      return 1 - equality();
-    case 'other':
-      return 1;
-  }
-}
-
-function equalitySelectivity(schema: PrismaSchema, stats: TableStatistics, model: PrismaModel, fieldName: string, literal: string | undefined): number {
-  const field = model.fields.get(fieldName);
-  if (!field) return DEFAULT_EQUALITY;
-  if (field.isId || field.isUnique) return 1 / Math.max(1, stats.rows(model.name));
-  const measured = stats.equalitySelectivity(model.name, fieldName, literal);
-  if (measured !== undefined) return measured;
-  if (field.type === 'Boolean') return 0.5;
-  const enumValues = schema.enums.get(field.type);
-  if (enumValues && enumValues.length > 0) return 1 / enumValues.length;
-  // A foreign key: the average number of children per parent.
-  const parent = getForeignKeyTarget(model, fieldName);
-  const parentModel = parent ? schema.models.get(parent) : undefined;
-  if (parentModel) return childrenPerParent(stats, parentModel, model) / Math.max(1, stats.rows(model.name));
-  return DEFAULT_EQUALITY;
-}
-
 function nestedRows(schema: PrismaSchema, stats: TableStatistics, parent: PrismaModel, relations: readonly RelationRead[], parentRows: number): number {
   let total = 0;
   for (const relation of relations) {
@@ -160,15 +115,6 @@ function nestedRows(schema: PrismaSchema, stats: TableStatistics, parent: Prisma
     total += rows + nestedRows(schema, stats, relation.model, relation.children, rows);
   }
   return total;
-}
-
-/**
- * Average children per parent row: measured or configured sizes when both are known, else the
- * documented default (two default-sized tables say nothing about their ratio).
- */
-export function childrenPerParent(stats: TableStatistics, parent: PrismaModel, child: PrismaModel): number {
-  if (stats.source(parent.name) === 'default' || stats.source(child.name) === 'default') return DEFAULT_CHILDREN_PER_PARENT;
-  return Math.max(1, stats.rows(child.name) / Math.max(1, stats.rows(parent.name)));
 }
 
 function describeCost(

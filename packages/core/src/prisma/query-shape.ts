@@ -3,7 +3,7 @@ import { skipOuterExpressions } from '../ast/skip-outer-expressions.js';
 import type { TypeScriptModule } from '../rule.js';
 import { resolveLocalConst, resolveLocalObject } from './recognize-call.js';
 import { propertyName } from '../ast/property-name.js';
-import type { PrismaModel, PrismaSchema } from './schema.js';
+import type { PrismaModel, PrismaRelation, PrismaSchema } from './schema.js';
 
 export type FilterKind = 'equals' | 'in' | 'range' | 'pattern' | 'not' | 'other';
 
@@ -14,7 +14,23 @@ export interface FieldFilter {
   literal?: string;
   /** Number of values of an `in: [...]` literal. */
   count?: number;
+  /** The values of an `in: [...]` literal, when every one is a literal. */
+  literals?: string[];
+  /** For kind `other`: an `OR`, `NOT` or relation filter, estimated as a whole (never picks an index). */
+  combination?: Combination;
 }
+
+/** The filters of one branch, all of which must hold; undefined when part of it cannot be read. */
+export type Conjunction = FieldFilter[] | undefined;
+
+export type RelationQuantifier = 'some' | 'none' | 'every' | 'is' | 'isNot';
+
+export type Combination =
+  | { kind: 'or'; branches: Conjunction[] }
+  /** `NOT: [a, b]`: none of the branches holds. */
+  | { kind: 'not'; branches: Conjunction[] }
+  /** `bookings: { some: {…} }`, `user: { is: {…} }`: `relation` is the relation field of the filtered model. */
+  | { kind: 'relation'; quantifier: RelationQuantifier; relation: string; target: PrismaModel; filters: Conjunction };
 
 export interface RelationRead {
   /** The `include`/`select` property naming the relation: where a report is anchored. */
@@ -33,7 +49,7 @@ export interface QueryShape {
   take: Bound;
   hasCursor: boolean;
   filters: FieldFilter[];
-  /** False when part of `where` is built elsewhere (spreads, variables, OR/NOT trees). */
+  /** False when part of the top-level `where` is built elsewhere (spreads, variables). */
   whereKnown: boolean;
   relations: RelationRead[];
   /** `groupBy`'s `by` fields, when written as literals. */
@@ -51,7 +67,7 @@ export function getQueryShape(
   const where = getPropertyValue(tsm, args, 'where');
   const whereObject = where ? resolveLocalObject(tsm, where) : undefined;
   const filters: FieldFilter[] = [];
-  const whereKnown = where === undefined || (whereObject !== undefined && collectFilters(tsm, model, whereObject, filters));
+  const whereKnown = where === undefined || (whereObject !== undefined && collectFilters(tsm, schema, model, whereObject, filters));
   return {
     take: getBound(tsm, args),
     hasCursor: getPropertyValue(tsm, args, 'cursor') !== undefined,
@@ -107,8 +123,8 @@ const OPERATOR_KINDS: Record<string, FilterKind> = {
   notIn: 'not',
 };
 
-/** Top-level conjunctive filters; returns false when some part cannot be read. */
-function collectFilters(tsm: TypeScriptModule, model: PrismaModel, where: ts.ObjectLiteralExpression, into: FieldFilter[]): boolean {
+/** The conjunctive filters of a `where` (and its `AND`); returns false when some part cannot be read. */
+function collectFilters(tsm: TypeScriptModule, schema: PrismaSchema, model: PrismaModel, where: ts.ObjectLiteralExpression, into: FieldFilter[]): boolean {
   let known = true;
   for (const property of where.properties) {
     if (tsm.isSpreadAssignment(property)) {
@@ -126,15 +142,15 @@ function collectFilters(tsm: TypeScriptModule, model: PrismaModel, where: ts.Obj
     }
     const value = tsm.isPropertyAssignment(property) ? skipOuterExpressions(tsm, property.initializer) : property.name;
     if (name === 'AND') {
-      const parts = tsm.isArrayLiteralExpression(value) ? value.elements : [value];
-      for (const part of parts) {
+      for (const part of listOrOne(tsm, value)) {
         const object = resolveLocalObject(tsm, part);
-        known = (object !== undefined && collectFilters(tsm, model, object, into)) && known;
+        known = (object !== undefined && collectFilters(tsm, schema, model, object, into)) && known;
       }
       continue;
     }
     if (name === 'OR' || name === 'NOT') {
-      into.push({ field: name, kind: 'other' });
+      const branches = listOrOne(tsm, value).map((part) => readConjunction(tsm, schema, model, part));
+      into.push({ field: name, kind: 'other', combination: { kind: name === 'OR' ? 'or' : 'not', branches } });
       continue;
     }
     const field = model.fields.get(name);
@@ -145,13 +161,49 @@ function collectFilters(tsm: TypeScriptModule, model: PrismaModel, where: ts.Obj
       else known = false;
       continue;
     }
-    if (field.kind === 'relation') {
-      into.push({ field: name, kind: 'other' });
+    if (field.relation) {
+      into.push(...readRelationFilters(tsm, schema, name, field.relation, value));
       continue;
     }
     into.push(readFilter(tsm, name, value));
   }
   return known;
+}
+
+/** `OR: [a, b]` or `OR: a`: the branches as written. */
+function listOrOne(tsm: TypeScriptModule, value: ts.Expression): readonly ts.Expression[] {
+  return tsm.isArrayLiteralExpression(value) ? value.elements : [value];
+}
+
+function readConjunction(tsm: TypeScriptModule, schema: PrismaSchema, model: PrismaModel, value: ts.Expression): Conjunction {
+  const object = resolveLocalObject(tsm, value);
+  const filters: FieldFilter[] = [];
+  return object !== undefined && collectFilters(tsm, schema, model, object, filters) ? filters : undefined;
+}
+
+const TO_MANY_QUANTIFIERS = new Set<string>(['some', 'none', 'every']);
+
+/**
+ * `bookings: { some: {…}, none: {…} }` on a to-many relation; `user: { is: {…} }`, `isNot` or the
+ * shorthand `user: { email }` on a to-one. Anything else (`user: null`, a variable) filters the
+ * relation in a way not estimated here: kind `other` alone.
+ */
+function readRelationFilters(tsm: TypeScriptModule, schema: PrismaSchema, name: string, relation: PrismaRelation, value: ts.Expression): FieldFilter[] {
+  const target = schema.models.get(relation.target);
+  const object = resolveLocalObject(tsm, value);
+  if (!target || !object) return [{ field: name, kind: 'other' }];
+  const quantified = object.properties.map((p) => (p.name ? propertyName(tsm, p.name) : undefined));
+  const isQuantifier = (key: string | undefined) => (relation.toMany ? TO_MANY_QUANTIFIERS.has(key ?? '') : key === 'is' || key === 'isNot');
+  if (!relation.toMany && !quantified.some(isQuantifier)) {
+    return [{ field: name, kind: 'other', combination: { kind: 'relation', quantifier: 'is', relation: name, target, filters: readConjunction(tsm, schema, target, object) } }];
+  }
+  return object.properties.map((property, i) => {
+    const quantifier = quantified[i];
+    const inner = tsm.isPropertyAssignment(property) ? skipOuterExpressions(tsm, property.initializer) : undefined;
+    if (!isQuantifier(quantifier) || !inner || inner.kind === tsm.SyntaxKind.NullKeyword) return { field: name, kind: 'other' };
+    const filters = readConjunction(tsm, schema, target, inner);
+    return { field: name, kind: 'other', combination: { kind: 'relation', quantifier: quantifier as RelationQuantifier, relation: name, target, filters } };
+  });
 }
 
 function readFilter(tsm: TypeScriptModule, field: string, value: ts.Expression): FieldFilter {
@@ -162,8 +214,11 @@ function readFilter(tsm: TypeScriptModule, field: string, value: ts.Expression):
   if (kinds.includes('equals')) return { field, kind: 'equals' };
   if (kinds.includes('in')) {
     const list = getPropertyValue(tsm, value, 'in');
-    const count = list && tsm.isArrayLiteralExpression(skipOuterExpressions(tsm, list)) ? (skipOuterExpressions(tsm, list) as ts.ArrayLiteralExpression).elements.length : undefined;
-    return count === undefined ? { field, kind: 'in' } : { field, kind: 'in', count };
+    const array = list ? skipOuterExpressions(tsm, list) : undefined;
+    if (!array || !tsm.isArrayLiteralExpression(array)) return { field, kind: 'in' };
+    const literals = array.elements.map((element) => literalOf(tsm, element).literal);
+    const count = array.elements.length;
+    return literals.every((l): l is string => l !== undefined) ? { field, kind: 'in', count, literals } : { field, kind: 'in', count };
   }
   return { field, kind: kinds[0] ?? 'other' };
 }
@@ -237,7 +292,7 @@ function pinnedRows(tsm: TypeScriptModule, schema: PrismaSchema, parent: PrismaM
   const where = nested ? getPropertyValue(tsm, nested, 'where') : undefined;
   const whereObject = where ? resolveLocalObject(tsm, where) : undefined;
   const filters: FieldFilter[] = [];
-  if (whereObject) collectFilters(tsm, child, whereObject, filters);
+  if (whereObject) collectFilters(tsm, schema, child, whereObject, filters);
   const foreignKey = [...child.fields.values()].flatMap((f) => (f.relation && !f.relation.toMany && f.relation.target === parent.name ? f.relation.fields : []));
   const fixed = [...filters.filter((f) => f.kind === 'equals').map((f) => f.field), ...foreignKey];
   const rows = rowsPerUniqueKey(schema, child, fixed);

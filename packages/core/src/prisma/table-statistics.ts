@@ -54,12 +54,19 @@ export class TableStatistics {
     return this.measured?.models[model]?.columns[field]?.mostCommon[0]?.frequency;
   }
 
-  /** PostgreSQL's estimate for `column = value`: the value's own frequency when it is common, else an even share of the rest. */
-  equalitySelectivity(model: string, field: string, literal: string | undefined): number | undefined {
+  /** Measured distinct values of a column (pg_stats' `n_distinct` as a count). */
+  distinctValues(model: string, field: string): number | undefined {
     const table = this.measured?.models[model];
     const column = table?.columns[field];
     if (!table || !column) return undefined;
-    const distinct = column.nDistinct < 0 ? -column.nDistinct * table.rows : column.nDistinct;
+    return column.nDistinct < 0 ? -column.nDistinct * table.rows : column.nDistinct;
+  }
+
+  /** PostgreSQL's estimate for `column = value`: the value's own frequency when it is common, else an even share of the rest. */
+  equalitySelectivity(model: string, field: string, literal: string | undefined): number | undefined {
+    const column = this.measured?.models[model]?.columns[field];
+    const distinct = this.distinctValues(model, field);
+    if (!column || distinct === undefined) return undefined;
     // A value known only at run time (a parameter): the planner's generic estimate, 1 / n_distinct.
     if (literal === undefined) return (1 - column.nullFraction) / Math.max(1, distinct);
     const common = column.mostCommon.find((entry) => entry.value === literal);
