@@ -21,6 +21,7 @@ export type { Options } from './options.js';
 export type MessageIds =
   | FloatingKind
   | 'floatingInBrowser'
+  | 'floatingAtStart'
   | 'floatingVoid'
   | 'misusedCallback'
   | 'misusedCallbackInBrowser'
@@ -50,6 +51,8 @@ export const noFloatingPromises = defineRule<MessageIds, Options>({
         'Array of promises from `{{expression}}` is dropped: none is awaited and any rejection is unhandled. Use `await Promise.all(…)`.',
       floatingInBrowser:
         'Promise from `{{expression}}` is neither awaited nor handled in browser code: if it rejects, the error only reaches the console and the user is not told. Await it inside try/catch, or add `.catch()` that reports the failure.',
+      floatingAtStart:
+        'Promise from `{{expression}}` at the top level of the module is neither awaited nor handled: it runs once, as the module loads, and if it rejects Node exits with the error, as a failed start usually should. Add `.catch()` that says how the start failed, or await it.',
       floatingVoid:
         '`void` discards a promise with no rejection handler; in server code an unhandled rejection still crashes Node. Add `.catch()` first, or await it.',
       misusedCallback:
@@ -69,6 +72,7 @@ export const noFloatingPromises = defineRule<MessageIds, Options>({
       floatingFinally: '@typescript-eslint/no-floating-promises',
       floatingArray: '@typescript-eslint/no-floating-promises',
       floatingInBrowser: '@typescript-eslint/no-floating-promises',
+      floatingAtStart: '@typescript-eslint/no-floating-promises',
       misusedCallback: '@typescript-eslint/no-misused-promises',
       misusedCallbackInBrowser: '@typescript-eslint/no-misused-promises',
     },
@@ -103,13 +107,15 @@ export const noFloatingPromises = defineRule<MessageIds, Options>({
       const dropped = findDroppedPromise(facts, expression);
       if (!dropped) return;
       const { kind } = dropped;
-      const place = placeOf(node);
+      // From the operand: `typeof window !== 'undefined' && load()` says where `load()` runs.
+      const place = placeOf(dropped.operand);
       if (!place) return;
       const statementExpression = (node as ts.ExpressionStatement).expression;
       const target = fixTarget(tsm, statementExpression, expression);
       context.report({
         node: statementExpression,
-        messageId: place.inBrowser ? 'floatingInBrowser' : kind,
+        // A start-up call (`bootstrap();`) fails the start, not a process that is serving.
+        messageId: place.inBrowser ? 'floatingInBrowser' : kind === 'floating' && tsm.isSourceFile(node.parent) ? 'floatingAtStart' : kind,
         ...(place.severity ? { severity: place.severity } : {}),
         data: { expression: describe(tsm, sourceFile, dropped.operand) },
         // Only a plain operand can take `await` or `.catch()` safely: on `ready && save()` a

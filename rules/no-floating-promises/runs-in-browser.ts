@@ -16,7 +16,9 @@ export function runsInBrowser(tsm: TypeScriptModule, program: ProgramQueries, so
   const directives = getDirectives(tsm, sourceFile);
   if (directives.includes('use server')) return false;
   let nested = false;
-  for (let current = node.parent; current && current !== sourceFile; current = current.parent) {
+  for (let child: ts.Node = node, current = node.parent; current && current !== sourceFile; child = current, current = current.parent) {
+    const guard = environmentGuard(tsm, current, child);
+    if (guard !== undefined) return guard === 'browser';
     if (!isFunctionLike(tsm, current)) continue;
     if (hasUseServerDirective(tsm, current)) return false;
     const kind = getReactFunctionKind(tsm, current);
@@ -32,6 +34,31 @@ export function runsInBrowser(tsm: TypeScriptModule, program: ProgramQueries, so
   if (directives.includes('use client')) return true;
   // Module-level code (a browser entry calling `main()`) runs where the module does.
   return !nested && usesBrowserGlobals(tsm, sourceFile);
+}
+
+/**
+ * What a branch of universal code asserts about where it runs: the `then` of
+ * `if (typeof window !== 'undefined')` (or the right of `typeof window !== 'undefined' && …`) runs
+ * in a browser, the `then` of `if (typeof window === 'undefined')` on the server.
+ */
+function environmentGuard(tsm: TypeScriptModule, current: ts.Node, child: ts.Node): 'browser' | 'server' | undefined {
+  if (tsm.isIfStatement(current) && child === current.thenStatement) return asserts(tsm, current.expression);
+  if (tsm.isBinaryExpression(current) && current.operatorToken.kind === tsm.SyntaxKind.AmpersandAmpersandToken && child === current.right) return asserts(tsm, current.left);
+  return undefined;
+}
+
+function asserts(tsm: TypeScriptModule, condition: ts.Expression): 'browser' | 'server' | undefined {
+  if (tsm.isParenthesizedExpression(condition)) return asserts(tsm, condition.expression);
+  if (!tsm.isBinaryExpression(condition)) return undefined;
+  const { SyntaxKind: k } = tsm;
+  const operator = condition.operatorToken.kind;
+  const equal = operator === k.EqualsEqualsEqualsToken || operator === k.EqualsEqualsToken;
+  if (!equal && operator !== k.ExclamationEqualsEqualsToken && operator !== k.ExclamationEqualsToken) return undefined;
+  const [probe, literal] = tsm.isTypeOfExpression(condition.left) ? [condition.left, condition.right] : [condition.right, condition.left];
+  if (!tsm.isTypeOfExpression(probe) || !tsm.isIdentifier(probe.expression) || !BROWSER_GLOBALS.has(probe.expression.text)) return undefined;
+  if (!tsm.isStringLiteral(literal)) return undefined;
+  const present = literal.text === 'undefined' ? !equal : equal;
+  return present ? 'browser' : 'server';
 }
 
 /** Globals only a browser has; `typeof window` is how universal code asks, so it does not count. */

@@ -30,9 +30,20 @@ main();`, 4],
     ['a "use server" module', `'use server';\n${prelude}export async function act() { save(); }`],
     ['universal code that asks typeof window', `${prelude}export function flush() { if (typeof window === 'undefined') save(); }`],
     ['a function next to one that reads document', `${prelude}export function copy(text: string) { document.title = text; }\nexport function job() { save(); }`],
-    ['module-level code of a module whose only window is a property name', `${prelude}const config = { window: 5 };\nsave();`],
   ])('worded for Node in %s', (_, code) => {
     expect(findings(code).map((f) => f.split(':')[1])).toEqual(['floating']);
+  });
+
+  it('worded for a Node start-up in module-level code of a module whose only window is a property name', () => {
+    expect(findings(`${prelude}const config = { window: 5 };\nsave();`).map((f) => f.split(':')[1])).toEqual(['floatingAtStart']);
+  });
+
+  it.each([
+    ['an if that asks typeof window !== undefined', `${prelude}export function load() { if (typeof window !== 'undefined') { save(); } }`],
+    ['a && guard on typeof document', `${prelude}export function load() { typeof document !== 'undefined' && save(); }`],
+    ["a guard written 'undefined' !== typeof window at module level", `${prelude}if ('undefined' !== typeof window) save();`],
+  ])('worded for the browser behind %s', (_, code) => {
+    expect(findings(code).map((f) => f.split(':')[1])).toEqual(['floatingInBrowser']);
   });
 
   it('reports async callbacks handed to timers from browser code as misused in the browser', () => {

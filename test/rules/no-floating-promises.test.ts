@@ -144,7 +144,7 @@ ruleTester.run('no-floating-promises', rule, {
     {
       name: 'a promise-like query builder with then(onFulfilled, onRejected) counts (Knex-like)',
       code: `interface QueryBuilder<T> { where(c: object): QueryBuilder<T>; then<R1, R2 = never>(onFulfilled?: (v: T) => R1, onRejected?: (e: unknown) => R2): Promise<R1 | R2> }\ndeclare function knex(table: string): QueryBuilder<number>;\nknex('bookings').where({ id: 1 });`,
-      errors: [{ messageId: 'floating', line: 3, column: 1, suggestions: [
+      errors: [{ messageId: 'floatingAtStart', line: 3, column: 1, suggestions: [
         { messageId: 'suggestCatch', output: `interface QueryBuilder<T> { where(c: object): QueryBuilder<T>; then<R1, R2 = never>(onFulfilled?: (v: T) => R1, onRejected?: (e: unknown) => R2): Promise<R1 | R2> }\ndeclare function knex(table: string): QueryBuilder<number>;\nknex('bookings').where({ id: 1 })${CATCH};` },
         { messageId: 'suggestVoid', output: `interface QueryBuilder<T> { where(c: object): QueryBuilder<T>; then<R1, R2 = never>(onFulfilled?: (v: T) => R1, onRejected?: (e: unknown) => R2): Promise<R1 | R2> }\ndeclare function knex(table: string): QueryBuilder<number>;\nvoid knex('bookings').where({ id: 1 });` },
       ] }],
@@ -171,7 +171,7 @@ ruleTester.run('no-floating-promises', rule, {
       code: `${prelude}save();`,
       errors: [
         {
-          messageId: 'floating',
+          messageId: 'floatingAtStart',
           line: 4,
           column: 1,
           suggestions: [
@@ -186,7 +186,7 @@ ruleTester.run('no-floating-promises', rule, {
       code: `import { promisify } from 'node:util';\ndeclare function insert(p: string, cb: (err: Error | null, id?: string) => void): void;\nconst insertAsync = promisify(insert);\ninsertAsync('x');`,
       errors: [
         {
-          messageId: 'floating',
+          messageId: 'floatingAtStart',
           line: 4,
           column: 1,
           data: { expression: 'insertAsync(…)' },
@@ -202,7 +202,7 @@ ruleTester.run('no-floating-promises', rule, {
       code: `declare const client: { close?: () => Promise<void> };\nclient.close?.();`,
       errors: [
         {
-          messageId: 'floating',
+          messageId: 'floatingAtStart',
           line: 2,
           column: 1,
           suggestions: [
@@ -217,7 +217,7 @@ ruleTester.run('no-floating-promises', rule, {
       code: `interface PrismaPromise<T> extends Promise<T> { readonly tag: 'PrismaPromise' }\ndeclare const db: { user: { delete(): PrismaPromise<{ id: number }> } };\ndb.user.delete();`,
       errors: [
         {
-          messageId: 'floating',
+          messageId: 'floatingAtStart',
           line: 3,
           suggestions: [
             { messageId: 'suggestCatch', output: `interface PrismaPromise<T> extends Promise<T> { readonly tag: 'PrismaPromise' }\ndeclare const db: { user: { delete(): PrismaPromise<{ id: number }> } };\ndb.user.delete()${CATCH};` },
@@ -231,7 +231,7 @@ ruleTester.run('no-floating-promises', rule, {
       code: `new Promise<void>((resolve) => resolve());`,
       errors: [
         {
-          messageId: 'floating',
+          messageId: 'floatingAtStart',
           line: 1,
           column: 1,
           data: { expression: 'new Promise(…)' },
@@ -246,17 +246,17 @@ ruleTester.run('no-floating-promises', rule, {
       name: 'logical expression whose right side is a promise',
       code: `${prelude}declare const ready: boolean;\nready && save();`,
       // No suggestion: `.catch` on `ready && save()` would throw when `ready` is false.
-      errors: [{ messageId: 'floating', line: 5, column: 1, data: { expression: 'save(…)' }, suggestions: [] }],
+      errors: [{ messageId: 'floatingAtStart', line: 5, column: 1, data: { expression: 'save(…)' }, suggestions: [] }],
     },
     {
       name: 'conditional with a promise in one branch',
       code: `${prelude}declare const c: boolean;\nc ? save() : null;`,
-      errors: [{ messageId: 'floating', line: 5, column: 1, suggestions: [] }],
+      errors: [{ messageId: 'floatingAtStart', line: 5, column: 1, suggestions: [] }],
     },
     {
       name: 'comma expression containing a promise',
       code: `${prelude}(save(), 1);`,
-      errors: [{ messageId: 'floating', line: 4, column: 1, suggestions: [] }],
+      errors: [{ messageId: 'floatingAtStart', line: 4, column: 1, suggestions: [] }],
     },
     {
       name: 'then without a rejection handler',
@@ -285,7 +285,7 @@ ruleTester.run('no-floating-promises', rule, {
     {
       name: 'catch(undefined) handles nothing',
       code: `${prelude}save().catch(undefined);`,
-      errors: [{ messageId: 'floating', line: 4, suggestions: [
+      errors: [{ messageId: 'floatingAtStart', line: 4, suggestions: [
         { messageId: 'suggestCatch', output: `${prelude}save().catch(undefined)${CATCH};` },
         { messageId: 'suggestVoid', output: `${prelude}void save().catch(undefined);` },
       ] }],
@@ -310,7 +310,7 @@ ruleTester.run('no-floating-promises', rule, {
     {
       name: 'async IIFE by default',
       code: `${prelude}(async () => { await save(); })();`,
-      errors: [{ messageId: 'floating', line: 4, column: 1, suggestions: [
+      errors: [{ messageId: 'floatingAtStart', line: 4, column: 1, suggestions: [
         { messageId: 'suggestCatch', output: `${prelude}(async () => { await save(); })()${CATCH};` },
         { messageId: 'suggestVoid', output: `${prelude}void (async () => { await save(); })();` },
       ] }],
@@ -438,11 +438,11 @@ ruleTester.run('no-floating-promises', rule, {
       name: 'as and angle-bracket assertions to a promise type',
       code: `declare const value: unknown;\n(value as Promise<void>);\n<Promise<void>>value;`,
       errors: [
-        { messageId: 'floating', line: 2, column: 1, suggestions: [
+        { messageId: 'floatingAtStart', line: 2, column: 1, suggestions: [
           { messageId: 'suggestCatch', output: `declare const value: unknown;\n(value as Promise<void>)${CATCH};\n<Promise<void>>value;` },
           { messageId: 'suggestVoid', output: `declare const value: unknown;\nvoid (value as Promise<void>);\n<Promise<void>>value;` },
         ] },
-        { messageId: 'floating', line: 3, column: 1, suggestions: [] },
+        { messageId: 'floatingAtStart', line: 3, column: 1, suggestions: [] },
       ],
     },
     {
@@ -457,7 +457,7 @@ ruleTester.run('no-floating-promises', rule, {
       name: 'rejection handlers that are not functions',
       code: `${prelude}declare const handlerOrLabel: string | (() => void);\nsave().catch(42);\nsave().then(() => {}, handlerOrLabel);`,
       errors: [
-        { messageId: 'floating', line: 5, suggestions: [
+        { messageId: 'floatingAtStart', line: 5, suggestions: [
           { messageId: 'suggestCatch', output: `${prelude}declare const handlerOrLabel: string | (() => void);\nsave().catch(42)${CATCH};\nsave().then(() => {}, handlerOrLabel);` },
           { messageId: 'suggestVoid', output: `${prelude}declare const handlerOrLabel: string | (() => void);\nvoid save().catch(42);\nsave().then(() => {}, handlerOrLabel);` },
         ] },

@@ -56,7 +56,7 @@ async function lint(dir: string) {
   return {
     theirStatements: by('@typescript-eslint/no-floating-promises'),
     theirCallbacks: by('@typescript-eslint/no-misused-promises'),
-    ourStatements: by('premortem/no-floating-promises', ['floating', 'floatingThen', 'floatingFinally', 'floatingArray', 'floatingInBrowser']),
+    ourStatements: by('premortem/no-floating-promises', ['floating', 'floatingThen', 'floatingFinally', 'floatingArray', 'floatingInBrowser', 'floatingAtStart']),
     ourCallbacks: by('premortem/no-floating-promises', ['misusedCallback', 'misusedCallbackInBrowser']),
   };
 }
