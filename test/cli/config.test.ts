@@ -70,7 +70,7 @@ describe('.github/premortem.yml', () => {
         const result = runCli(['check', '--format', 'json'], createProject({ ...voided, '.github/premortem.yml': yml }));
         return result.status === 2 ? result.stderr : parseReport(result.stdout).findings.map((f) => `${f.kind} ${f.file}:${f.line}`);
       };
-      expect(kinds('preset: strict\nrules:\n  no-unbounded-retry: off\n')).toEqual(['floating legacy/old.ts:2', 'floating src/jobs.ts:3', 'floatingVoid src/jobs.ts:6']);
+      expect(kinds('preset: strict\nrules:\n  no-unbounded-retry: off\n')).toEqual(['floatingAtStart legacy/old.ts:2', 'floating src/jobs.ts:3', 'floatingVoid src/jobs.ts:6']);
       expect(kinds('preset: strict\nrules:\n  no-unbounded-retry: off\n  no-floating-promises:\n    options: { kinds: [floatingVoid] }\n')).toEqual(['floatingVoid src/jobs.ts:6']);
       expect(kinds('rules:\n  no-floating-promises:\n    options: { kinds: [floatingSometimes] }\n')).toMatch(
         /rules\.no-floating-promises\.options\.kinds: expected a non-empty list of this rule's kinds of finding \(floating, /,
