@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -21,11 +21,13 @@ const sha = (c: string) => c.repeat(40);
 const BASE = sha('b');
 const HEAD = sha('1');
 const FIXED = sha('2');
+/** The head, with the search's finding silenced by an ESLint directive on its line. */
+const SILENCED = sha('6');
 
 let work: string;
 let gh: GitHubDouble;
 let bot: RunningBot;
-const dirs: Record<'base' | 'head' | 'fixed', string> = { base: '', head: '', fixed: '' };
+const dirs: Record<'base' | 'head' | 'fixed' | 'silenced', string> = { base: '', head: '', fixed: '', silenced: '' };
 
 const writes = () => gh.requests.filter((request) => request.method !== 'GET');
 async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
@@ -51,9 +53,19 @@ beforeAll(async () => {
     // A tarball has no node_modules: the bot analyzes from the schema and import specifiers.
     writeCalendarApp(dirs[state], state, { linkDependencies: false });
   }
+  dirs.silenced = path.join(work, 'repo', 'silenced');
+  mkdirSync(dirs.silenced, { recursive: true });
+  writeCalendarApp(dirs.silenced, 'head', { linkDependencies: false });
+  const router = path.join(dirs.silenced, 'src/server/routers/bookings.ts');
+  const silenced = readFileSync(router, 'utf8').replace(
+    'return prisma.booking.findMany({ // premortem-expect: no-unbounded-query',
+    'return prisma.booking.findMany({ // eslint-disable-line premortem/no-unbounded-query -- the palette shows what fits',
+  );
+  if (!silenced.includes('eslint-disable-line')) throw new Error('the search query moved; update this test');
+  writeFileSync(router, silenced);
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   gh = await startGitHubDouble({ appPublicKey: publicKey, appId: APP_ID, pageSize: 1 });
-  for (const [commit, state] of [[BASE, 'base'], [HEAD, 'head'], [FIXED, 'fixed']] as const) {
+  for (const [commit, state] of [[BASE, 'base'], [HEAD, 'head'], [FIXED, 'fixed'], [SILENCED, 'silenced']] as const) {
     gh.addTarball(repo.owner, repo.repo, commit, await makeGithubTarball(dirs[state], `acme-calendar-${commit.slice(0, 7)}`, { commit }));
   }
   mkdirSync(path.join(work, 'snapshots'));
@@ -168,6 +180,19 @@ describe('the bot on the KBar pull request', () => {
     expect(gh.state.checkRuns.filter((run) => run.head_sha === FIXED).map((run) => run.conclusion)).toEqual(['success', 'success']);
     expect(gh.state.reviews).toHaveLength(reviews);
     expect(gh.problems).toEqual([]);
+  });
+});
+
+describe('the bot and ESLint directives', () => {
+  it('does not report a finding an eslint-disable directive silences, as the editor does not', async () => {
+    gh.addPullRequest({ ...repo, number: 11, base: { ref: 'main', sha: BASE }, head: { ref: 'feature-11', sha: SILENCED }, files: pullFilesFromDirs(dirs.base, dirs.silenced) });
+    expect(await deliver(pullRequest(11, SILENCED))).toBe(200);
+    expect(gh.problems).toEqual([]);
+    const review = gh.state.reviews.find((candidate) => candidate.commit_id === SILENCED)!;
+    // The head's review commented on the layout and on the search; the search is silenced now.
+    expect(review.comments.map((c) => `${c.path}:${c.line}`)).toEqual(['app/layout.tsx:17']);
+    const check = gh.state.checkRuns.find((run) => run.head_sha === SILENCED)!;
+    expect(check.output.annotations.map((a) => `${a.path}:${a.start_line}`)).toEqual(['src/hooks/useBookingSearch.ts:14']);
   });
 });
 

@@ -37,6 +37,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--baseline <file>', 'fail only on findings not in this baseline (see `premortem baseline`); report entries that no longer occur')
     .option('--changed-since <ref>', 'analyze everything, report only findings on lines changed since the merge base with <ref> (and, in JSON, the query estimates of the changed files)')
     .option('--sarif-file <file>', 'also write the findings as SARIF to this file (with any --format)')
+    .option('--report-unused-disable-directives', 'warn about eslint-disable directives naming a premortem rule that silenced nothing')
     .option(...ISOLATE)
     .action(async (paths: string[], options: CheckOptions & Isolation) => {
       exitCode = await runCheck(paths, options, withIsolation(io, options));

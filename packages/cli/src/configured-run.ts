@@ -9,6 +9,7 @@ export interface RunRequest {
   preset: string | undefined;
   rule: string[];
   collectQueries: boolean;
+  reportUnusedDisableDirectives?: boolean;
   timing?: boolean;
   /** Absolute paths of the files that get every rule (see `RunInput.focus`). */
   focusFiles?: string[];
@@ -33,6 +34,7 @@ export function runConfigured(request: RunRequest, io: CliIo): Promise<Configure
       only: request.rule,
       withRules: true,
       collectQueries: request.collectQueries,
+      ...(request.reportUnusedDisableDirectives ? { reportUnusedDisableDirectives: true } : {}),
       ...(request.timing ? { timing: true } : {}),
       ...(request.focusFiles ? { focusFiles: request.focusFiles } : {}),
     },

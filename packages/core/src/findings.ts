@@ -25,6 +25,8 @@ export interface Finding {
 export const PARSE_ERROR_RULE_ID = 'premortem/parse-error';
 /** A file the run was asked to analyze but could not read (permissions, a dangling link, a FIFO). */
 export const READ_ERROR_RULE_ID = 'premortem/read-error';
+/** An `eslint-disable` directive naming a premortem rule that silenced nothing (`--report-unused-disable-directives`). */
+export const UNUSED_DIRECTIVE_RULE_ID = 'premortem/unused-disable-directive';
 /** A file no rule could check: TypeScript could not parse it, or it nests deeper than can be analyzed. */
 export const ANALYSIS_ERROR_RULE_ID = 'premortem/analysis-error';
 
@@ -36,6 +38,7 @@ export const ENGINE_FINDINGS: Readonly<Record<string, string>> = {
   [PARSE_ERROR_RULE_ID]: 'The file could not be parsed; its other findings may be missing.',
   [READ_ERROR_RULE_ID]: 'The file could not be read; no rule could check it.',
   [ANALYSIS_ERROR_RULE_ID]: 'The file could not be analyzed (TypeScript could not parse it, or it nests too deeply); no rule checked it.',
+  [UNUSED_DIRECTIVE_RULE_ID]: 'An eslint-disable directive names a premortem rule that reported nothing there (only with --report-unused-disable-directives).',
 };
 
 export function compareFindings(a: Finding, b: Finding): number {

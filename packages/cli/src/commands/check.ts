@@ -31,6 +31,7 @@ export interface CheckOptions {
   baseline?: string;
   changedSince?: string;
   sarifFile?: string;
+  reportUnusedDisableDirectives?: boolean;
 }
 
 export const FORMATS = ['stylish', 'json', 'sarif', 'github', 'markdown'] as const;
@@ -57,6 +58,7 @@ export async function runCheck(paths: string[], options: CheckOptions, io: CliIo
       preset: options.preset,
       rule: options.rule,
       collectQueries: options.format === 'json',
+      ...(options.reportUnusedDisableDirectives ? { reportUnusedDisableDirectives: true } : {}),
       ...(options.timing ? { timing: true } : {}),
       ...(focusFiles ? { focusFiles } : {}),
     },

@@ -4,7 +4,8 @@ import { getEnclosingSymbolPath } from '../ast/enclosing-symbol.js';
 import { getRange } from '../ast/locations.js';
 import { walkTree } from '../ast/walk-tree.js';
 import { computeFingerprint, FingerprintCounter } from '../fingerprint.js';
-import { ANALYSIS_ERROR_RULE_ID, PARSE_ERROR_RULE_ID, interpolate, type Finding } from '../findings.js';
+import { ANALYSIS_ERROR_RULE_ID, PARSE_ERROR_RULE_ID, UNUSED_DIRECTIVE_RULE_ID, interpolate, type Finding } from '../findings.js';
+import { applyDisableDirectives, readDisableDirectives, type DisableDirective } from './disable-directives.js';
 import { ruleId, type Report, type RuleContext, type RuleDefinition, type Severity, type TypeScriptModule, type Visitor } from '../rule.js';
 import { UsageError } from '../errors.js';
 import { getProjectFacts } from './project-facts.js';
@@ -24,6 +25,8 @@ export interface AnalyzeFileInput extends WalkInput {
   rules: readonly EnabledRule[];
   /** Turns an absolute file name into the project-relative form used in fingerprints. */
   relativePath(fileName: string): string;
+  /** Also report `eslint-disable` directives naming a rule that ran here and silenced nothing. */
+  reportUnusedDisableDirectives?: boolean;
 }
 
 type Handler = (node: ts.Node) => void;
@@ -151,7 +154,26 @@ export function analyzeFile(input: AnalyzeFileInput): Finding[] {
     if (!isStackOverflow(error)) throw error;
     return [analysisErrorFinding(sourceFile, { reason: 'out-of-stack', message: 'Analyzing this file ran out of stack', line: 1, column: 1 }, relative)];
   }
-  return findings;
+  // What ESLint's directives silence in the editor is silent in every front.
+  const ran = new Set(input.rules.map((enabled) => ruleId(enabled.rule)));
+  const { kept, unused } = applyDisableDirectives(findings, readDisableDirectives(tsm, sourceFile), ran);
+  if (!input.reportUnusedDisableDirectives) return kept;
+  return [...kept, ...unused.map((directive) => unusedDirectiveFinding(sourceFile, directive, ran, relative, fingerprints))];
+}
+
+function unusedDirectiveFinding(sourceFile: ts.SourceFile, directive: DisableDirective, ran: ReadonlySet<string>, relative: string, fingerprints: FingerprintCounter): Finding {
+  const rules = directive.rules.filter((rule) => ran.has(rule)).join(', ');
+  return {
+    ruleId: UNUSED_DIRECTIVE_RULE_ID,
+    severity: 'warning',
+    file: sourceFile.fileName,
+    line: directive.line,
+    column: directive.column,
+    endLine: directive.endLine,
+    endColumn: directive.column,
+    message: `Unused eslint-${directive.kind} directive: no problem from ${rules} was reported here. Remove it, or the rule names that no longer apply.`,
+    fingerprint: fingerprints.next({ ruleId: UNUSED_DIRECTIVE_RULE_ID, file: relative, symbolPath: '<module>', snippet: `${directive.kind} ${rules}` }),
+  };
 }
 
 function toFinding(

@@ -3,6 +3,7 @@ import { loadConfig } from '../config/load-config.js';
 import { inScopeFor } from '../config/scope.js';
 import { selectRules } from '../config/select-rules.js';
 import type { PresetName, RuleDefinition, TypeScriptModule } from '../rule.js';
+import { applyEslintSuppressions, ESLINT_SUPPRESSIONS_FILE, readEslintSuppressions } from './eslint-suppressions.js';
 import { findProjectRoot } from './project-root.js';
 import { confineReads } from './read-boundary.js';
 import { runAnalysis, type RunResult } from './run-analysis.js';
@@ -25,6 +26,8 @@ export interface AnalysisRecipe {
   /** False: no rule runs (a pull request's base, whose query estimates are all that is wanted). */
   withRules: boolean;
   collectQueries: boolean;
+  /** Also report `eslint-disable` directives naming a premortem rule that silenced nothing. */
+  reportUnusedDisableDirectives?: boolean;
   /** Absolute paths of the files that get every rule (`--changed-since`); see `RunInput.focus`. */
   focusFiles?: string[];
   timing?: boolean;
@@ -61,15 +64,20 @@ export function runConfiguredAnalysis(
     ...(recipe.project !== undefined ? { project: recipe.project } : {}),
     rules: enabled,
     collectQueries: recipe.collectQueries,
+    ...(recipe.reportUnusedDisableDirectives ? { reportUnusedDisableDirectives: true } : {}),
     ...(timings ? { timings } : {}),
     ...(focus ? { focus: (fileName: string) => focus.has(path.resolve(fileName)) } : {}),
     ...(onProgress ? { onProgress } : {}),
     inScope: inScopeFor(config, root),
   });
-  const notes = recipe.withRules && enabled.length === 0 ? [...result.notes, noRuleNote(preset)] : result.notes;
+  const notes = recipe.withRules && enabled.length === 0 ? [...result.notes, noRuleNote(preset)] : [...result.notes];
+  // ESLint's bulk suppressions hold here too: what `eslint --suppress-all` recorded is not reported.
+  const suppressions = recipe.withRules ? readEslintSuppressions(root) : undefined;
+  const { kept: findings, suppressed } = suppressions ? applyEslintSuppressions(result.findings, root, suppressions) : { kept: result.findings, suppressed: 0 };
+  if (suppressed > 0) notes.push(`${suppressed} finding(s) suppressed by ${ESLINT_SUPPRESSIONS_FILE} (ESLint's bulk suppressions).`);
   return {
     root,
-    result: { ...result, notes },
+    result: { ...result, findings, notes },
     ...(timings ? { timings: timings.entries() } : {}),
   };
 }

@@ -26,6 +26,8 @@ export interface RunInput {
   onProgress?: (done: number, total: number) => void;
   /** Also list every Prisma query site with its cost estimate. */
   collectQueries?: boolean;
+  /** Report `eslint-disable` directives naming a premortem rule that silenced nothing. */
+  reportUnusedDisableDirectives?: boolean;
   /**
    * When set, only these files get every rule and, with `collectQueries`, their query estimates
    * (`check --changed-since`: the changed files). The others get only the rules whose findings
@@ -118,6 +120,7 @@ export function runAnalysis(input: RunInput): RunResult {
             rules,
             relativePath,
             onRuleError,
+            ...(input.reportUnusedDisableDirectives && inFocus ? { reportUnusedDisableDirectives: true } : {}),
             ...(timings ? { timings } : {}),
             ...(collector ? { visitors: [collector.visitor] } : {}),
           });
