@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,27 @@ describe('loadPrismaSchema', () => {
     const dir = tempProject({ 'package.json': JSON.stringify({ prisma: { schema: 'prisma/shema.prisma' } }), 'src/index.ts': '' });
     expect(loadPrismaSchema(ts, dir)).toBeUndefined();
     expect(prismaSchemaSearchNotes(dir)).toEqual(['package.json prisma.schema is prisma/shema.prisma, which holds no .prisma file']);
+  });
+
+  it('reads the schema again once it changes (an editor session), and keeps it while it does not', () => {
+    const dir = tempProject({ 'prisma/schema.prisma': 'model User {\n  id Int @id\n}\n' });
+    const first = loadPrismaSchema(ts, dir);
+    expect(loadPrismaSchema(ts, dir)).toBe(first);
+    const file = path.join(dir, 'prisma/schema.prisma');
+    writeFileSync(file, 'model User {\n  id Int @id\n}\nmodel Team {\n  id Int @id\n}\n');
+    // A later modification time, as an editor's save gives it, whatever the file system's resolution.
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(file, later, later);
+    expect([...(loadPrismaSchema(ts, dir)?.models.keys() ?? [])]).toEqual(['User', 'Team']);
+  });
+
+  it('finds a schema created after a search that found none', () => {
+    const dir = tempProject({ 'src/index.ts': '' });
+    expect(loadPrismaSchema(ts, dir)).toBeUndefined();
+    writeFileSync(path.join(dir, 'schema.prisma'), 'model User {\n  id Int @id\n}\n');
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(dir, later, later);
+    expect([...(loadPrismaSchema(ts, dir)?.models.keys() ?? [])]).toEqual(['User']);
   });
 
   it('reads every file of a multi-file schema, with relations across files', () => {

@@ -9,19 +9,30 @@ import type { PrismaSchema } from './schema.js';
 /** Larger files are not schemas anyone wrote; reading one would stall every run. */
 export const MAX_SCHEMA_FILE_BYTES = 5 * 1024 * 1024;
 
-const loaded = new Map<string, PrismaSchema | undefined>();
+/** A folder's schema as last read, and the files and folders whose change means reading it again. */
+interface Loaded {
+  schema: PrismaSchema | undefined;
+  watched: string[];
+  signature: string;
+}
+
+const loaded = new Map<string, Loaded>();
 const notFound = new Map<string, string[]>();
 
 /**
- * The project's Prisma schema, found and read once per folder per process; undefined when there
- * is none. Never throws: files that cannot be read or are too large become diagnostics and the
+ * The project's Prisma schema, found and read once per folder while its files stay the same;
+ * undefined when there is none. An editor's ESLint server lives for hours: when `schema.prisma`
+ * is edited, or a file joins or leaves its folder (or the project's folder), the next Program reads
+ * it again. Never throws: files that cannot be read or are too large become diagnostics and the
  * rest is read; a schema Prisma rejects, or with no model, has no models and a diagnostic saying so.
  */
 export function loadPrismaSchema(tsm: TypeScriptModule, rootDir: string): PrismaSchema | undefined {
   const key = path.resolve(rootDir);
-  if (loaded.has(key)) return loaded.get(key);
+  const cached = loaded.get(key);
+  if (cached && signatureOf(cached.watched) === cached.signature) return cached.schema;
   const { found: location, diagnostics } = searchPrismaSchema(tsm, key);
   let schema: PrismaSchema | undefined;
+  notFound.delete(key);
   if (!location && diagnostics.length > 0) notFound.set(key, diagnostics);
   if (location) {
     const problems: string[] = [];
@@ -33,8 +44,23 @@ export function loadPrismaSchema(tsm: TypeScriptModule, rootDir: string): Prisma
     schema = readPrismaSchema(sources);
     schema.diagnostics.unshift(...diagnostics, ...problems);
   }
-  loaded.set(key, schema);
+  const watched = [...new Set([key, ...(location?.files ?? []).flatMap((file) => [file, path.dirname(file)])])];
+  loaded.set(key, { schema, watched, signature: signatureOf(watched) });
   return schema;
+}
+
+/** Modification time and size of each path: a folder's time changes when an entry is added or removed. */
+function signatureOf(paths: readonly string[]): string {
+  return paths
+    .map((file) => {
+      try {
+        const stats = statSync(file);
+        return `${stats.mtimeMs}:${stats.size}`;
+      } catch {
+        return 'gone';
+      }
+    })
+    .join('|');
 }
 
 /** The file's text, or why it was not read. */
