@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runActionCheckStep } from '../support/action-check-step.js';
 import { repoRoot } from '../support/cli.js';
 
 interface Step {
@@ -35,18 +35,9 @@ describe('action.yml', () => {
   });
 
   it('check mode annotates, writes SARIF from the same run and reports the exit code', () => {
-    const step = action.runs.steps.find((candidate) => candidate.id === 'check')!;
-    const output = path.join(scratch, 'output');
-    const sarif = path.join(scratch, 'premortem.sarif');
-    writeFileSync(output, '');
-    const result = spawnSync('bash', ['-e', '-c', step.run!], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: { ...process.env, NO_COLOR: '1', GITHUB_ACTION_PATH: repoRoot, GITHUB_OUTPUT: output, PATHS: 'fixtures/calendar-app', CHANGED_SINCE: '', BASELINE: '', PRESET: 'strict', SARIF_FILE: sarif },
-    });
+    const { result, output, sarif } = runActionCheckStep(repoRoot, scratch, { paths: 'fixtures/calendar-app', preset: 'strict' });
     expect(result.status).toBe(0); // the step records the code; a later step fails the job
-    expect(readFileSync(output, 'utf8')).toBe('exit-code=1\n');
+    expect(output).toBe('exit-code=1\n');
     expect(result.stdout).toMatch(/^::error file=fixtures\/calendar-app\/app\/api\/bookings\/\[uid\]\/route\.ts,line=7,/m);
     expect(existsSync(sarif)).toBe(true);
     expect((JSON.parse(readFileSync(sarif, 'utf8')) as { version: string }).version).toBe('2.1.0');

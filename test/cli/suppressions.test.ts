@@ -1,9 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { createProject, parseReport, repoRoot, runCli, strictTsconfig } from '../support/cli.js';
+import { runActionCheckStep } from '../support/action-check-step.js';
+import { createProject, parseReport, runCli, strictTsconfig } from '../support/cli.js';
 
 // What `// eslint-disable-next-line premortem/…` silences in the editor is silent in the CLI and
 // the Action too (the bot's test is in test/bot/review-bot.e2e.test.ts).
@@ -51,19 +48,10 @@ describe('ESLint disable directives in the CLI', () => {
 
 describe('ESLint disable directives in the Action', () => {
   it('leave no annotation on a silenced line', () => {
-    const action = parse(readFileSync(path.join(repoRoot, 'action.yml'), 'utf8')) as { runs: { steps: { id?: string; run?: string }[] } };
-    const step = action.runs.steps.find((candidate) => candidate.id === 'check')!;
     const dir = createProject(files);
-    const output = path.join(dir, 'github-output');
-    writeFileSync(output, '');
-    const result = spawnSync('bash', ['-e', '-c', step.run!], {
-      cwd: dir,
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: { ...process.env, NO_COLOR: '1', GITHUB_ACTION_PATH: repoRoot, GITHUB_OUTPUT: output, PATHS: '.', CHANGED_SINCE: '', BASELINE: '', PRESET: 'strict', SARIF_FILE: path.join(dir, 'premortem.sarif') },
-    });
+    const { result, output } = runActionCheckStep(dir, dir, { paths: '.', preset: 'strict' });
     expect(result.status).toBe(0);
-    expect(readFileSync(output, 'utf8')).toBe('exit-code=1\n');
+    expect(output).toBe('exit-code=1\n');
     expect([...result.stdout.matchAll(/^::error file=([^,]+),line=(\d+),/gm)].map((m) => `${m[1]}:${m[2]}`)).toEqual(['src/jobs.ts:7', 'src/jobs.ts:11']);
   });
 });
