@@ -4,6 +4,7 @@ import {
   defineRule,
   estimateQuery,
   formatRowCount,
+  getChildForeignKey,
   getForeignKeyTarget,
   getPrismaCallSite,
   getQueryShape,
@@ -21,7 +22,6 @@ export type { Options } from './options.js';
 export type MessageIds = 'unbounded' | 'unboundedWholeSet' | 'cursorWithoutTake' | 'unboundedRelation' | 'suggestTake';
 
 const LIST_OPERATIONS = new Set(['findMany', 'groupBy']);
-const CREATES_ONE_ROW = new Set(['create']);
 
 export const noUnboundedQuery = defineRule<MessageIds, Options>({
   name: 'no-unbounded-query',
@@ -87,7 +87,7 @@ export const noUnboundedQuery = defineRule<MessageIds, Options>({
         for (const { relation, parent, parentRows, depth } of unboundedRelations(stats, shape.relations, site.model, cost.returnedRows)) {
           if (isSmall(relation.model)) continue;
           // The row a `create` returns is new: its to-many relations hold only what this call creates.
-          if (depth === 0 && CREATES_ONE_ROW.has(site.operation)) continue;
+          if (depth === 0 && site.operation === 'create') continue;
           const perParent = childrenPerParent(stats, parent, relation.model);
           if (isSmallResult([parent, relation.model], parentRows * worstChildren(stats, parent, relation, perParent))) continue;
           context.report({
@@ -141,10 +141,7 @@ function worstRows(stats: TableStatistics, model: PrismaModel, shape: QueryShape
 
 /** Children of the parent with the most, when the child's foreign key is measured; else the average. */
 function worstChildren(stats: TableStatistics, parent: PrismaModel, relation: RelationRead, perParent: number): number {
-  const back = parent.fields.get(relation.field)?.relation;
-  const foreignKey = [...relation.model.fields.values()].find(
-    (field) => field.relation && !field.relation.toMany && field.relation.target === parent.name && field.relation.name === back?.name,
-  )?.relation?.fields;
+  const foreignKey = getChildForeignKey(parent, relation.model, parent.fields.get(relation.field)?.relation?.name);
   const share = foreignKey?.length === 1 ? stats.largestValueShare(relation.model.name, foreignKey[0]!) : undefined;
   return share !== undefined ? Math.max(perParent, share * stats.rows(relation.model.name)) : perParent;
 }

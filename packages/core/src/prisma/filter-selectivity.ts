@@ -1,4 +1,4 @@
-import { getForeignKeyTarget, type PrismaModel, type PrismaSchema } from './schema.js';
+import { getChildForeignKey, getForeignKeyTarget, type PrismaModel, type PrismaSchema } from './schema.js';
 import type { Combination, Conjunction, FieldFilter } from './query-shape.js';
 import type { TableStatistics } from './table-statistics.js';
 
@@ -88,7 +88,7 @@ function relationSelectivity(schema: PrismaSchema, stats: TableStatistics, model
  * child holds no key to the parent, as in an implicit many-to-many.
  */
 function semiJoinSelectivity(stats: TableStatistics, parent: PrismaModel, child: PrismaModel, relationName: string | undefined, childShare: number): number {
-  const key = [...child.fields.values()].find((f) => f.relation?.target === parent.name && f.relation.name === relationName && f.relation.fields.length > 0)?.relation?.fields;
+  const key = getChildForeignKey(parent, child, relationName);
   if (!key) return 1;
   const matchingPerParent = childrenPerParent(stats, parent, child) * childShare;
   const distinctKeys = key.length === 1 ? stats.distinctValues(child.name, key[0]!) : undefined;

@@ -112,6 +112,18 @@ export function isUniqueLookup(model: PrismaModel, fields: readonly string[]): b
   return model.indexes.some((index) => index.kind !== 'index' && index.fields.length > 0 && index.fields.every((f) => fields.includes(f)));
 }
 
+/**
+ * The fields of `child` holding its key to `parent` for the relation named `relationName` (the two
+ * sides share the name); undefined when the child holds none, as in an implicit many-to-many.
+ */
+export function getChildForeignKey(parent: PrismaModel, child: PrismaModel, relationName: string | undefined): string[] | undefined {
+  for (const field of child.fields.values()) {
+    const relation = field.relation;
+    if (relation && !relation.toMany && relation.target === parent.name && relation.name === relationName && relation.fields.length > 0) return relation.fields;
+  }
+  return undefined;
+}
+
 /** The model a scalar field points to, when it holds the foreign key of a to-one relation. */
 export function getForeignKeyTarget(model: PrismaModel, fieldName: string): string | undefined {
   for (const field of model.fields.values()) {
