@@ -25,10 +25,13 @@ function eslintWith(parserOptions: Record<string, unknown> | undefined, preset: 
 const typed = { project: './tsconfig.json', tsconfigRootDir: fixtureDir, disallowAutomaticSingleRunInference: true };
 
 describe('the ESLint plugin', () => {
-  it('stops with a clear configuration error when there is no type information', async () => {
-    await expect(eslintWith(undefined).lintFiles(['floating.ts'])).rejects.toThrow(
-      /requires type information, but don't have parserOptions set to generate type information/,
-    );
+  it('stops with a clear configuration error when a later config replaces the parser and gives no type information', async () => {
+    const eslint = new ESLint({
+      cwd: fixtureDir,
+      overrideConfigFile: true,
+      overrideConfig: [plugin.configs.strict, { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }],
+    });
+    await expect(eslint.lintFiles(['floating.ts'])).rejects.toThrow(/requires type information, but don't have parserOptions set to generate type information/);
   });
 
   it('reports with suggestions that ESLint can apply', async () => {

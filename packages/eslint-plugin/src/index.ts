@@ -4,6 +4,7 @@ import type { ESLint, Linter } from 'eslint';
 import { buildPreset, presetOptionOverrides, PRODUCTION_SCOPE_DEFAULTS, ruleId, type PresetName } from '@premortem/core';
 import { rules as definitions } from '@premortem/rules';
 import { toEslintRule } from './to-eslint-rule.js';
+import { createTypedParser } from './typed-parser.js';
 
 const { name, version } = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
 
@@ -13,13 +14,23 @@ const rules: Record<string, TSESLint.RuleModule<string, [object]>> = Object.from
 
 type FlatConfig = Linter.Config;
 
+/** The plugin as ESLint's own types describe one, so `defineConfig({ plugins: { premortem } })` compiles. */
+export interface PremortemPlugin extends ESLint.Plugin {
+  meta: { name: string; version: string; namespace: 'premortem' };
+  rules: NonNullable<ESLint.Plugin['rules']>;
+  configs: Record<'recommended' | 'strict' | 'alongside-typescript-eslint', FlatConfig>;
+}
+
 const TYPESCRIPT_FILES = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
 
-const plugin = {
+const plugin: PremortemPlugin = {
   meta: { name, version, namespace: 'premortem' },
-  rules,
-  configs: {} as Record<PresetName | 'alongside-typescript-eslint', FlatConfig>,
+  // typescript-eslint's rule type and ESLint's describe the same object differently.
+  rules: rules as unknown as PremortemPlugin['rules'],
+  configs: {} as PremortemPlugin['configs'],
 };
+
+const typedParser = createTypedParser({ name, version });
 
 /** Presets come from rule metadata, so they cannot drift from the rules or the CLI. */
 function presetConfig(preset: PresetName): FlatConfig {
@@ -40,8 +51,10 @@ function presetConfig(preset: PresetName): FlatConfig {
     // The CLI's production scope: no premortem rule on tests, scripts, stories and the like. A
     // later config object that turns the rules on for some of these files brings them back.
     ignores: [...PRODUCTION_SCOPE_DEFAULTS],
-    // typescript-eslint's rule type and ESLint's describe the same object differently.
-    plugins: { premortem: plugin as unknown as ESLint.Plugin },
+    // Standalone: typescript-eslint's parser with type information, unless the config chose how
+    // to get types (see typed-parser.ts). A later config's own parser replaces it.
+    languageOptions: { parser: typedParser },
+    plugins: { premortem: plugin },
     rules: ruleEntries,
   };
 }
