@@ -45,7 +45,7 @@ function eslintWith(rules: Record<string, ReturnType<typeof toEslintRule>>) {
           parser: tseslint.parser,
           parserOptions: { project: './tsconfig.json', tsconfigRootDir: fixtureDir, disallowAutomaticSingleRunInference: true },
         },
-        plugins: { t: { rules } },
+        plugins: { t: { rules } as unknown as ESLint.Plugin },
         rules: Object.fromEntries(Object.keys(rules).map((id) => [`t/${id}`, 'error'])),
       },
     ],

@@ -46,7 +46,7 @@ describe('every rule is complete and registered', () => {
     it('is in the ESLint plugin with a derived docs URL, and in the right presets', () => {
       const eslintRule = plugin.rules[name];
       expect(eslintRule).toBeDefined();
-      expect(eslintRule?.meta.docs?.url).toBe(ruleDocsUrl(name));
+      expect(eslintRule?.meta?.docs?.url).toBe(ruleDocsUrl(name));
       expect(Object.keys(plugin.configs.strict.rules ?? {})).toContain(ruleId(rule));
       // recommended: a rule meant for it, with at least one kind of finding measured as high precision.
       const inRecommended = Object.keys(plugin.configs.recommended.rules ?? {}).includes(ruleId(rule));

@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rules } from '@premortem/eslint-plugin';
 import { rules as coreRules } from '@premortem/rules';
 import { analyzeProject } from '../support/analyze-project.js';
-import { createTypedRuleTester } from '../support/rule-tester.js';
+import { createTypedRuleTester, eslintRule } from '../support/rule-tester.js';
 
-const rule = rules['no-fetch-in-render']!;
+const rule = eslintRule('no-fetch-in-render');
 const ruleTester = createTypedRuleTester();
 
 // Real React types (@types/react); HTTP clients are imported but not installed, as in a fresh checkout.

@@ -1,7 +1,6 @@
-import { rules } from '@premortem/eslint-plugin';
-import { createTypedRuleTester } from '../support/rule-tester.js';
+import { createTypedRuleTester, eslintRule } from '../support/rule-tester.js';
 
-const rule = rules['no-floating-promises']!;
+const rule = eslintRule('no-floating-promises');
 const ruleTester = createTypedRuleTester();
 
 const CATCH = '.catch((error) => console.error(error))';

@@ -1,13 +1,12 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rules } from '@premortem/eslint-plugin';
 import { rules as definitions } from '@premortem/rules';
 import { analyzeProject } from '../support/analyze-project.js';
-import { createTypedRuleTester } from '../support/rule-tester.js';
+import { createTypedRuleTester, eslintRule } from '../support/rule-tester.js';
 import { typedClient, typedLines } from './prisma-prelude.js';
 
 // Loops that are not N+1 stay quiet, each next to its unsafe twin that stays reported.
-const rule = rules['no-query-in-loop']!;
+const rule = eslintRule('no-query-in-loop');
 const ruleTester = createTypedRuleTester();
 const prelude = `declare const ids: number[];
 declare const teams: { id: number; memberIds: number[] }[];

@@ -1,8 +1,7 @@
-import { rules } from '@premortem/eslint-plugin';
-import { createTypedRuleTester } from '../support/rule-tester.js';
+import { createTypedRuleTester, eslintRule } from '../support/rule-tester.js';
 import { typedClient, typedLines, untypedClient, untypedLines } from './prisma-prelude.js';
 
-const rule = rules['no-query-in-loop']!;
+const rule = eslintRule('no-query-in-loop');
 const ruleTester = createTypedRuleTester();
 const typed = (code: string) => typedClient + `declare const ids: number[];\ndeclare const bookings: { id: number }[];\n` + code;
 const line = (n: number) => typedLines + 2 + n;

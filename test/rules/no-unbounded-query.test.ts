@@ -1,8 +1,7 @@
-import { rules } from '@premortem/eslint-plugin';
-import { createTypedRuleTester } from '../support/rule-tester.js';
+import { createTypedRuleTester, eslintRule } from '../support/rule-tester.js';
 import { typedClient, typedLines, untypedClient, untypedLines } from './prisma-prelude.js';
 
-const rule = rules['no-unbounded-query']!;
+const rule = eslintRule('no-unbounded-query');
 const ruleTester = createTypedRuleTester();
 // test/rules/fixture/prisma/schema.prisma: User 1—n Booking 1—n Attendee; Team 1—n User; Setting 1—1 User.
 const typed = (code: string) => typedClient + code;

@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rules as eslintRules } from '@premortem/eslint-plugin';
 import { rules } from '@premortem/rules';
 import { analyzeProject } from '../support/analyze-project.js';
-import { createTypedRuleTester } from '../support/rule-tester.js';
+import { createTypedRuleTester, eslintRule } from '../support/rule-tester.js';
 
-const rule = eslintRules['no-unbounded-retry']!;
+const rule = eslintRule('no-unbounded-retry');
 const ruleTester = createTypedRuleTester();
 
 // Libraries are imported but not installed, as in a fresh checkout: the rule reads their import.

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { RuleTester } from '@typescript-eslint/rule-tester';
+import type { TSESLint } from '@typescript-eslint/utils';
+import { rules } from '@premortem/eslint-plugin';
 import { afterAll, describe, it } from 'vitest';
 
 RuleTester.afterAll = afterAll;
@@ -18,4 +20,11 @@ export function createTypedRuleTester(): RuleTester {
       },
     },
   });
+}
+
+/** A premortem rule as typescript-eslint's RuleTester types it (the plugin exports ESLint's type). */
+export function eslintRule(name: string): TSESLint.RuleModule<string, [object]> {
+  const rule = rules[name];
+  if (!rule) throw new Error(`no premortem rule named ${name}`);
+  return rule as unknown as TSESLint.RuleModule<string, [object]>;
 }

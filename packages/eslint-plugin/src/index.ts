@@ -8,7 +8,7 @@ import { createTypedParser } from './typed-parser.js';
 
 const { name, version } = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
 
-const rules: Record<string, TSESLint.RuleModule<string, [object]>> = Object.fromEntries(
+const typedRules: Record<string, TSESLint.RuleModule<string, [object]>> = Object.fromEntries(
   definitions.map((definition) => [definition.name, toEslintRule(definition)]),
 );
 
@@ -26,7 +26,7 @@ const TYPESCRIPT_FILES = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
 const plugin: PremortemPlugin = {
   meta: { name, version, namespace: 'premortem' },
   // typescript-eslint's rule type and ESLint's describe the same object differently.
-  rules: rules as unknown as PremortemPlugin['rules'],
+  rules: typedRules as unknown as PremortemPlugin['rules'],
   configs: {} as PremortemPlugin['configs'],
 };
 
@@ -72,5 +72,6 @@ plugin.configs['alongside-typescript-eslint'] = {
 };
 
 export default plugin;
-export { rules };
+/** The rules by name, typed as ESLint's (typescript-eslint's RuleTester takes them cast to its own type). */
+export const rules = plugin.rules;
 export const configs = plugin.configs;

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type ts from 'typescript';
 import type { TypeScriptModule } from '@premortem/core';
+import { resolveFromTypescriptEslint } from './from-typescript-eslint.js';
 
 const localRequire = createRequire(import.meta.url);
 let cached: TypeScriptModule | undefined;
@@ -34,7 +35,7 @@ export function getTypeScriptFor(sourceFile: ts.SourceFile): TypeScriptModule {
 
 function candidates(): Array<() => TypeScriptModule> {
   return [
-    () => createRequire(localRequire.resolve('@typescript-eslint/typescript-estree'))('typescript') as TypeScriptModule,
+    () => createRequire(resolveFromTypescriptEslint('@typescript-eslint/typescript-estree'))('typescript') as TypeScriptModule,
     () => createRequire(path.join(process.cwd(), 'noop.js'))('typescript') as TypeScriptModule,
     () => localRequire('typescript') as TypeScriptModule,
   ];

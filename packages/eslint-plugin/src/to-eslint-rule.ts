@@ -1,6 +1,9 @@
-import { ESLintUtils, type JSONSchema, type TSESLint } from '@typescript-eslint/utils';
+import type { ESLintUtils as Utils, JSONSchema, TSESLint } from '@typescript-eslint/utils';
 import { findingKinds, resolveOptions, ruleDocsUrl, type RuleDefinition } from '@premortem/core';
+import { fromTypescriptEslint } from './from-typescript-eslint.js';
 import { joinSharedWalk, runSharedWalk } from './shared-walk.js';
+
+let getParserServices: typeof Utils.getParserServices | undefined;
 
 export interface PremortemDocs {
   description: string;
@@ -36,7 +39,7 @@ export function toEslintRule(definition: RuleDefinition): TSESLint.RuleModule<st
       const leftToTypescriptEslint = kindsLeftToTypescriptEslint(definition, context.settings);
       const reported = kinds || leftToTypescriptEslint.size > 0 ? new Set((kinds ?? findingKinds(meta)).filter((kind) => !leftToTypescriptEslint.has(kind))) : undefined;
       // Throws typescript-eslint's own explanation when the config has no type information.
-      const services = ESLintUtils.getParserServices(context);
+      const services = (getParserServices ??= fromTypescriptEslint<{ ESLintUtils: typeof Utils }>('@typescript-eslint/utils').ESLintUtils.getParserServices)(context);
       const sourceFile = services.esTreeNodeToTSNodeMap.get(context.sourceCode.ast);
       const sourceCode = context.sourceCode;
       const joined = joinSharedWalk(context, sourceFile, {

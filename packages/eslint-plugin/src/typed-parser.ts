@@ -1,16 +1,15 @@
-import { createRequire } from 'node:module';
 import type { Linter } from 'eslint';
+import { fromTypescriptEslint } from './from-typescript-eslint.js';
 
 interface TypescriptEslintParser {
   parseForESLint(code: string, options?: Record<string, unknown> | null): Linter.ESLintParseResult;
 }
 
-const localRequire = createRequire(import.meta.url);
 let loaded: TypescriptEslintParser | undefined;
 
 /** typescript-eslint's parser, loaded on the first parse so that importing the plugin stays cheap. */
 function typescriptEslintParser(): TypescriptEslintParser {
-  return (loaded ??= localRequire('@typescript-eslint/parser') as TypescriptEslintParser);
+  return (loaded ??= fromTypescriptEslint<TypescriptEslintParser>('@typescript-eslint/parser'));
 }
 
 /**
