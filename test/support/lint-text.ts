@@ -19,7 +19,7 @@ export function findingsOf(rule: string, code: string, options: object = {}, fil
       // A second parse of the same file under CI=true would otherwise get an untyped Program.
       parserOptions: { project: './tsconfig.json', tsconfigRootDir: ruleFixtureDir, disallowAutomaticSingleRunInference: true },
     },
-    plugins: { premortem: plugin as never },
+    plugins: { premortem: plugin },
     rules: { [`premortem/${rule}`]: ['error', options] },
   };
   return linter.verify(code, config, path.join(ruleFixtureDir, file)).map((m) => `${m.line}:${m.messageId ?? m.message}`);

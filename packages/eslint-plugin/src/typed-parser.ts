@@ -28,6 +28,6 @@ export function withTypeInformation(options: Record<string, unknown> | null | un
 export function createTypedParser(meta: { name: string; version: string }): Linter.Parser {
   return {
     meta: { name: `${meta.name}/typed-parser`, version: meta.version },
-    parseForESLint: (code, options) => typescriptEslintParser().parseForESLint(code, withTypeInformation(options)),
+    parseForESLint: (code: string, options?: Record<string, unknown>) => typescriptEslintParser().parseForESLint(code, withTypeInformation(options)),
   };
 }
