@@ -1,4 +1,5 @@
 export { createApp, DEFAULT_SETTINGS, type AppOptions, type PremortemApp } from './app.js';
+export { routeEvent, REVIEWED_EVENTS, type Delivery, type Routed } from './route-event.js';
 export { startServer, type RunningBot } from './start-server.js';
 export { serverConfigFromEnv, ConfigurationError, type ServerConfig } from './settings-from-env.js';
 export { requestPolicyPlugin, retryDelay, DEFAULT_REQUEST_POLICY, RateLimited, UncertainWrite, type RequestPolicy } from './github/request-policy.js';

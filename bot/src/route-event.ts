@@ -9,7 +9,17 @@ export interface Delivery {
 
 export type Routed = { job: ReviewJob } | { skip: string };
 
-const REVIEWED_ACTIONS = new Set(['opened', 'synchronize', 'reopened']);
+/**
+ * The webhook events a review starts from, with the actions that start one. `bot/app.yml`
+ * subscribes the app to exactly these events (test/bot/shipping.test.ts holds them equal).
+ */
+export const REVIEWED_EVENTS = {
+  pull_request: ['opened', 'synchronize', 'reopened'],
+  check_run: ['rerequested'],
+} as const satisfies Record<string, readonly string[]>;
+
+const REVIEWED_ACTIONS = new Set<string>(REVIEWED_EVENTS.pull_request);
+const RERUN_ACTIONS = new Set<string>(REVIEWED_EVENTS.check_run);
 
 /**
  * Which review a delivery asks for, from its payload alone (nothing is fetched, so a delivery is
@@ -33,7 +43,7 @@ export function routeEvent(delivery: Delivery, options: { checkName: string; use
     if (pull.state !== 'open') return { skip: `#${pull.number}: the pull request is ${pull.state}` };
     return job({ owner: repository.owner.login, repo: repository.name, pullNumber: pull.number, headSha: pull.head.sha, baseSha: pull.base.sha, htmlUrl: repository.html_url }, false);
   }
-  if (delivery.name === 'check_run' && action === 'rerequested') {
+  if (delivery.name === 'check_run' && RERUN_ACTIONS.has(action)) {
     const run = payload.check_run;
     if (!isCheckRun(run)) return { skip: 'check_run.rerequested: no check run in the payload' };
     if (run.name !== options.checkName) return { skip: `check run "${run.name}" is not ours` };
