@@ -31,7 +31,7 @@ describe('action.yml', () => {
     const used = new Set([...JSON.stringify(action.runs.steps).matchAll(/inputs\.([a-z-]+)/g)].map((match) => match[1]));
     expect([...used].filter((name) => !(name! in action.inputs))).toEqual([]);
     expect(action.runs.using).toBe('composite');
-    expect(action.runs.steps.find((step) => step.uses?.startsWith('github/codeql-action/upload-sarif'))?.with?.sarif_file).toBe('${{ inputs.sarif-file }}');
+    expect(action.runs.steps.find((step) => step.uses?.startsWith('github/codeql-action/upload-sarif'))?.with?.sarif_file).toBe('${{ inputs.working-directory }}/${{ inputs.sarif-file }}');
   });
 
   it('check mode annotates, writes SARIF from the same run and reports the exit code', () => {
@@ -41,5 +41,13 @@ describe('action.yml', () => {
     expect(result.stdout).toMatch(/^::error file=fixtures\/calendar-app\/app\/api\/bookings\/\[uid\]\/route\.ts,line=7,/m);
     expect(existsSync(sarif)).toBe(true);
     expect((JSON.parse(readFileSync(sarif, 'utf8')) as { version: string }).version).toBe('2.1.0');
+  });
+
+  it('check mode runs in working-directory with the extra args, and annotates paths from the repository root', () => {
+    const { result, output } = runActionCheckStep(path.join(repoRoot, 'fixtures/calendar-app'), scratch, { paths: '.', preset: 'strict', args: '--rule no-unbounded-retry' });
+    expect(output).toBe('exit-code=1\n');
+    const annotated = [...result.stdout.matchAll(/^::(?:error|warning) file=([^,]+),.*title=([^,:]+)/gm)].map((match) => `${match[1]!.split('/').slice(0, 2).join('/')} ${match[2]}`);
+    expect(annotated.length).toBeGreaterThan(0);
+    expect(new Set(annotated)).toEqual(new Set(['fixtures/calendar-app premortem/no-unbounded-retry']));
   });
 });
