@@ -91,7 +91,11 @@ function elementLines(options: EslintBlockOptions, context: ElementContext): str
   if (override) {
     lines.push(
       `// ${override.comment}`,
-      `{ ...premortem.configs.${options.preset}, name: 'premortem/init', rules: { '${override.rule}': ['${override.level}', ${JSON.stringify(override.options)}] } },`,
+      '{',
+      `  ...premortem.configs.${options.preset},`,
+      "  name: 'premortem/init',",
+      `  rules: { ${jsLiteral(override.rule)}: [${jsLiteral(override.level)}, ${jsLiteral(override.options)}] },`,
+      '},',
     );
   }
   if (context.alongside) {
@@ -110,6 +114,17 @@ function elementsText(options: EslintBlockOptions, context: Partial<ElementConte
     ...indent(elementLines(options, { tseslint: 'tseslint', withParser: true, alongside: false, ...context }), '  '),
     '',
   ].join('\n');
+}
+
+/** Options as JavaScript source, in the file's style: single quotes, unquoted keys where they can be. */
+function jsLiteral(value: unknown): string {
+  if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  if (Array.isArray(value)) return `[${value.map(jsLiteral).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).map(([key, item]) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : jsLiteral(key)}: ${jsLiteral(item)}`);
+    return entries.length > 0 ? `{ ${entries.join(', ')} }` : '{}';
+  }
+  return String(value);
 }
 
 function indent(lines: readonly string[], prefix: string): string[] {
