@@ -212,12 +212,84 @@ describe('premortem init on a pnpm monorepo with a flat config of its own', () =
   });
 });
 
+describe('premortem init adds to the usual shapes of flat config', () => {
+  it.each([
+    [
+      "tseslint.config(…) with typescript-eslint's type-checked rules",
+      'eslint.config.js',
+      [
+        "import eslint from '@eslint/js';",
+        "import tseslint from 'typescript-eslint';",
+        '',
+        'export default tseslint.config(',
+        '  eslint.configs.recommended,',
+        '  ...tseslint.configs.recommendedTypeChecked,',
+        '  {',
+        '    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },',
+        '  },',
+        ');',
+        '',
+      ],
+      [
+        "import eslint from '@eslint/js';",
+        "import tseslint from 'typescript-eslint';",
+        "import premortem from '@premortem/eslint-plugin';",
+        '',
+        'export default tseslint.config(',
+        '  eslint.configs.recommended,',
+        '  ...tseslint.configs.recommendedTypeChecked,',
+        '  {',
+        '    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },',
+        '  },',
+        // Its own parserOptions stay the only ones; both presets' dropped promises are reported once.
+        '  premortem.configs.recommended,',
+        "  // typescript-eslint's type-checked rules report dropped promises; premortem leaves those to them.",
+        "  premortem.configs['alongside-typescript-eslint'],",
+        ');',
+        '',
+      ],
+    ],
+    [
+      'defineConfig([…]) on one line, through a const, in TypeScript',
+      'eslint.config.ts',
+      ["import { defineConfig } from 'eslint/config';", '', "const config = defineConfig([{ rules: { eqeqeq: 'error' } }]);", '', 'export default config;', ''],
+      [
+        "import { defineConfig } from 'eslint/config';",
+        "import tseslint from 'typescript-eslint';",
+        "import premortem from '@premortem/eslint-plugin';",
+        '',
+        "const config = defineConfig([{ rules: { eqeqeq: 'error' } },",
+        '  {',
+        "    files: ['**/*.{ts,tsx,mts,cts}'],",
+        '    languageOptions: {',
+        '      parser: tseslint.parser,',
+        '      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },',
+        '    },',
+        '  },',
+        '  premortem.configs.recommended,',
+        ']);',
+        '',
+        'export default config;',
+        '',
+      ],
+    ],
+  ])('%s', (_shape, name, before, after) => {
+    const dir = project({ 'package.json': '{ "name": "app", "type": "module" }\n', [name]: before.join('\n') });
+    const first = init(dir);
+    expect(first.stdout).toContain(`${name}: updated`);
+    expect(read(dir, name)).toBe(after.join('\n'));
+    expect(init(dir).stdout).toContain(`${name}: ${UNCHANGED}`);
+    expect(read(dir, name)).toBe(after.join('\n'));
+  });
+});
+
 describe('premortem init with an ESLint config it cannot edit safely', () => {
   const base = { 'package.json': '{ "name": "app", "private": true }\n', 'tsconfig.json': strictTsconfig, 'src/index.ts': 'export const one = 1;\n' };
 
   it.each([
     ['CommonJS from a function of its own', "module.exports = require('./base')({ strict: true });\n"],
     ['a default export computed by a call', "import { makeConfig } from './eslint/make-config.js';\n\nexport default makeConfig(import.meta.dirname);\n"],
+    ['a `config` helper that is not typescript-eslint\'s', "import tools from './eslint/tools.js';\n\nexport default tools.config({ rules: { eqeqeq: 'error' } });\n"],
     ['a file that does not parse', 'export default [\n  { rules: { eqeqeq: "error" } ,\n'],
   ])('prints what to add and leaves it byte for byte: %s', (_shape, text) => {
     const dir = project({ ...base, 'eslint.config.js': text });

@@ -169,16 +169,19 @@ export function mergeIntoConfig(tsm: TypeScriptModule, file: string, text: strin
 
   const { elements, closeAt } = list;
   const last = elements.at(-1);
-  const unit = last ? lineIndent(text, elements[0]?.getStart(sourceFile) ?? 0) : lineIndent(text, list.openAt) + '  ';
+  // A list on one line (`[a, b]`) gets its new entries one per line, then its closing bracket on a line of its own.
+  const oneLine = !text.slice(list.openAt, closeAt).includes('\n');
+  const outer = lineIndent(text, list.openAt);
+  const unit = last && !oneLine ? lineIndent(text, elements[0]?.getStart(sourceFile) ?? 0) : outer + '  ';
   const lines = elementLines(options, context);
-  if (!elements.hasTrailingComma && last) {
+  if (last && !oneLine && !elements.hasTrailingComma) {
     // Keep the file's style: no comma after its last entry.
     const lastLine = lines.length - 1;
     lines[lastLine] = (lines[lastLine] ?? '').replace(/,$/, '');
   }
   const block = indent(lines, unit).join('\n');
   let listEdit: Edit;
-  if (!last) listEdit = { at: list.openAt + 1, text: `\n${block}\n${lineIndent(text, list.openAt)}` };
+  if (!last || oneLine) listEdit = { at: last ? commaAfter(text, last.end, closeAt) : list.openAt + 1, text: `${last && !elements.hasTrailingComma ? ',' : ''}\n${block}\n${outer}` };
   else if (elements.hasTrailingComma) listEdit = { at: commaAfter(text, last.end, closeAt), text: `\n${block}` };
   else listEdit = { at: last.end, text: `,\n${block}` };
 
@@ -207,18 +210,51 @@ function findConfigList(tsm: TypeScriptModule, sourceFile: ts.SourceFile): Confi
   if (tsm.isArrayLiteralExpression(expression)) {
     return { elements: expression.elements, openAt: expression.getStart(sourceFile), closeAt: expression.end - 1 };
   }
-  if (tsm.isCallExpression(expression) && isConfigHelper(tsm, expression)) {
+  if (tsm.isCallExpression(expression) && isConfigHelper(tsm, sourceFile, expression)) {
+    // `defineConfig([…])`: the entries are the array's.
+    const [only] = expression.arguments;
+    if (expression.arguments.length === 1 && only && tsm.isArrayLiteralExpression(only)) {
+      return { elements: only.elements, openAt: only.getStart(sourceFile), closeAt: only.end - 1 };
+    }
     const open = expression.arguments.pos - 1;
     return { elements: expression.arguments, openAt: open, closeAt: expression.end - 1 };
   }
   return undefined;
 }
 
-/** `tseslint.config(…)` (typescript-eslint) or `defineConfig(…)` (eslint/config): they take config objects as arguments. */
-function isConfigHelper(tsm: TypeScriptModule, call: ts.CallExpression): boolean {
+/**
+ * `tseslint.config(…)` of typescript-eslint or `defineConfig(…)` of eslint/config, as the file's
+ * imports name them: they take config objects as arguments. A function of the project's own
+ * could do anything with one more argument.
+ */
+function isConfigHelper(tsm: TypeScriptModule, sourceFile: ts.SourceFile, call: ts.CallExpression): boolean {
   const callee = call.expression;
-  if (tsm.isIdentifier(callee)) return callee.text === 'defineConfig';
-  return tsm.isPropertyAccessExpression(callee) && tsm.isIdentifier(callee.expression) && callee.name.text === 'config';
+  if (tsm.isIdentifier(callee)) return ['eslint/config', '@eslint/config-helpers'].includes(importedFrom(tsm, sourceFile, callee.text, 'defineConfig') ?? '');
+  return (
+    tsm.isPropertyAccessExpression(callee) &&
+    tsm.isIdentifier(callee.expression) &&
+    callee.name.text === 'config' &&
+    importedFrom(tsm, sourceFile, callee.expression.text, 'default') === 'typescript-eslint'
+  );
+}
+
+/** The module `local` is imported from, as `exported` (`default` for a default or namespace import). */
+function importedFrom(tsm: TypeScriptModule, sourceFile: ts.SourceFile, local: string, exported: string): string | undefined {
+  for (const statement of sourceFile.statements) {
+    if (!tsm.isImportDeclaration(statement) || !tsm.isStringLiteral(statement.moduleSpecifier) || statement.importClause?.isTypeOnly) continue;
+    const clause = statement.importClause;
+    const module = statement.moduleSpecifier.text;
+    if (exported === 'default' && clause?.name?.text === local) return module;
+    const bindings = clause?.namedBindings;
+    if (!bindings) continue;
+    if (tsm.isNamespaceImport(bindings)) {
+      if (exported === 'default' && bindings.name.text === local) return module;
+      continue;
+    }
+    const element = bindings.elements.find((item) => item.name.text === local && !item.isTypeOnly);
+    if (element && (element.propertyName?.text ?? element.name.text) === exported) return module;
+  }
+  return undefined;
 }
 
 function unwrap(tsm: TypeScriptModule, expression: ts.Expression): ts.Expression {
