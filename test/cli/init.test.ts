@@ -136,6 +136,10 @@ describe('premortem init on the calendar app', () => {
     expect(result.stdout).toContain(`.github/premortem.yml: ${UNCHANGED}`);
     expect(read(dir, '.github/premortem.yml')).toBe(original);
     expect(read(dir, 'eslint.config.js')).toContain('premortem.configs.strict,');
+    // Asked for another preset, it still keeps the file, and says so.
+    const again = init(dir, '--preset', 'recommended');
+    expect(again.stdout).toContain('.github/premortem.yml says `preset: strict` and was left as it is');
+    expect(read(dir, '.github/premortem.yml')).toBe(original);
   });
 
   it('--dry-run prints what it would write and writes nothing', () => {

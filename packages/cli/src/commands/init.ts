@@ -63,7 +63,12 @@ export function runInit(folder: string | undefined, options: InitOptions, io: Cl
 
   const configFile = path.join(root, CONFIG_FILE);
   if (isFile(configFile)) {
-    plans.push({ file: configFile, status: 'unchanged (already set up)', ...(existing.note ? { detail: existing.note } : {}) });
+    const note =
+      existing.note ??
+      (options.preset && existing.preset && options.preset !== existing.preset
+        ? `${shown(configFile)} says \`preset: ${existing.preset}\` and was left as it is; edit it for the CLI, the Action and the bot to use ${options.preset} too.`
+        : undefined);
+    plans.push({ file: configFile, status: 'unchanged (already set up)', ...(note ? { detail: note } : {}) });
   } else {
     const text = premortemYml({ preset, schema: detection.schema, shells: detection.shells, presetRunsShellsRule: shellsEntry !== undefined });
     plans.push({ file: configFile, status: 'created', write: { text, create: true } });
@@ -96,7 +101,7 @@ function readExistingConfig(root: string): { preset?: PresetName; note?: string 
     const { config } = loadConfig(root);
     return config.preset ? { preset: config.preset } : {};
   } catch (error) {
-    return { note: `it is not valid as it stands, fix it by hand: ${error instanceof Error ? error.message : String(error)}` };
+    return { note: `premortem: ${error instanceof Error ? error.message : String(error)}\n(left as it is; fix it by hand)` };
   }
 }
 
