@@ -86,6 +86,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
   program
     .command('init')
+    .summary('Set a project up: ESLint config, .github/premortem.yml and a workflow, from what it detects; never overwrites.')
     .description(
       'Set a project up, asking nothing: detect the package manager, the Prisma schema and app shells, then write eslint.config.js ' +
         '(or add premortem to an existing flat config when its text can be edited safely, else print what to add), ' +
