@@ -307,6 +307,16 @@ describe('premortem init with an ESLint config it cannot edit safely', () => {
     expect(result.stdout).toContain('.github/premortem.yml: created');
   });
 
+  it('prints instead of editing a config that is a symbolic link to a shared one', () => {
+    const shared = project({ 'eslint.config.js': 'export default [];\n' });
+    const dir = project(base);
+    symlinkSync(path.join(shared, 'eslint.config.js'), path.join(dir, 'eslint.config.js'));
+    const result = init(dir);
+    expect(result.stdout).toContain('eslint.config.js: printed (could not merge safely)');
+    expect(result.stdout).toContain('it is a symbolic link');
+    expect(read(shared, 'eslint.config.js')).toBe('export default [];\n');
+  });
+
   it('never runs the config, and only ever reads prisma.config.ts as text', () => {
     const plant = (name: string) => `import { writeFileSync } from 'node:fs';\nwriteFileSync(new URL('./ran-${name}', import.meta.url), 'ran');\n`;
     const dir = project({

@@ -1,3 +1,4 @@
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import type ts from 'typescript';
 import type { PresetName, TypeScriptModule } from '@premortem/core';
@@ -41,6 +42,9 @@ export function planEslintConfig(tsm: TypeScriptModule, folder: string, options:
     }
     const esm = readManifest(folder)?.['type'] === 'module';
     return { kind: 'create', file: path.join(folder, esm ? 'eslint.config.js' : 'eslint.config.mjs'), text: newConfigText(options) };
+  }
+  if (lstatSync(existing).isSymbolicLink()) {
+    return { kind: 'print', file: existing, text: elementsText(options, {}), reason: 'it is a symbolic link, and the file it leads to may be shared with other projects' };
   }
   const text = readSmallText(existing);
   if (text === undefined) return { kind: 'print', file: existing, text: elementsText(options, {}), reason: 'it is too large to be an ESLint config that can be edited safely' };
