@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { IsolatedAnalysisFailed, ModuleRefused, refusedModules, STATS_FILE, UsageError } from '@premortem/core';
 import { BASELINE_FILE, runBaseline, type BaselineOptions } from './commands/baseline.js';
 import { runCheck, type CheckOptions } from './commands/check.js';
+import { runInit, type InitOptions } from './commands/init.js';
 import { runQueries, type QueriesOptions } from './commands/queries.js';
 import { runReview, type ReviewOptions } from './commands/review.js';
 import { runStats, type StatsOptions } from './commands/stats.js';
@@ -81,6 +82,21 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option(...ISOLATE)
     .action(async (paths: string[], options: QueriesOptions & Isolation) => {
       exitCode = await runQueries(paths, options, withIsolation(io, options));
+    });
+
+  program
+    .command('init')
+    .summary('Set a project up: ESLint config, .github/premortem.yml and a workflow, from what it detects; never overwrites.')
+    .description(
+      'Set a project up, asking nothing: detect the package manager, the Prisma schema and app shells, then write eslint.config.js ' +
+        '(or add premortem to an existing flat config when its text can be edited safely, else print what to add), ' +
+        '.github/premortem.yml and .github/workflows/premortem.yml. Never overwrites a file, never runs the project\'s code; a second run changes nothing.',
+    )
+    .argument('[folder]', 'the project to set up (default: the current folder); files go to its repository root')
+    .option('--dry-run', 'print what would be written, write nothing')
+    .addOption(new Option('--preset <name>', 'the preset to write (default: the existing config\'s, else recommended)').choices(['recommended', 'strict']))
+    .action((folder: string | undefined, options: InitOptions) => {
+      exitCode = runInit(folder, options, io);
     });
 
   program
