@@ -28,7 +28,7 @@ const CHILD_ENTRY = fileURLToPath(new URL('./analysis-child.js', import.meta.url
 export async function analyze(request: AnalyzeRequest, io: CliIo): Promise<ConfiguredResult> {
   const recipe: AnalysisRecipe = { ...request, cwd: io.cwd };
   const progress = createProgress(io.stderr);
-  const onProgress = (done: number, total: number) => progress.update(done, total);
+  const onProgress = (done: number, total: number, building?: string) => progress.update(done, total, building);
   let analyzed: ConfiguredResult;
   if (io.isolate) {
     // The engine asks the read boundary before it looks anywhere: outside it, the child's

@@ -4,7 +4,7 @@ export * from './errors.js';
 export * from './fingerprint.js';
 export * from './presets.js';
 export { analyzeFile, walkFile, type EnabledRule, type AnalyzeFileInput, type WalkInput } from './engine/analyze-file.js';
-export { runAnalysis, type RunInput, type RunResult } from './engine/run-analysis.js';
+export { runAnalysis, type ProgressListener, type RunInput, type RunResult } from './engine/run-analysis.js';
 export { planProjects, defaultCompilerOptions, type Plan, type ProjectPlan } from './engine/plan-projects.js';
 export { describeReadFailure, type UnreadableFile } from './engine/read-failure.js';
 export { findProjectRoot, toPosixRelative } from './engine/project-root.js';

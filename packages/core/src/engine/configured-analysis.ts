@@ -6,7 +6,7 @@ import type { PresetName, RuleDefinition, TypeScriptModule } from '../rule.js';
 import { applyEslintSuppressions, ESLINT_SUPPRESSIONS_FILE, readEslintSuppressions } from './eslint-suppressions.js';
 import { findProjectRoot } from './project-root.js';
 import { confineReads } from './read-boundary.js';
-import { runAnalysis, type RunResult } from './run-analysis.js';
+import { runAnalysis, type ProgressListener, type RunResult } from './run-analysis.js';
 import { Timings } from './timings.js';
 
 /**
@@ -48,7 +48,7 @@ export function runConfiguredAnalysis(
   recipe: AnalysisRecipe,
   ts: TypeScriptModule,
   rules: readonly RuleDefinition[],
-  onProgress?: (done: number, total: number) => void,
+  onProgress?: ProgressListener,
 ): ConfiguredResult {
   if (recipe.confineReadsTo) confineReads([...recipe.confineReadsTo, path.dirname(ts.getDefaultLibFilePath({}))]);
   const root = findProjectRoot(path.resolve(recipe.cwd, recipe.paths[0] ?? '.'));

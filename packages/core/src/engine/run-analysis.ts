@@ -23,7 +23,7 @@ export interface RunInput {
   project?: string;
   rules: readonly EnabledRule[];
   timings?: Timings;
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: ProgressListener;
   /** Also list every Prisma query site with its cost estimate. */
   collectQueries?: boolean;
   /** Report `eslint-disable` directives naming a premortem rule that silenced nothing. */
@@ -42,6 +42,12 @@ export interface RunInput {
    */
   inScope?: (fileName: string) => boolean;
 }
+
+/**
+ * Files analyzed so far out of all; `building` names the Program being built (its tsconfig and
+ * place among them) while one is: the silent first seconds of a run.
+ */
+export type ProgressListener = (done: number, total: number, building?: string) => void;
 
 export interface RunResult {
   findings: Finding[];
@@ -83,7 +89,11 @@ export function runAnalysis(input: RunInput): RunResult {
   // Monorepos: Programs are built one at a time, the parsed files they have in common handed on.
   const shared = plan.projects.length > 1 ? new SharedSourceFiles() : undefined;
 
-  for (const project of plan.projects) {
+  for (const [index, project] of plan.projects.entries()) {
+    if (input.onProgress) {
+      const name = project.tsconfigPath ? toPosixRelative(cwd, project.tsconfigPath) : 'the files no tsconfig includes';
+      input.onProgress(done, total, plan.projects.length > 1 ? `${name} (${index + 1} of ${plan.projects.length})` : name);
+    }
     const build = () => createProgramForPlan(tsm, project, shared);
     const program = timings ? timings.measure('create program', build) : build();
     // Creating the checker binds every file: a phase of its own, before any rule asks a type.

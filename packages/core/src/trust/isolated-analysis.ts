@@ -17,7 +17,7 @@ export interface IsolatedRequest {
 
 /** What the child answers, one message each; `progress` any number of times first. */
 export type IsolatedReply =
-  | { type: 'progress'; done: number; total: number }
+  | { type: 'progress'; done: number; total: number; building?: string }
   | { type: 'result'; result: ConfiguredResult }
   | { type: 'refused'; refused: string[] }
   | { type: 'usage'; message: string }
@@ -49,7 +49,7 @@ export interface IsolatedRun {
   readable: readonly string[];
   limits: IsolationLimits;
   signal?: AbortSignal;
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: (done: number, total: number, building?: string) => void;
   /** Told the child's process id once it runs (logs, and tests that look at the child). */
   onSpawn?: (pid: number) => void;
 }
@@ -105,7 +105,7 @@ export function runIsolatedAnalysis(run: IsolatedRun): Promise<ConfiguredResult>
     child.on('message', (reply: IsolatedReply) => {
       switch (reply.type) {
         case 'progress':
-          run.onProgress?.(reply.done, reply.total);
+          run.onProgress?.(reply.done, reply.total, reply.building);
           return;
         case 'result':
           finish(() => resolve(reply.result));

@@ -20,11 +20,11 @@ export function serveIsolatedAnalysis(rules: readonly RuleDefinition[], loadType
       const ts = loadTypeScript();
       let lastProgress = 0;
       const onProgress = request.progress
-        ? (done: number, total: number) => {
+        ? (done: number, total: number, building?: string) => {
             const now = Date.now();
-            if (now - lastProgress < PROGRESS_INTERVAL_MS && done < total) return;
+            if (now - lastProgress < PROGRESS_INTERVAL_MS && done < total && building === undefined) return;
             lastProgress = now;
-            send({ type: 'progress', done, total });
+            send({ type: 'progress', done, total, ...(building !== undefined ? { building } : {}) });
           }
         : undefined;
       reply = { type: 'result', result: runConfiguredAnalysis(request.recipe, ts, rules, onProgress) };
