@@ -342,6 +342,11 @@ describe('premortem init with an ESLint config it cannot edit safely', () => {
     expect(result.stdout).toMatch(/configured by \.eslintrc\.json/);
     expect(readdirSync(dir).filter((name) => name.startsWith('eslint.config'))).toEqual([]);
   });
+
+  it('names a supported TypeScript in the install line: `typescript` alone is TypeScript 7', () => {
+    const result = init(project(base));
+    expect(result.stdout).toContain('npm install --save-dev @premortem/eslint-plugin premortem typescript-eslint eslint typescript@~6.0\n');
+  });
 });
 
 describe('premortem init, other cases', () => {

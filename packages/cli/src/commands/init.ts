@@ -174,7 +174,8 @@ function report(io: CliIo, detection: Detection, preset: PresetName, plans: read
   }
   const missing = ['@premortem/eslint-plugin', 'premortem', 'typescript-eslint', 'eslint', 'typescript'].filter((name) => !detection.dependencies.has(name));
   out('\nNext steps:');
-  if (missing.length > 0) out(`  ${addCommand(packageManager.name, detection.workspaces)} ${missing.join(' ')}`);
+  // `typescript` alone would install TypeScript 7, whose compiler has no JavaScript API yet.
+  if (missing.length > 0) out(`  ${addCommand(packageManager.name, detection.workspaces)} ${missing.map((name) => (name === 'typescript' ? 'typescript@~6.0' : name)).join(' ')}`);
   out(`  ${execCommand(packageManager.name)} premortem check`);
   out(`  commit the files; the workflow runs ${ACTION_REF} on the next pull request`);
 }
