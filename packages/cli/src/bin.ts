@@ -3,6 +3,15 @@ import { refusedModules } from '@premortem/core';
 import { refusedError } from './analyze.js';
 import { main } from './cli.js';
 
+// A reader that stops early (`premortem check | head`) closes the pipe: stop quietly, as a Unix
+// tool killed by SIGPIPE would (128 + 13), instead of crashing on the next write.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(141);
+    throw error;
+  });
+}
+
 process.exitCode = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   stdout: process.stdout,
