@@ -68,6 +68,10 @@ function inspect({ name, file, files }) {
     for (const source of sources) if (!existsSync(path.resolve(path.dirname(path.join(dir, map)), source))) missing.push(`${map} -> ${source}`);
   }
   check(missing.length === 0, `${name}: every source map's sources ship (${missing.slice(0, 3).join(', ') || 'all found'})`);
+  // Code we compiled has a map next to it; a file without one was copied in (vendored, or left over
+  // from an old build) and would ship without its source or license.
+  const strays = files.filter((f) => /\.(c|m)?js$/.test(f) && f.startsWith('dist/') && !files.includes(`${f}.map`));
+  check(strays.length === 0, `${name}: every shipped script was compiled from a shipped source (${strays.slice(0, 3).join(', ') || 'no strays'})`);
   if (name === '@premortem/eslint-plugin') {
     check(manifest.keywords.includes('eslint') && manifest.keywords.includes('eslintplugin'), `${name}: keywords eslint and eslintplugin`);
     check(!Object.keys(manifest.dependencies ?? {}).some((dep) => dep.startsWith('@typescript-eslint/')), `${name}: no typescript-eslint package of its own`);
