@@ -108,25 +108,39 @@ function tryProject(versions, tarballs) {
   check(eslint.status === 1 && same(eslintFindings, EXPECTED), `${label}: eslint with the one-line config reports ${eslintFindings.join('; ')} (exit ${eslint.status})`);
 }
 
-/** action.yml's install step with the tarballs, then its check step, as the runner runs them. */
+/**
+ * action.yml's install step, then its check step, as the runner runs them: with `install-from`
+ * naming the tarballs, and with the default, this version from the registry (or, while it is not
+ * published, built from the action's source: a clone here, since that path runs `npm ci` there).
+ */
 function tryAction(tarballs) {
+  const cliTarballs = tarballs.filter((t) => t.name !== '@premortem/eslint-plugin').map((t) => t.file).join(' ');
+  tryActionInstall('tarballs', { INSTALL_FROM: cliTarballs, GITHUB_ACTION_PATH: repoRoot });
+  const actionCopy = path.join(work, 'action-checkout');
+  execFileSync('git', ['clone', '-q', repoRoot, actionCopy]);
+  tryActionInstall('default', { INSTALL_FROM: '', GITHUB_ACTION_PATH: actionCopy });
+}
+
+function tryActionInstall(label, inputs) {
   const action = parse(readFileSync(path.join(repoRoot, 'action.yml'), 'utf8'));
   const step = (id) => action.runs.steps.find((s) => s.id === id).run;
-  const runnerTemp = path.join(work, 'runner');
-  const project = path.join(work, 'action-project');
+  const runnerTemp = path.join(work, `runner-${label}`);
+  const project = path.join(work, `action-project-${label}`);
   mkdirSync(runnerTemp, { recursive: true });
   writeProject(project);
-  const output = path.join(work, 'github-output');
+  const output = path.join(work, `github-output-${label}`);
   writeFileSync(output, '');
-  const env = { ...process.env, RUNNER_TEMP: runnerTemp, GITHUB_ACTION_PATH: repoRoot, GITHUB_OUTPUT: output, NO_COLOR: '1' };
+  const env = { ...process.env, RUNNER_TEMP: runnerTemp, GITHUB_OUTPUT: output, NO_COLOR: '1', ...inputs };
   const started = Date.now();
-  const install = spawnSync('bash', ['-e', '-c', step('install')], { cwd: runnerTemp, encoding: 'utf8', env: { ...env, INSTALL_FROM: tarballs.filter((t) => t.name !== '@premortem/eslint-plugin').map((t) => t.file).join(' ') } });
+  const install = spawnSync('bash', ['-e', '-c', step('install')], { cwd: runnerTemp, encoding: 'utf8', env });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  check(install.status === 0, `action: the install step installs the CLI alone in ${seconds} s, ${du(path.join(runnerTemp, 'premortem'))} on disk`);
-  if (install.status !== 0) return console.error(install.stderr);
+  const built = /building it from the action's source/.test(install.stdout);
+  const where = built ? `built from the action's source (not on the registry) in ${seconds} s` : `installed the CLI alone in ${seconds} s, ${existsSync(path.join(runnerTemp, 'premortem')) ? du(path.join(runnerTemp, 'premortem')) : '?'} on disk`;
+  check(install.status === 0, `action (${label}): the install step ${where}`);
+  if (install.status !== 0) return console.error(install.stdout, install.stderr);
   const bin = /^bin=(.*)$/m.exec(readFileSync(output, 'utf8'))?.[1];
   writeFileSync(output, '');
-  const sarif = path.join(work, 'premortem.sarif');
+  const sarif = path.join(work, `premortem-${label}.sarif`);
   const checkStep = spawnSync('bash', ['-e', '-c', step('check')], {
     cwd: project,
     encoding: 'utf8',
@@ -135,7 +149,7 @@ function tryAction(tarballs) {
   const annotations = [...checkStep.stdout.matchAll(/^::error file=([^,]+),line=(\d+),.*title=([^,:]+)/gm)].map((m) => `${m[1]}:${m[2]} ${m[3]}`);
   check(
     checkStep.status === 0 && readFileSync(output, 'utf8') === 'exit-code=1\n' && same(annotations, EXPECTED) && existsSync(sarif),
-    `action: the check step with the installed CLI annotates ${annotations.join('; ') || checkStep.stderr.trim()}`,
+    `action (${label}): the check step with that CLI annotates ${annotations.join('; ') || checkStep.stderr.trim()}`,
   );
 }
 
