@@ -30,12 +30,14 @@ export async function startServer(config: ServerConfig, logLevel: 'debug' | 'inf
     ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
   });
   const app = await createApp(probot, { ...config.settings, durable: true });
+  let draining: string | undefined;
   const server = createWebhookServer({
     probot,
     app,
     path: config.webhookPath,
     limits: config.webhookLimits,
     log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
+    notReady: () => draining,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -50,6 +52,7 @@ export async function startServer(config: ServerConfig, logLevel: 'debug' | 'inf
     url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}${config.webhookPath}`,
     stop: (graceMs = config.drainMs) =>
       (stopped ??= (async () => {
+        draining = 'draining: the running review may finish, no new webhooks are taken';
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await app.drain(graceMs);

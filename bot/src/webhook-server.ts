@@ -21,7 +21,12 @@ export interface WebhookServerOptions {
   path: string;
   limits: WebhookLimits;
   log: { info(message: string): void; warn(message: string): void; error(message: string): void };
+  /** Why the server should get no new work (draining before a stop), or undefined when ready: `/readyz`. */
+  notReady?: () => string | undefined;
 }
+
+/** Probes for a process supervisor or load balancer: alive (`/healthz`) and ready for work (`/readyz`). */
+const PROBES = new Set(['/healthz', '/readyz']);
 
 /**
  * The HTTP front: webhook deliveries on one path, judged from their headers before any body is
@@ -90,6 +95,8 @@ export function createWebhookServer(options: WebhookServerOptions): Server {
   };
 
   const serve = (request: IncomingMessage, response: ServerResponse) => {
+    const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+    if (PROBES.has(pathname) && pathname !== options.path) return probe(request, response, pathname, options.notReady);
     handle(request, response).catch((error: unknown) => {
       log.error(`webhook handling failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       reply(response, 500, 'Internal error');
@@ -104,6 +111,14 @@ export function createWebhookServer(options: WebhookServerOptions): Server {
     serve(request, response);
   });
   return server;
+}
+
+/** Answers without reading a body or touching GitHub: the process is up, and whether it takes work. */
+function probe(request: IncomingMessage, response: ServerResponse, pathname: string, notReady: (() => string | undefined) | undefined): void {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return reply(response, 405, 'Probes are GET requests', 'GET, HEAD');
+  if (pathname === '/healthz') return reply(response, 200, 'ok');
+  const reason = notReady?.();
+  reply(response, reason === undefined ? 200 : 503, reason ?? 'ready');
 }
 
 interface BodyProblem extends Error {
@@ -147,11 +162,11 @@ function header(request: IncomingMessage, name: string): string | undefined {
  * Answers and, when the request's body was not read to its end, closes the connection: what is
  * left of it is never buffered.
  */
-function reply(response: ServerResponse, status: number, message: string): void {
+function reply(response: ServerResponse, status: number, message: string, allow = 'POST'): void {
   if (response.headersSent) return;
   const body = JSON.stringify({ message });
   const unread = !response.req.readableEnded;
-  const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...(status === 503 ? { 'retry-after': '5' } : {}), ...(status === 405 ? { allow: 'POST' } : {}) };
+  const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...(status === 503 ? { 'retry-after': '5' } : {}), ...(status === 405 ? { allow } : {}) };
   response.writeHead(status, unread ? { ...headers, connection: 'close' } : headers);
   response.end(body, () => {
     if (unread) response.req.destroy();

@@ -231,6 +231,9 @@ describe('bot/Dockerfile', () => {
     expect(user).not.toMatch(/^USER (root|0)(:|$)/);
     expect(runtime.findLastIndex((line) => line.startsWith('USER '))).toBeLessThan(runtime.findIndex((line) => line.startsWith('CMD ')));
     expect(runtime).toContain('EXPOSE 3000');
+    // Its health check asks the probe the server answers (test/bot/webhook-server.test.ts), on the port it listens on.
+    const healthcheck = runtime.find((line) => line.startsWith('HEALTHCHECK '));
+    expect(healthcheck).toMatch(/CMD \["node", "-e", ".*process\.env\.PORT \|\| 3000\) \+ '\/healthz'/);
     expect(serverConfigFromEnv({ APP_ID: '1', WEBHOOK_SECRET: 'x', PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----' }).port).toBe(3000);
 
     const cmd = JSON.parse(runtime.find((line) => line.startsWith('CMD '))!.slice(4)) as string[];

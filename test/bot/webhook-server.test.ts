@@ -1,6 +1,7 @@
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningBot } from '@premortem/bot';
+import { createWebhookServer, DEFAULT_WEBHOOK_LIMITS, type RunningBot } from '@premortem/bot';
 import { createHarness, SECRET, startBot, type Harness } from './support/bot-harness.js';
 import { signWebhook } from './support/webhooks.js';
 
@@ -24,6 +25,38 @@ async function post(body: string, headers: Record<string, string>, url = bot.url
 const delivery = (event = 'pull_request') => ({ 'x-github-event': event, 'x-github-delivery': 'd-1' });
 
 describe('the webhook server', () => {
+  it('answers the probes: alive and ready, to GET only, without a delivery’s headers', async () => {
+    const origin = new URL(bot.url).origin;
+    const probe = async (pathname: string, method = 'GET') => {
+      const response = await fetch(`${origin}${pathname}`, { method });
+      return { status: response.status, allow: response.headers.get('allow'), message: (JSON.parse(await response.text()) as { message: string }).message };
+    };
+    expect(await probe('/healthz')).toEqual({ status: 200, allow: null, message: 'ok' });
+    expect(await probe('/readyz')).toEqual({ status: 200, allow: null, message: 'ready' });
+    expect(await probe('/readyz', 'POST')).toEqual({ status: 405, allow: 'GET, HEAD', message: 'Probes are GET requests' });
+  });
+
+  it('says it is not ready, with the reason, while it should get no new work', async () => {
+    let reason: string | undefined;
+    const log = { info() {}, warn() {}, error() {} };
+    // The probes reach neither Probot nor the app.
+    const server = createWebhookServer({ probot: {} as never, app: {} as never, path: '/api/github/webhooks', limits: DEFAULT_WEBHOOK_LIMITS, log, notReady: () => reason });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/readyz`;
+      expect((await fetch(url)).status).toBe(200);
+      reason = 'draining: the running review may finish, no new webhooks are taken';
+      const draining = await fetch(url);
+      expect(draining.status).toBe(503);
+      expect(draining.headers.get('retry-after')).toBe('5');
+      expect(((await draining.json()) as { message: string }).message).toBe(reason);
+      expect((await fetch(url.replace('/readyz', '/healthz'))).status).toBe(200);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('takes deliveries on its path only, and only as POSTs', async () => {
     expect((await post('{}', delivery(), bot.url.replace('/api/github/webhooks', '/elsewhere'))).status).toBe(404);
     expect((await post('', delivery(), bot.url, 'GET')).status).toBe(405);
