@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { applyRuleSettings, loadConfig } from '@premortem/core';
 import { rules } from '@premortem/rules';
-import { repoRoot, runCli, strictTsconfig } from '../support/cli.js';
+import { createProject, repoRoot, runCli, strictTsconfig } from '../support/cli.js';
 
 // `premortem init` on copies made outside this repository, so that neither our .git nor our own
 // eslint.config.js is above them: each copy is its own repository root.
@@ -36,13 +36,9 @@ function copyFixture(name: string, skip: readonly string[] = []): string {
   return dir;
 }
 
+/** A throwaway project of exactly these files: no premortem config, no node_modules. */
 function project(files: Record<string, string>): string {
-  const dir = tempDir();
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
+  return createProject(files, { withNodeTypes: false, everyRule: false });
 }
 
 /** Every file's bytes and modification time, node_modules aside: what a second run must leave alone. */

@@ -5,6 +5,7 @@ export * from './fingerprint.js';
 export * from './presets.js';
 export { analyzeFile, walkFile, type EnabledRule, type AnalyzeFileInput, type WalkInput } from './engine/analyze-file.js';
 export { runAnalysis, type ProgressListener, type RunInput, type RunResult } from './engine/run-analysis.js';
+export { readPackageManifest, type PackageManifest } from './engine/workspace-manifest.js';
 export { planProjects, defaultCompilerOptions, type Plan, type ProjectPlan } from './engine/plan-projects.js';
 export { describeReadFailure, type UnreadableFile } from './engine/read-failure.js';
 export { findProjectRoot, toPosixRelative } from './engine/project-root.js';

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import { findProjectRoot, locatePrismaSchema, toPosixRelative, type TypeScriptModule } from '@premortem/core';
+import { findProjectRoot, locatePrismaSchema, readPackageManifest, toPosixRelative, type PackageManifest, type TypeScriptModule } from '@premortem/core';
 
 /** Every file `premortem init` reads is one of these: a manifest, a lockfile marker, a config. */
 export const MAX_READ_BYTES = 256 * 1024;
@@ -60,16 +60,10 @@ export function isFile(file: string): boolean {
   }
 }
 
-/** A package.json parsed as JSON (never run); undefined when absent or not an object. */
-export function readManifest(folder: string): Record<string, unknown> | undefined {
-  const text = readSmallText(path.join(folder, 'package.json'));
-  if (text === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+/** A package.json parsed as JSON (never run), as the analysis reads it; undefined when absent or unreadable. */
+export function readManifest(folder: string): PackageManifest | undefined {
+  const read = readPackageManifest(folder);
+  return read && 'value' in read ? read.value : undefined;
 }
 
 /** Looks at the project without running anything in it: files are read as data, nothing is imported. */
