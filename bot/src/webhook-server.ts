@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Probot } from 'probot';
 import type { PremortemApp } from './app.js';
+import { answerProbe, PROBE_PATHS } from './probes.js';
 
 export interface WebhookLimits {
   /** A delivery's body, at most. GitHub caps payloads at 25 MB. */
@@ -25,8 +26,6 @@ export interface WebhookServerOptions {
   notReady?: () => string | undefined;
 }
 
-/** Probes for a process supervisor or load balancer: alive (`/healthz`) and ready for work (`/readyz`). */
-const PROBES = new Set(['/healthz', '/readyz']);
 
 /**
  * The HTTP front: webhook deliveries on one path, judged from their headers before any body is
@@ -90,13 +89,19 @@ export function createWebhookServer(options: WebhookServerOptions): Server {
     } catch {
       return reply(response, 400, 'The body is not JSON');
     }
-    options.app.receive({ id, name, payload });
+    try {
+      await options.app.receive({ id, name, payload });
+    } catch (error) {
+      // Not queued (Redis unreachable): GitHub marks the delivery failed, and it can be redelivered.
+      log.error(`${delivery}: not queued, ${error instanceof Error ? error.message : String(error)}`);
+      return reply(response, 503, 'Could not queue the review: try again');
+    }
     reply(response, 200, 'ok');
   };
 
   const serve = (request: IncomingMessage, response: ServerResponse) => {
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
-    if (PROBES.has(pathname) && pathname !== options.path) return probe(request, response, pathname, options.notReady);
+    if (PROBE_PATHS.has(pathname) && pathname !== options.path) return answerProbe(request, response, pathname, options.notReady);
     handle(request, response).catch((error: unknown) => {
       log.error(`webhook handling failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       reply(response, 500, 'Internal error');
@@ -111,14 +116,6 @@ export function createWebhookServer(options: WebhookServerOptions): Server {
     serve(request, response);
   });
   return server;
-}
-
-/** Answers without reading a body or touching GitHub: the process is up, and whether it takes work. */
-function probe(request: IncomingMessage, response: ServerResponse, pathname: string, notReady: (() => string | undefined) | undefined): void {
-  if (request.method !== 'GET' && request.method !== 'HEAD') return reply(response, 405, 'Probes are GET requests', 'GET, HEAD');
-  if (pathname === '/healthz') return reply(response, 200, 'ok');
-  const reason = notReady?.();
-  reply(response, reason === undefined ? 200 : 503, reason ?? 'ready');
 }
 
 interface BodyProblem extends Error {
@@ -162,11 +159,11 @@ function header(request: IncomingMessage, name: string): string | undefined {
  * Answers and, when the request's body was not read to its end, closes the connection: what is
  * left of it is never buffered.
  */
-function reply(response: ServerResponse, status: number, message: string, allow = 'POST'): void {
+function reply(response: ServerResponse, status: number, message: string): void {
   if (response.headersSent) return;
   const body = JSON.stringify({ message });
   const unread = !response.req.readableEnded;
-  const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...(status === 503 ? { 'retry-after': '5' } : {}), ...(status === 405 ? { allow } : {}) };
+  const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...(status === 503 ? { 'retry-after': '5' } : {}), ...(status === 405 ? { allow: 'POST' } : {}) };
   response.writeHead(status, unread ? { ...headers, connection: 'close' } : headers);
   response.end(body, () => {
     if (unread) response.req.destroy();

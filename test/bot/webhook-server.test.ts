@@ -90,4 +90,35 @@ describe('the webhook server', () => {
     const body = 'not json';
     expect(await post(body, { ...delivery(), 'x-hub-signature-256': await signWebhook(SECRET, body) })).toEqual({ status: 400, message: 'The body is not JSON' });
   });
+
+  it('serves its metrics in Prometheus format, counting deliveries by outcome', async () => {
+    const metrics = async () => {
+      const response = await fetch(`${new URL(bot.url).origin}/metrics`);
+      expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      return response.text();
+    };
+    const skipped = (text: string) => Number(/^premortem_deliveries_total\{outcome="skipped"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    const before = skipped(await metrics());
+    const body = JSON.stringify({ action: 'created', repository: { name: 'calendar', html_url: 'https://github.com/acme/calendar', owner: { login: 'acme' } } });
+    expect((await post(body, { ...delivery('issue_comment'), 'x-hub-signature-256': await signWebhook(SECRET, body) })).status).toBe(200);
+    const after = await metrics();
+    expect(skipped(after)).toBe(before + 1);
+    expect(after).toMatch(/^premortem_queue_jobs\{state="waiting"\} \d+$/m);
+    expect(after).toMatch(/^# TYPE premortem_analysis_seconds histogram$/m);
+  });
+
+  it('answers 503 when the review cannot be queued (Redis away), so GitHub marks the delivery failed', async () => {
+    const log = { info() {}, warn() {}, error() {} };
+    const probot = { webhooks: { verify: () => Promise.resolve(true) } };
+    const app = { receive: () => Promise.reject(new Error('Connection is closed.')) };
+    const server = createWebhookServer({ probot: probot as never, app: app as never, path: '/api/github/webhooks', limits: DEFAULT_WEBHOOK_LIMITS, log });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
+      expect(await post('{}', { ...delivery(), 'x-hub-signature-256': 'sha256=0' }, url)).toEqual({ status: 503, message: 'Could not queue the review: try again' });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { installedProgram, IsolatedAnalysisFailed, linkedModuleFolder, runIsolatedAnalysis, UsageError, type RunResult } from '@premortem/core';
+import { analysisSeconds } from '../metrics.js';
 
 export interface AnalysisRequest {
   /** The snapshot's folder: its `.github/premortem.yml` applies, nothing in it is run. */
@@ -44,6 +45,7 @@ export async function analyzeSnapshot(
   // Only the snapshot, never a folder around it. A downloaded snapshot holds no links; the
   // Actions workspace may link its node_modules.
   const readable = [request.root, ...linkedModuleFolder(request.root)];
+  const timer = analysisSeconds.startTimer({ side: request.withRules ? 'head' : 'base' });
   try {
     const analyzed = await runIsolatedAnalysis({
       entry: CHILD_ENTRY,
@@ -70,5 +72,7 @@ export async function analyzeSnapshot(
     if (error instanceof UsageError) throw new AnalysisFailed(error.message.replaceAll(request.root + '/', ''));
     if (error instanceof IsolatedAnalysisFailed && error.reason !== 'aborted') throw new AnalysisFailed(error.message, error.reason === 'refused-module');
     throw error;
+  } finally {
+    timer();
   }
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Octokit } from '@octokit/core';
+import { githubRateLimitRemaining } from '../metrics.js';
 
 export interface RequestPolicy {
   /** Least time between two writes. GitHub's guidance for content-creating requests is one second. */
@@ -100,12 +101,15 @@ export function requestPolicyPlugin(policy: RequestPolicy = DEFAULT_REQUEST_POLI
         try {
           // The hook chain is bound to this options object: the signal must go into it, not a copy.
           options.request = { ...options.request, signal };
-          return await request(options);
+          const response = await request(options);
+          observeRateLimit(response.headers);
+          return response;
         } catch (caught) {
           if (callerSignal?.aborted) throw caught;
           // Our deadline shows as an abort; say it was the deadline.
           const failure: unknown = deadline.signal.aborted ? deadline.signal.reason : caught;
           const error = failure as RequestErrorLike;
+          observeRateLimit(error.response?.headers);
           if (uncertainOnFailure && mayHaveApplied(error)) throw new UncertainWrite(method, options.url, failure);
           const delay = retryDelay(error, attempt, policy, random);
           if (delay === undefined) {
@@ -142,6 +146,13 @@ function refusedBeforeSending(error: RequestErrorLike): boolean {
 }
 
 /** How long to wait before retrying, or undefined when retrying cannot help (or would wait past the policy's cap). */
+/** GitHub's remaining request budget, as its last answer said, for `premortem_github_rate_limit_remaining`. */
+function observeRateLimit(headers: Record<string, string | number | undefined> | undefined): void {
+  const remaining = Number(headers?.['x-ratelimit-remaining']);
+  if (headers?.['x-ratelimit-remaining'] === undefined || !Number.isFinite(remaining)) return;
+  githubRateLimitRemaining.set({ resource: String(headers['x-ratelimit-resource'] ?? 'core') }, remaining);
+}
+
 export function retryDelay(error: RequestErrorLike, attempt: number, policy: Pick<RequestPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number): number | undefined {
   const status = error.status;
   const rateLimited = isRateLimited(error);

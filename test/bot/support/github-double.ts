@@ -688,6 +688,16 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
 
   // ---------------------------------------------------------------- the server
 
+  /** GitHub's rate-limit headers on API answers: 5,000 an hour per credential, counted down. */
+  const usedBy = new Map<string, number>();
+  const rateLimitHeaders = (request: IncomingMessage): Record<string, string> => {
+    const credential = request.headers.authorization;
+    if (!credential || request.url?.startsWith('/_codeload/')) return {};
+    const used = (usedBy.get(credential) ?? 0) + 1;
+    usedBy.set(credential, used);
+    return { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': String(Math.max(0, 5000 - used)), 'x-ratelimit-used': String(used), 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 3600), 'x-ratelimit-resource': 'core' };
+  };
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -701,7 +711,7 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
       record.status = reply.status;
       const payload = reply.raw ?? (reply.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(reply.body)));
       const type = reply.raw ? {} : reply.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' };
-      response.writeHead(reply.status, { ...type, 'content-length': String(payload.length), 'x-github-request-id': `DOUBLE:${requests.length}`, ...reply.headers });
+      response.writeHead(reply.status, { ...type, 'content-length': String(payload.length), 'x-github-request-id': `DOUBLE:${requests.length}`, ...rateLimitHeaders(request), ...reply.headers });
       response.end(payload);
     };
     const fail = (status: number, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
