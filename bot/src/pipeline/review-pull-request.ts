@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { planReview } from '@premortem/core';
+import { baseAnalyses, type BaseAnalysis } from '../analysis/base-analyses.js';
 import { analyzeSnapshot, AnalysisFailed, type AnalysisResponse } from '../analysis/analyze-snapshot.js';
 import { RateLimited } from '../github/request-policy.js';
 import { ShuttingDown, Superseded } from '../queue.js';
@@ -92,13 +93,22 @@ async function analyzeHead(context: ReviewContext, snapshots: Snapshot[]): Promi
   return { root: path.resolve(root), analysis: await analyzeSnapshot({ root, withRules: true }, settings.analysisLimits, signal) };
 }
 
-/** The base only adds the "before" column of the cost table: if it cannot be had, the table goes without. */
-async function analyzeBase(context: ReviewContext, snapshots: Snapshot[]): Promise<{ root: string; analysis: AnalysisResponse } | undefined> {
+/**
+ * The base only adds the "before" column of the cost table: if it cannot be had, the table goes
+ * without. Pull requests on the same base commit share its analysis (see base-analyses.ts).
+ */
+async function analyzeBase(context: ReviewContext, snapshots: Snapshot[]): Promise<BaseAnalysis | undefined> {
   const { settings, target, signal } = context;
+  // The API's address too: a process may talk to more than one GitHub (tests do).
+  const key = `${String(context.octokit.request.endpoint.DEFAULTS.baseUrl)} ${target.owner}/${target.repo}@${target.baseSha}`;
+  const known = baseAnalyses.get(key);
+  if (known) return known;
   try {
     const snapshot = await downloadSnapshot(context.octokit, { owner: target.owner, repo: target.repo, ref: target.baseSha }, settings.workDir, settings.snapshotLimits, signal);
     snapshots.push(snapshot);
-    return { root: snapshot.root, analysis: await analyzeSnapshot({ root: snapshot.root, withRules: false }, settings.analysisLimits, signal) };
+    const analyzed = { root: snapshot.root, analysis: await analyzeSnapshot({ root: snapshot.root, withRules: false }, settings.analysisLimits, signal) };
+    baseAnalyses.set(key, analyzed);
+    return analyzed;
   } catch (error) {
     if (signal.aborted || error instanceof RateLimited) throw error;
     context.log.warn(`base ${target.baseSha.slice(0, 7)} not analyzed (${error instanceof Error ? error.message : String(error)}); no before/after costs.`);
