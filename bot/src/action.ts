@@ -45,7 +45,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<number> {
   const stop = () => void app.drain(0);
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  app.receive({ id: env.GITHUB_RUN_ID ?? 'local', name: env.GITHUB_EVENT_NAME!, payload });
+  await app.receive({ id: env.GITHUB_RUN_ID ?? 'local', name: env.GITHUB_EVENT_NAME!, payload });
   await app.idle();
   return 0;
 }

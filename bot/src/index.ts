@@ -11,3 +11,8 @@ export { createOctokitClass } from './octokit.js';
 export { analyzeSnapshot, AnalysisFailed, DEFAULT_ANALYSIS_LIMITS } from './analysis/analyze-snapshot.js';
 export { completeCheckRun, startCheckRun } from './pipeline/check-run.js';
 export type { Identity, IncompleteConclusion, ReviewContext, ReviewSettings, ReviewTarget } from './pipeline/context.js';
+export { startWorker, type RunningWorker } from './start-worker.js';
+export { RedisReviewQueue } from './redis/redis-queue.js';
+export { DEFAULT_REDIS_QUEUE_SETTINGS, type RedisQueueSettings } from './redis/redis-settings.js';
+export { reviewJobId } from './redis/review-job-id.js';
+export { registry as metricsRegistry } from './metrics.js';

@@ -12,6 +12,11 @@ export interface ReviewJob {
   target: ReviewTarget;
   /** The installation whose token the job uses; absent with a job token (GitHub Actions). */
   installationId?: number;
+  /**
+   * When the pull request was updated, as the event says (ms since the epoch): of two pushes'
+   * events, however late each arrives, the later push has the later time. Absent for a re-run.
+   */
+  pushedAt?: number;
 }
 
 export interface QueueRunner {
@@ -81,6 +86,11 @@ export class ReviewQueue {
       else this.add(job);
     }
     return entries.length;
+  }
+
+  /** Jobs by state, for `premortem_queue_jobs`. */
+  counts(): Record<string, number> {
+    return { waiting: this.waiting.length, active: this.running ? 1 : 0, delayed: this.retries.size };
   }
 
   /** Resolves once nothing is queued, running or waiting to be retried (for the Actions entry point and tests). */

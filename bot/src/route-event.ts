@@ -32,8 +32,15 @@ export function routeEvent(delivery: Delivery, options: { checkName: string; use
   const repository = payload?.repository;
   if (!isRepository(repository)) return { skip: `${delivery.name}.${action}: no repository in the payload` };
   const installationId = options.useInstallation && typeof payload.installation?.id === 'number' ? payload.installation.id : undefined;
-  const job = (target: ReviewTarget, force: boolean): Routed => ({
-    job: { key: `${target.owner}/${target.repo}#${target.pullNumber}`, sha: target.headSha, force, target, ...(installationId !== undefined ? { installationId } : {}) },
+  const job = (target: ReviewTarget, force: boolean, pushedAt?: number): Routed => ({
+    job: {
+      key: `${target.owner}/${target.repo}#${target.pullNumber}`,
+      sha: target.headSha,
+      force,
+      target,
+      ...(installationId !== undefined ? { installationId } : {}),
+      ...(pushedAt !== undefined ? { pushedAt } : {}),
+    },
   });
 
   if (delivery.name === 'pull_request') {
@@ -41,7 +48,8 @@ export function routeEvent(delivery: Delivery, options: { checkName: string; use
     const pull = payload.pull_request;
     if (!isPull(pull)) return { skip: 'pull_request: no pull request in the payload' };
     if (pull.state !== 'open') return { skip: `#${pull.number}: the pull request is ${pull.state}` };
-    return job({ owner: repository.owner.login, repo: repository.name, pullNumber: pull.number, headSha: pull.head.sha, baseSha: pull.base.sha, htmlUrl: repository.html_url }, false);
+    const updatedAt = typeof pull.updated_at === 'string' ? Date.parse(pull.updated_at) : Number.NaN;
+    return job({ owner: repository.owner.login, repo: repository.name, pullNumber: pull.number, headSha: pull.head.sha, baseSha: pull.base.sha, htmlUrl: repository.html_url }, false, Number.isFinite(updatedAt) ? updatedAt : undefined);
   }
   if (delivery.name === 'check_run' && RERUN_ACTIONS.has(action)) {
     const run = payload.check_run;
@@ -75,6 +83,8 @@ interface Branch {
 interface Pull {
   number: number;
   state: string;
+  /** When the pull request last changed: a push's event carries a later time than an earlier push's. */
+  updated_at?: unknown;
   head: Branch;
   base: Branch;
 }

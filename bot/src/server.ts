@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { installedProgram, refuseForeignModules } from '@premortem/core';
+import { RedisUnreachable } from './redis/connect-redis.js';
 import { ConfigurationError, serverConfigFromEnv } from './settings-from-env.js';
 import { startServer } from './start-server.js';
 import { WorkDirInUse } from './work-dir.js';
@@ -15,6 +16,7 @@ try {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 } catch (error) {
-  process.stderr.write(`${error instanceof ConfigurationError || error instanceof WorkDirInUse ? error.message : String(error)}\n`);
+  const known = error instanceof ConfigurationError || error instanceof WorkDirInUse || error instanceof RedisUnreachable;
+  process.stderr.write(`${known ? error.message : String(error)}\n`);
   process.exitCode = 1;
 }

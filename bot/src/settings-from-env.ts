@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DEFAULT_ANALYSIS_LIMITS } from './analysis/analyze-snapshot.js';
 import { DEFAULT_REQUEST_POLICY, type RequestPolicy } from './github/request-policy.js';
 import type { ReviewSettings } from './pipeline/context.js';
+import { DEFAULT_REDIS_QUEUE_SETTINGS, type RedisQueueSettings } from './redis/redis-settings.js';
 import { DEFAULT_SNAPSHOT_LIMITS } from './snapshot/extract-tarball.js';
 import { DEFAULT_WEBHOOK_LIMITS, type WebhookLimits } from './webhook-server.js';
 
@@ -23,10 +24,15 @@ export interface ServerConfig {
   webhookLimits: WebhookLimits;
   /** On SIGTERM, how long the running review may go on before it is stopped (and resumed at the next start). */
   drainMs: number;
+  /** The queue on Redis (`REDIS_URL` set): the web process enqueues, workers review. Absent: the embedded queue. */
+  queue?: RedisQueueSettings;
 }
 
-/** Reads the server's configuration from the environment; see bot/README.md for each variable. */
-export function serverConfigFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
+/**
+ * Reads a process's configuration from the environment; see bot/README.md for each variable. The
+ * web process (`server`) needs the webhook secret; a `worker` needs `REDIS_URL` instead.
+ */
+export function serverConfigFromEnv(env: NodeJS.ProcessEnv, role: 'server' | 'worker' = 'server'): ServerConfig {
   const problems: string[] = [];
   const required = (name: string, hint: string) => {
     const value = env[name]?.trim();
@@ -34,7 +40,9 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
     return value ?? '';
   };
   const appId = required('APP_ID', 'the numeric App ID from the GitHub App settings page.');
-  const webhookSecret = required('WEBHOOK_SECRET', 'the webhook secret set on the GitHub App; webhooks without a valid signature are refused.');
+  const webhookSecret = role === 'server' ? required('WEBHOOK_SECRET', 'the webhook secret set on the GitHub App; webhooks without a valid signature are refused.') : '';
+  const redisUrl = role === 'worker' ? required('REDIS_URL', 'the Redis the web process queues reviews on, e.g. redis://redis:6379.') : env.REDIS_URL?.trim();
+  if (redisUrl && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) problems.push('REDIS_URL must be a redis:// or rediss:// URL.');
   let privateKey = env.PRIVATE_KEY?.trim() ?? '';
   if (!privateKey && env.PRIVATE_KEY_PATH) {
     try {
@@ -80,6 +88,20 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
   const incomplete = env.PREMORTEM_INCOMPLETE_CONCLUSION?.trim() || 'failure';
   if (incomplete !== 'failure' && incomplete !== 'neutral') problems.push(`PREMORTEM_INCOMPLETE_CONCLUSION must be failure or neutral, got "${incomplete}".`);
   const maxInlineComments = number('PREMORTEM_MAX_INLINE_COMMENTS', 20);
+  const defaults = DEFAULT_REDIS_QUEUE_SETTINGS;
+  const queue: RedisQueueSettings | undefined = redisUrl
+    ? {
+        url: redisUrl,
+        prefix: env.PREMORTEM_REDIS_PREFIX?.trim() || defaults.prefix,
+        attempts: number('PREMORTEM_JOB_ATTEMPTS', defaults.attempts, 1),
+        backoffMs: number('PREMORTEM_JOB_BACKOFF_MS', defaults.backoffMs),
+        workerConcurrency: number('PREMORTEM_WORKER_CONCURRENCY', defaults.workerConcurrency, 1),
+        installationConcurrency: number('PREMORTEM_INSTALLATION_CONCURRENCY', defaults.installationConcurrency, 1),
+        lockMs: number('PREMORTEM_JOB_LOCK_MS', defaults.lockMs, 1000),
+        stalledCheckMs: number('PREMORTEM_STALLED_CHECK_MS', defaults.stalledCheckMs, 100),
+      }
+    : undefined;
+  if (queue && /[\s:{}]/.test(queue.prefix)) problems.push(`PREMORTEM_REDIS_PREFIX may not hold spaces, ':' or braces, got "${queue.prefix}".`);
   if (problems.length > 0) throw new ConfigurationError(`premortem bot: cannot start:\n  ${problems.join('\n  ')}`);
 
   return {
@@ -100,5 +122,6 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
     requestPolicy,
     webhookLimits,
     drainMs,
+    ...(queue ? { queue } : {}),
   };
 }

@@ -37,4 +37,23 @@ describe('serverConfigFromEnv', () => {
   it('refuses a key that is not one', () => {
     expect(() => serverConfigFromEnv({ APP_ID: '1', PRIVATE_KEY: 'hunter2', WEBHOOK_SECRET: 's' })).toThrow('PRIVATE_KEY is not a PEM private key (nor base64 of one).');
   });
+
+  it('sets up the queue on Redis only with REDIS_URL; a worker needs it, and no webhook secret', () => {
+    const required = { APP_ID: '1', PRIVATE_KEY: pem, WEBHOOK_SECRET: 's' };
+    expect(serverConfigFromEnv({ ...required, PREMORTEM_JOB_ATTEMPTS: '9' }).queue).toBeUndefined();
+    const queued = serverConfigFromEnv({ ...required, REDIS_URL: 'redis://:pw@cache:6380/2', PREMORTEM_INSTALLATION_CONCURRENCY: '3' });
+    expect(queued.queue).toMatchObject({ url: 'redis://:pw@cache:6380/2', prefix: 'premortem', attempts: 4, installationConcurrency: 3, workerConcurrency: 1 });
+    expect(() => serverConfigFromEnv({ APP_ID: '1', PRIVATE_KEY: pem }, 'worker')).toThrow(
+      new ConfigurationError('premortem bot: cannot start:\n  REDIS_URL is not set: the Redis the web process queues reviews on, e.g. redis://redis:6379.'),
+    );
+    expect(serverConfigFromEnv({ APP_ID: '1', PRIVATE_KEY: pem, REDIS_URL: 'rediss://cache:6380' }, 'worker').queue?.url).toBe('rediss://cache:6380');
+    expect(() => serverConfigFromEnv({ ...required, REDIS_URL: 'http://cache', PREMORTEM_REDIS_PREFIX: 'a:b', PREMORTEM_JOB_LOCK_MS: '10' })).toThrow(
+      new ConfigurationError(
+        'premortem bot: cannot start:\n' +
+          '  REDIS_URL must be a redis:// or rediss:// URL.\n' +
+          '  PREMORTEM_JOB_LOCK_MS must be a whole number ≥ 1000, got "10".\n' +
+          '  PREMORTEM_REDIS_PREFIX may not hold spaces, \':\' or braces, got "a:b".',
+      ),
+    );
+  });
 });

@@ -248,3 +248,43 @@ describe('bot/Dockerfile', () => {
     for (const pattern of ['**/node_modules', '**/dist', '**/.env', '**/*.pem']) expect(ignored).toContain(pattern);
   });
 });
+
+describe('bot/docker-compose.yml', () => {
+  interface Service {
+    build?: { context: string; dockerfile: string };
+    image?: string;
+    command?: string[];
+    env_file?: string;
+    environment?: Record<string, string>;
+    deploy?: { replicas?: number };
+    depends_on?: Record<string, { condition: string }>;
+    stop_grace_period?: string;
+  }
+  const compose = parse(readBot('docker-compose.yml')) as { services: Record<string, Service> };
+  const { redis, web, worker } = compose.services as Record<'redis' | 'web' | 'worker', Service>;
+
+  it('runs the web process, two workers and Redis, from the image the Dockerfile builds', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['redis', 'web', 'worker']);
+    expect(web.build).toEqual({ context: '..', dockerfile: 'bot/Dockerfile' });
+    expect(existsSync(path.join(repoRoot, 'bot', web.build!.context, web.build!.dockerfile))).toBe(true);
+    expect(worker.image).toBe(web.image);
+    expect(worker.deploy?.replicas).toBe(2);
+    // The web process runs the image's CMD (server.js); workers the worker entry, as `npm run worker` does.
+    expect(web.command).toBeUndefined();
+    const scripts = (JSON.parse(readBot('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(worker.command).toEqual(['node', `bot/${scripts.worker!.replace(/^node /, '')}`]);
+    expect(existsSync(path.join(repoRoot, worker.command![1]!.replace('dist/', 'src/').replace(/\.js$/, '.ts')))).toBe(true);
+  });
+
+  it('points both at the Redis service, which keeps its jobs on disk and never evicts one', () => {
+    for (const service of [web, worker]) {
+      expect(service.env_file).toBe('.env');
+      expect(service.environment?.REDIS_URL).toBe('redis://redis:6379');
+      expect(service.depends_on?.redis).toEqual({ condition: 'service_healthy' });
+      // Longer than the default drain (PREMORTEM_DRAIN_MS), so SIGTERM hands running reviews back before the kill.
+      expect(Number.parseInt(service.stop_grace_period!, 10) * 1000).toBeGreaterThan(serverConfigFromEnv({ APP_ID: '1', WEBHOOK_SECRET: 'x', PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----' }).drainMs);
+    }
+    expect(redis.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']));
+    expect(serverConfigFromEnv({ APP_ID: '1', PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----', REDIS_URL: web.environment!.REDIS_URL! }, 'worker').queue?.url).toBe('redis://redis:6379');
+  });
+});

@@ -114,8 +114,32 @@ export interface BotProcess {
 /** `npm start` as an operator runs it: `bot/dist/server.js` with its configuration in the environment. */
 export async function spawnBot(harness: Harness, workDir: string, env: Record<string, string> = {}): Promise<BotProcess> {
   const port = await closedPort();
+  const started = spawnEntry('bot/dist/server.js', harness, workDir, port, env);
+  await untilStarted(started, 'listening on');
+  return { ...started, url: `http://127.0.0.1:${port}/api/github/webhooks` };
+}
+
+/**
+ * `npm run worker` as an operator runs it: `bot/dist/worker.js`, taking reviews from the Redis at
+ * `REDIS_URL` (in `env`). Its `url` is its probe and metrics server's.
+ */
+export async function spawnWorker(harness: Harness, workDir: string, env: Record<string, string>): Promise<BotProcess> {
+  const port = await closedPort();
+  const started = spawnEntry('bot/dist/worker.js', harness, workDir, port, env);
+  await untilStarted(started, 'premortem worker taking reviews');
+  return { ...started, url: `http://127.0.0.1:${port}` };
+}
+
+/** Until the process says `ready`; throws with its output if it exits first or takes over 30 s. */
+async function untilStarted(started: Omit<BotProcess, 'url'>, ready: string): Promise<void> {
+  const { child } = started;
+  await until(() => started.output().includes(ready) || child.exitCode !== null || child.signalCode !== null, 30_000, () => `it did not start:\n${started.output()}`);
+  if (!started.output().includes(ready)) throw new Error(`it exited without starting:\n${started.output()}`);
+}
+
+function spawnEntry(entry: string, harness: Harness, workDir: string, port: number, env: Record<string, string>): Omit<BotProcess, 'url'> {
   let output = '';
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bot/dist/server.js')], {
+  const child = spawn(process.execPath, [path.join(repoRoot, entry)], {
     env: {
       PATH: process.env.PATH ?? '',
       APP_ID: String(APP_ID),
@@ -136,9 +160,7 @@ export async function spawnBot(harness: Harness, workDir: string, env: Record<st
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | NodeJS.Signals>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal!)));
-  const url = `http://127.0.0.1:${port}/api/github/webhooks`;
-  await until(() => output.includes('listening on'), 30_000, () => `the bot did not start:\n${output}`);
-  return { url, child, exited, output: () => output };
+  return { child, exited, output: () => output };
 }
 
 export async function until(condition: () => boolean, timeoutMs = 60_000, why: () => string = () => 'condition'): Promise<void> {

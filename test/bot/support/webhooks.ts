@@ -67,7 +67,7 @@ function sender(login: string) {
 }
 
 /** A `pull_request` delivery (`opened` by default). */
-export function pullRequestPayload(input: RepositoryRef & { number: number; head: BranchRef; base: BranchRef; action?: 'opened' | 'synchronize' | 'reopened' | 'closed' | 'edited'; state?: 'open' | 'closed'; author?: string }) {
+export function pullRequestPayload(input: RepositoryRef & { number: number; head: BranchRef; base: BranchRef; action?: 'opened' | 'synchronize' | 'reopened' | 'closed' | 'edited'; state?: 'open' | 'closed'; author?: string; updatedAt?: Date }) {
   const repository = repositoryPayload(input.owner, input.repo);
   const author = input.author ?? 'octocat';
   const branch = (side: BranchRef) => ({ label: `${input.owner}:${side.ref}`, ref: side.ref, sha: side.sha, repo: repository, user: repository.owner });
@@ -88,6 +88,7 @@ export function pullRequestPayload(input: RepositoryRef & { number: number; head
       url: `https://api.github.com/repos/${input.owner}/${input.repo}/pulls/${input.number}`,
       head: branch(input.head),
       base: branch(input.base),
+      updated_at: (input.updatedAt ?? new Date()).toISOString(),
     },
     repository,
     installation: { id: input.installationId, node_id: 'I_double' },

@@ -1,0 +1,159 @@
+import { DelayedError, WaitingError, Worker, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { AnalysisFailed } from '../analysis/analyze-snapshot.js';
+import { RateLimited } from '../github/request-policy.js';
+import { boundLog, jobLog } from '../logging.js';
+import { jobDurationSeconds, jobFailures, jobWaitSeconds } from '../metrics.js';
+import { ShuttingDown, Superseded, type QueueRunner, type ReviewJob } from '../queue.js';
+import { SnapshotRejected } from '../snapshot/extract-tarball.js';
+import { connectForWork } from './connect-redis.js';
+import { InstallationSlots } from './installation-slots.js';
+import { REVIEW_QUEUE, type RedisQueueSettings } from './redis-settings.js';
+import { supersedeChannel } from './review-job-id.js';
+
+/** A job whose installation has no free slot waits this long before it is offered again. */
+const SLOT_WAIT_MS = 2000;
+
+export interface ReviewWorker {
+  /** Whether the worker takes jobs and reaches Redis (`/readyz`); the reason when not. */
+  notReady(): string | undefined;
+  /**
+   * Stops taking jobs; running ones may finish for `graceMs`, then are stopped and handed back to
+   * the queue at once, for another worker (their checks say so meanwhile).
+   */
+  stop(graceMs: number): Promise<void>;
+}
+
+interface Running {
+  job: ReviewJob;
+  controller: AbortController;
+}
+
+/**
+ * A worker process's side of the queue on Redis: takes review jobs (BullMQ holds each under a
+ * lock the worker renews; a worker that dies stops renewing, and another takes its job up) and
+ * runs them through the same pipeline as the embedded queue, which does nothing twice, so a job
+ * run again after a crash adds no second check, review or summary.
+ */
+export function startReviewWorker(runner: QueueRunner, settings: RedisQueueSettings, logger: Logger): ReviewWorker {
+  const log = boundLog(logger, { role: 'worker' });
+  const connection = connectForWork(settings.url, 'premortem-worker');
+  const subscriber = connectForWork(settings.url, 'premortem-worker-events');
+  for (const redis of [connection, subscriber]) redis.on('error', (error: Error) => log.warn(`redis: ${error.message}`));
+  const slots = new InstallationSlots(connection, settings.prefix, settings.installationConcurrency, settings.lockMs * 2);
+  const running = new Map<string, Running>();
+  let stopping: string | undefined;
+
+  const processJob = async (bull: Job<ReviewJob>, token: string | undefined, signal: AbortSignal | undefined): Promise<string> => {
+    const job = bull.data;
+    const id = bull.id!;
+    const jobLogger = jobLog(logger, job, id);
+    const { installationId } = job;
+    if (installationId !== undefined && !(await slots.take(installationId, id))) {
+      // Fairness: back behind the other installations' jobs, and offered again shortly.
+      await bull.moveToDelayed(Date.now() + SLOT_WAIT_MS, token);
+      throw new DelayedError();
+    }
+    jobWaitSeconds.observe((Date.now() - bull.timestamp) / 1000);
+    jobLogger.info(`started (attempt ${bull.attemptsMade + 1} of ${bull.opts.attempts ?? 1})`);
+    const controller = new AbortController();
+    // BullMQ's own signal fires when the worker is told to stop its jobs: a shutdown.
+    signal?.addEventListener('abort', () => controller.abort(new ShuttingDown()), { once: true });
+    running.set(id, { job, controller });
+    const holdSlot = installationId === undefined ? undefined : setInterval(() => void slots.take(installationId, id).catch(() => undefined), slots.leaseMs / 3);
+    const timer = jobDurationSeconds.startTimer();
+    try {
+      await runner.run(job, controller.signal);
+      timer({ outcome: 'done' });
+      jobLogger.info('done');
+      return 'reviewed';
+    } catch (error) {
+      const reason: unknown = controller.signal.aborted ? controller.signal.reason : error;
+      if (reason instanceof Superseded || error instanceof Superseded) {
+        timer({ outcome: 'superseded' });
+        jobLogger.info(`stopped: ${(reason instanceof Superseded ? reason : (error as Superseded)).message}`);
+        return 'superseded';
+      }
+      if (reason instanceof ShuttingDown) {
+        timer({ outcome: 'handed_back' });
+        jobLogger.info('handed back to the queue: this worker is stopping');
+        await bull.moveToWait(token);
+        throw new WaitingError();
+      }
+      if (error instanceof RateLimited) {
+        timer({ outcome: 'delayed' });
+        jobFailures.inc({ reason: 'rate_limited' });
+        jobLogger.info(`${error.message} Taken up again then.`);
+        await bull.moveToDelayed(error.retryAt, token);
+        throw new DelayedError();
+      }
+      timer({ outcome: 'failed' });
+      jobFailures.inc({ reason: error instanceof SnapshotRejected ? 'snapshot_refused' : error instanceof AnalysisFailed ? 'analysis_failed' : 'error' });
+      throw error;
+    } finally {
+      running.delete(id);
+      clearInterval(holdSlot);
+      if (installationId !== undefined) await slots.release(installationId, id).catch(() => undefined);
+    }
+  };
+
+  const worker = new Worker<ReviewJob, string>(REVIEW_QUEUE, processJob, {
+    connection,
+    prefix: settings.prefix,
+    concurrency: settings.workerConcurrency,
+    lockDuration: settings.lockMs,
+    stalledInterval: settings.stalledCheckMs,
+    // A job whose worker died twice is likely what kills workers: it is dead-lettered, not tried a third time.
+    maxStalledCount: 2,
+  });
+  worker.on('error', (error: Error) => log.error(`review worker: ${error.message}`));
+  worker.on('stalled', (id: string) => boundLog(logger, { job: id }).warn(`${id}: its worker stopped answering; the job is taken up again`));
+  worker.on('failed', (bull: Job<ReviewJob> | undefined, error: Error) => {
+    if (!bull) return;
+    const jobLogger = jobLog(logger, bull.data, bull.id);
+    const attempts = bull.opts.attempts ?? 1;
+    if (bull.attemptsMade >= attempts || /stalled more than/i.test(error.message)) {
+      jobFailures.inc({ reason: 'dead_letter' });
+      jobLogger.error(`dead-lettered after ${bull.attemptsMade} attempt(s): ${error.message}`);
+    } else {
+      jobLogger.warn(`failed (attempt ${bull.attemptsMade} of ${attempts}), retried later: ${error.stack ?? error.message}`);
+    }
+  });
+
+  // A newer push queued for a pull request whose older head runs here: stopped once GitHub confirms it.
+  subscriber.subscribe(supersedeChannel(settings.prefix)).catch((error: unknown) => log.error(`cannot hear of newer pushes (they are still caught before posting): ${error instanceof Error ? error.message : String(error)}`));
+  subscriber.on('message', (_channel: string, message: string) => {
+    let newer: ReviewJob;
+    try {
+      newer = JSON.parse(message) as ReviewJob;
+    } catch {
+      return;
+    }
+    for (const entry of running.values()) {
+      if (entry.job.key !== newer.key || entry.job.sha === newer.sha) continue;
+      runner
+        .isCurrentHead(newer)
+        .then((current) => {
+          if (!current || entry.controller.signal.aborted) return;
+          jobLog(logger, entry.job).info(`${newer.sha.slice(0, 7)} supersedes ${entry.job.sha.slice(0, 7)}, which is stopped`);
+          entry.controller.abort(new Superseded(newer.sha));
+        })
+        .catch((error: unknown) => log.error(`${newer.key}: could not tell whether ${newer.sha.slice(0, 7)} is the head: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  });
+
+  return {
+    notReady: () => stopping ?? (connection.status === 'ready' ? undefined : `redis: ${connection.status}`),
+    async stop(graceMs) {
+      stopping = 'stopping: running reviews may finish, no new jobs are taken';
+      const closed = worker.close();
+      const grace = setTimeout(() => {
+        for (const entry of running.values()) entry.controller.abort(new ShuttingDown());
+      }, graceMs);
+      await closed;
+      clearTimeout(grace);
+      subscriber.disconnect();
+      connection.disconnect();
+    },
+  };
+}
