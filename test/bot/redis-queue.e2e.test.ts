@@ -112,6 +112,11 @@ describe('the bot with a queue on Redis and two worker processes', () => {
     for (const lines of started) expect(lines.length).toBeGreaterThan(0);
     expect(started.flat().map((line) => line.job).sort()).toEqual(pulls.map((number) => `${repo.owner}/${repo.repo}#${number}@${headOf(number)}`).sort());
 
+    // The 20 pull requests share one base commit: each worker analyzed it once, not once per review.
+    const baseDownloads = gh.requests.filter((request) => request.path.endsWith(`/tarball/${BASE}`)).length;
+    expect(baseDownloads).toBeGreaterThanOrEqual(1);
+    expect(baseDownloads).toBeLessThanOrEqual(workers.length);
+
     // Fairness: with one review per installation at a time, the two installations' reviews ran side by side, never two of one.
     const spans = new Map<string, { installation: number; start: number; end: number }>();
     for (const line of workers.flatMap((worker) => logLines(worker.output()))) {
