@@ -20,5 +20,8 @@ export const supersedeChannel = (prefix: string): string => `${prefix}:reviews:s
 /** The newest push queued for a pull request: `<pushedAt> <job id>`. */
 export const latestPushKey = (prefix: string, pullKey: string): string => `${prefix}:latest-push:${pullKey}`;
 
-/** Reviews of an installation running now, each with the time its hold lapses. */
-export const installationSlotsKey = (prefix: string, installationId: number): string => `${prefix}:installation-slots:${installationId}`;
+/** Reviews of an installation running now, each with the time its lease lapses. */
+export const installationLeasesKey = (prefix: string, installationId: number): string => `${prefix}:running:installation:${installationId}`;
+
+/** The review of a pull request running now (one at a time, whichever head or re-run). */
+export const pullLeaseKey = (prefix: string, pullKey: string): string => `${prefix}:running:pull:${pullKey}`;

@@ -7,12 +7,12 @@ import { jobDurationSeconds, jobFailures, jobWaitSeconds } from '../metrics.js';
 import { ShuttingDown, Superseded, type QueueRunner, type ReviewJob } from '../queue.js';
 import { SnapshotRejected } from '../snapshot/extract-tarball.js';
 import { connectForWork } from './connect-redis.js';
-import { InstallationSlots } from './installation-slots.js';
+import { Leases } from './leases.js';
 import { REVIEW_QUEUE, type RedisQueueSettings } from './redis-settings.js';
-import { supersedeChannel } from './review-job-id.js';
+import { installationLeasesKey, pullLeaseKey, supersedeChannel } from './review-job-id.js';
 
-/** A job whose installation has no free slot waits this long before it is offered again. */
-const SLOT_WAIT_MS = 2000;
+/** A job that cannot take its leases waits this long before it is offered again. */
+const LEASE_WAIT_MS = 2000;
 
 export interface ReviewWorker {
   /** Whether the worker takes jobs and reaches Redis (`/readyz`); the reason when not. */
@@ -40,18 +40,33 @@ export function startReviewWorker(runner: QueueRunner, settings: RedisQueueSetti
   const connection = connectForWork(settings.url, 'premortem-worker');
   const subscriber = connectForWork(settings.url, 'premortem-worker-events');
   for (const redis of [connection, subscriber]) redis.on('error', (error: Error) => log.warn(`redis: ${error.message}`));
-  const slots = new InstallationSlots(connection, settings.prefix, settings.installationConcurrency, settings.lockMs * 2);
+  const leaseStore = new Leases(connection, settings.lockMs * 2);
   const running = new Map<string, Running>();
+  /** One review per pull request at a time (a re-run beside its head's job would race it), and a share per installation. */
+  const leaseKeys = (job: ReviewJob): { key: string; cap: number }[] => [
+    { key: pullLeaseKey(settings.prefix, job.key), cap: 1 },
+    ...(job.installationId === undefined ? [] : [{ key: installationLeasesKey(settings.prefix, job.installationId), cap: settings.installationConcurrency }]),
+  ];
+  const takeAll = async (leases: { key: string; cap: number }[], id: string): Promise<boolean> => {
+    for (const [i, lease] of leases.entries()) {
+      if (await leaseStore.take(lease.key, id, lease.cap)) continue;
+      await releaseAll(leases.slice(0, i), id);
+      return false;
+    }
+    return true;
+  };
+  const releaseAll = (leases: { key: string }[], id: string): Promise<unknown> => Promise.all(leases.map((lease) => leaseStore.release(lease.key, id).catch(() => undefined)));
   let stopping: string | undefined;
 
   const processJob = async (bull: Job<ReviewJob>, token: string | undefined, signal: AbortSignal | undefined): Promise<string> => {
     const job = bull.data;
     const id = bull.id!;
     const jobLogger = jobLog(logger, job, id);
-    const { installationId } = job;
-    if (installationId !== undefined && !(await slots.take(installationId, id))) {
-      // Fairness: back behind the other installations' jobs, and offered again shortly.
-      await bull.moveToDelayed(Date.now() + SLOT_WAIT_MS, token);
+    const leases = leaseKeys(job);
+    if (!(await takeAll(leases, id))) {
+      // Its installation has its share of workers, or its pull request is being reviewed: back
+      // behind the other jobs, and offered again shortly.
+      await bull.moveToDelayed(Date.now() + LEASE_WAIT_MS, token);
       throw new DelayedError();
     }
     jobWaitSeconds.observe((Date.now() - bull.timestamp) / 1000);
@@ -60,7 +75,8 @@ export function startReviewWorker(runner: QueueRunner, settings: RedisQueueSetti
     // BullMQ's own signal fires when the worker is told to stop its jobs: a shutdown.
     signal?.addEventListener('abort', () => controller.abort(new ShuttingDown()), { once: true });
     running.set(id, { job, controller });
-    const holdSlot = installationId === undefined ? undefined : setInterval(() => void slots.take(installationId, id).catch(() => undefined), slots.leaseMs / 3);
+    // Renewed while it runs (taking a lease one holds renews it).
+    const renew = setInterval(() => void Promise.all(leases.map((lease) => leaseStore.take(lease.key, id, lease.cap))).catch(() => undefined), leaseStore.leaseMs / 3);
     const timer = jobDurationSeconds.startTimer();
     try {
       await runner.run(job, controller.signal);
@@ -92,8 +108,8 @@ export function startReviewWorker(runner: QueueRunner, settings: RedisQueueSetti
       throw error;
     } finally {
       running.delete(id);
-      clearInterval(holdSlot);
-      if (installationId !== undefined) await slots.release(installationId, id).catch(() => undefined);
+      clearInterval(renew);
+      await releaseAll(leases, id);
     }
   };
 
