@@ -11,3 +11,4 @@ export { createOctokitClass } from './octokit.js';
 export { analyzeSnapshot, AnalysisFailed, DEFAULT_ANALYSIS_LIMITS } from './analysis/analyze-snapshot.js';
 export { completeCheckRun, startCheckRun } from './pipeline/check-run.js';
 export type { Identity, IncompleteConclusion, ReviewContext, ReviewSettings, ReviewTarget } from './pipeline/context.js';
+export { provideHostedTypes, DEFAULT_HOSTED_TYPES, type HostedTypesReport, type HostedTypesSettings } from './hosted-types/hosted-types.js';

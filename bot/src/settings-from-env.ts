@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_ANALYSIS_LIMITS } from './analysis/analyze-snapshot.js';
 import { DEFAULT_REQUEST_POLICY, type RequestPolicy } from './github/request-policy.js';
+import { hostedTypesFromEnv } from './hosted-types/settings-from-env.js';
 import type { ReviewSettings } from './pipeline/context.js';
 import { DEFAULT_SNAPSHOT_LIMITS } from './snapshot/extract-tarball.js';
 import { DEFAULT_WEBHOOK_LIMITS, type WebhookLimits } from './webhook-server.js';
@@ -80,6 +81,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
   const incomplete = env.PREMORTEM_INCOMPLETE_CONCLUSION?.trim() || 'failure';
   if (incomplete !== 'failure' && incomplete !== 'neutral') problems.push(`PREMORTEM_INCOMPLETE_CONCLUSION must be failure or neutral, got "${incomplete}".`);
   const maxInlineComments = number('PREMORTEM_MAX_INLINE_COMMENTS', 20);
+  const hostedTypes = hostedTypesFromEnv(env, problems);
   if (problems.length > 0) throw new ConfigurationError(`premortem bot: cannot start:\n  ${problems.join('\n  ')}`);
 
   return {
@@ -96,6 +98,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
       maxInlineComments,
       incompleteConclusion: incomplete === 'neutral' ? 'neutral' : 'failure',
       ...(env.PREMORTEM_WORK_DIR ? { workDir: path.resolve(env.PREMORTEM_WORK_DIR) } : {}),
+      ...(hostedTypes ? { hostedTypes } : {}),
     },
     requestPolicy,
     webhookLimits,

@@ -6,8 +6,8 @@ import type { ProbotOctokit } from 'probot';
 import { snapshotsFolder } from '../work-dir.js';
 import { extractTarball, SnapshotRejected, type SnapshotLimits } from './extract-tarball.js';
 
-/** Files the analysis reads; nothing else from the snapshot is written to disk. */
-const ANALYZED_FILE = /\.(?:[cm]?[jt]sx?|json|prisma|ya?ml)$/i;
+/** Files the analysis reads (and yarn.lock, for hosted types); nothing else from the snapshot is written to disk. */
+const ANALYZED_FILE = /(?:\.(?:[cm]?[jt]sx?|json|prisma|ya?ml)|(?:^|\/)yarn\.lock)$/i;
 
 export interface Snapshot {
   root: string;
