@@ -20,6 +20,9 @@ if (!folder) {
 // What download-snapshot.ts extracts from a tarball.
 const ANALYZED_FILE = /(?:\.(?:[cm]?[jt]sx?|json|prisma|ya?ml)|(?:^|\/)yarn\.lock)$/i;
 const work = mkdtempSync(path.join(os.tmpdir(), 'premortem-measure-'));
+/** `file:line rule` of each bare finding, to show what only types revealed. */
+/** @type {Set<string>} */
+const bareFindings = new Set();
 const never = new AbortController().signal;
 
 /** @param {string} name */
@@ -53,6 +56,8 @@ async function measure(name, withTypes) {
   /** @type {Record<string, number>} */
   const byRule = {};
   for (const finding of analysis.findings) byRule[finding.ruleId] = (byRule[finding.ruleId] ?? 0) + 1;
+  const keys = analysis.findings.map((finding) => `${path.relative(root, finding.file)}:${finding.line} ${finding.ruleId}`);
+  if (!withTypes) for (const key of keys) bareFindings.add(key);
   const line = {
     run: name,
     typesMs: Math.round(laidOut - started),
@@ -64,6 +69,7 @@ async function measure(name, withTypes) {
       : {}),
     findings: analysis.findings.length,
     byRule,
+    ...(withTypes ? { onlyWithTypes: keys.filter((key) => !bareFindings.has(key)).slice(0, 12), lostWithTypes: [...bareFindings].filter((key) => !keys.includes(key)) } : {}),
   };
   process.stdout.write(`${JSON.stringify(line)}\n`);
   rmSync(root, { recursive: true, force: true });

@@ -209,7 +209,7 @@ describe('the cache', () => {
     const integrity = (text: string) => ssri.fromData(text, { algorithms: ['sha512'] }).toString();
     const fill = (bytes: number) => (files: string) => {
       writeFileSync(path.join(files, 'index.d.ts'), 'x'.repeat(bytes));
-      return Promise.resolve(bytes);
+      return Promise.resolve({ bytes, imports: [] });
     };
     await cache.put(integrity('a'), { name: 'a', version: '1' }, fill(100));
     await new Promise((resolve) => setTimeout(resolve, 20));

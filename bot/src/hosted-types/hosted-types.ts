@@ -100,14 +100,17 @@ export async function provideHostedTypes(root: string, workDir: string, settings
         const tarball = await fetchVerifiedTarball(pkg, settings.registry, { maxBytes: settings.maxTarballBytes, timeoutMs: settings.timeoutMs }, budget.signal);
         budget.downloaded += tarball.length;
         report.downloadedBytes += tarball.length;
-        cached = await cache.put(pkg.integrity, { name: pkg.name, version: pkg.version }, (files) => extractDeclarations(tarball, files, budget.signal));
+        cached = await cache.put(pkg.integrity, { name: pkg.name, version: pkg.version }, async (files) => ({
+          bytes: await extractDeclarations(tarball, files, budget.signal),
+          imports: [...(await importedByDeclarations(files))],
+        }));
         report.fetched += 1;
       }
       await materialize(cached.files, target);
       report.packages += 1;
       report.bytes += cached.bytes;
       // What its declarations import is needed too (googleapis' types are partly gaxios').
-      for (const name of await importedByDeclarations(cached.files)) if (name !== pkg.name) ask(name, pkg.location);
+      for (const name of cached.imports) if (name !== pkg.name) ask(name, pkg.location);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       if (budget.timedOut()) return skip('budget');

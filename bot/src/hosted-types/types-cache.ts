@@ -8,6 +8,15 @@ interface EntryMeta {
   name: string;
   version: string;
   bytes: number;
+  /** The packages its declarations import, found once when it was extracted. */
+  imports: string[];
+}
+
+/** A cached package: where its files are, their size, and what its declarations import. */
+export interface CachedPackage {
+  files: string;
+  bytes: number;
+  imports: string[];
 }
 
 const META = 'meta.json';
@@ -33,33 +42,37 @@ export class TypesCache {
   }
 
   /** The `files/` folder of a cached entry, touched as used; undefined when there is none. */
-  async get(integrity: string): Promise<{ files: string; bytes: number } | undefined> {
+  async get(integrity: string): Promise<CachedPackage | undefined> {
     const entry = path.join(this.folder, this.keyOf(integrity));
     try {
       const meta = JSON.parse(await readFile(path.join(entry, META), 'utf8')) as EntryMeta;
       const now = new Date();
       await utimes(path.join(entry, META), now, now);
-      return { files: path.join(entry, 'files'), bytes: meta.bytes };
+      return { files: path.join(entry, 'files'), bytes: meta.bytes, imports: meta.imports };
     } catch {
       return undefined;
     }
   }
 
-  /** Fills a new entry with `write(filesFolder)` (which returns the bytes it wrote) and puts it in place. */
-  async put(integrity: string, about: { name: string; version: string }, write: (files: string) => Promise<number>): Promise<{ files: string; bytes: number }> {
+  /** Fills a new entry with `write(filesFolder)` (which says the bytes it wrote and what they import) and puts it in place. */
+  async put(
+    integrity: string,
+    about: { name: string; version: string },
+    write: (files: string) => Promise<{ bytes: number; imports: string[] }>,
+  ): Promise<CachedPackage> {
     const entry = path.join(this.folder, this.keyOf(integrity));
     const staging = path.join(this.folder, `.staging-${randomBytes(6).toString('hex')}`);
     try {
       await mkdir(path.join(staging, 'files'), { recursive: true });
-      const bytes = await write(path.join(staging, 'files'));
-      await writeFile(path.join(staging, META), JSON.stringify({ ...about, bytes } satisfies EntryMeta));
+      const { bytes, imports } = await write(path.join(staging, 'files'));
+      await writeFile(path.join(staging, META), JSON.stringify({ ...about, bytes, imports } satisfies EntryMeta));
       try {
         await rename(staging, entry);
       } catch (error) {
         // Another analysis put the same tarball in first: theirs is as good.
         if ((error as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      return { files: path.join(entry, 'files'), bytes };
+      return { files: path.join(entry, 'files'), bytes, imports };
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
