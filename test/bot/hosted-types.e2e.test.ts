@@ -81,6 +81,10 @@ afterAll(async () => {
   await harness?.close();
 });
 
+/** With PREMORTEM_FIGURES set, how long a whole review took (webhook to check completed), for the closing note. */
+const figure = (label: string, started: number) => {
+  if (process.env.PREMORTEM_FIGURES) process.stdout.write(`hosted types e2e, ${label}: ${Math.round(performance.now() - started)} ms\n`);
+};
 const checkOf = (head: string) => harness.gh.state.checkRuns.find((run) => run.head_sha === head)!;
 const summaryOf = (number: number) => harness.gh.state.comments.find((comment) => comment.issue_number === number)?.body ?? '';
 
@@ -88,8 +92,10 @@ describe('hosted types in the bot', () => {
   it('reports the dropped promise of a dependency whose declarations the lockfile pins, fetched verified, its install scripts never run', async () => {
     const head = sha('7');
     await harness.openPull(71, head, 'fixed', { 'src/server/calendar-sync.ts': SYNC, 'package-lock.json': lockfile(client) });
+    const started = performance.now();
     expect(await harness.deliver(bot.url, 71, head)).toBe(200);
     await bot.app.idle();
+    figure('with hosted types', started);
 
     const run = checkOf(head);
     expect(run.conclusion).toBe('failure');
@@ -118,8 +124,10 @@ describe('hosted types in the bot', () => {
     const head = sha('8');
     await harness.openPull(72, head, 'fixed', { 'src/server/calendar-sync.ts': SYNC, 'package-lock.json': null });
     const before = registry.requests.length;
+    const started = performance.now();
     expect(await harness.deliver(bot.url, 72, head)).toBe(200);
     await bot.app.idle();
+    figure('bare (no lockfile)', started);
 
     const run = checkOf(head);
     expect(run.output.annotations.filter((annotation) => annotation.path === 'src/server/calendar-sync.ts')).toEqual([]);
