@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { packageOf, packagesImportedBy, typesPackageOf } from '../../bot/src/hosted-types/imported-packages.js';
+import { packageOf, packagesImportedBy, typesPackageOf, untypedName } from '../../bot/src/hosted-types/imported-packages.js';
 import { resolveLocked } from '../../bot/src/hosted-types/hosted-types.js';
 import type { LockedPackage, LockfileReading } from '../../bot/src/hosted-types/locked-package.js';
 import { installFolder } from '../../bot/src/hosted-types/materialize.js';
@@ -248,6 +248,7 @@ describe('which packages are needed', () => {
   it('maps names to their DefinitelyTyped package and leaves non-packages out', () => {
     expect(typesPackageOf('express')).toBe('@types/express');
     expect(typesPackageOf('@babel/core')).toBe('@types/babel__core');
+    expect([untypedName('@types/babel__core'), untypedName('@types/node')]).toEqual(['@babel/core', 'node']);
     expect([packageOf('fs/promises'), packageOf('#internal'), packageOf('https://x.y/z.js'), packageOf('/abs'), packageOf('a/b')]).toEqual([undefined, undefined, undefined, undefined, 'a']);
   });
 

@@ -143,6 +143,19 @@ describe('laying out a snapshot’s types', () => {
     });
   });
 
+  it('follows `/// <reference types>` to the package itself when it has no @types, and JSX to react', async () => {
+    const react = packFixture({ 'package.json': JSON.stringify({ name: 'react', version: '19.0.0', types: 'index.d.ts' }), 'index.d.ts': 'export {}\n', 'jsx-runtime.d.ts': 'export {}\n' });
+    registry.add(react);
+    const root = snapshot('references', {
+      'package-lock.json': lockOf(client, gaxios, react),
+      'next-env.d.ts': '/// <reference types="calendar-client" />\n',
+      'app/page.tsx': 'export default function Page() { return <main />; }\n',
+    });
+    const report = await provideHostedTypes(root, work, settings(), never);
+    expect(report.skipped).toEqual({});
+    expect(readdirSync(path.join(root, 'node_modules')).sort()).toEqual(['calendar-client', 'gaxios', 'react']);
+  });
+
   it('takes a package verified once from the cache, without a request', async () => {
     await provideHostedTypes(snapshot('first', { 'package-lock.json': lockOf(client, gaxios), ...source }), work, settings(), never);
     const before = registry.requests.length;

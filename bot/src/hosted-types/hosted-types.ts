@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Budget, type HostedTypesBudget } from './budget.js';
 import { extractDeclarations } from './extract-declarations.js';
 import { fetchVerifiedTarball, PackageSkipped } from './fetch-tarball.js';
-import { importedPackages, packagesImportedBy, typesPackageOf } from './imported-packages.js';
+import { importedPackages, packagesImportedBy, typesPackageOf, untypedName } from './imported-packages.js';
 import type { LockedPackage } from './locked-package.js';
 import { installFolder, materialize } from './materialize.js';
 import { readCapped, readLockfiles } from './read-lockfiles.js';
@@ -74,14 +74,19 @@ export async function provideHostedTypes(root: string, workDir: string, settings
   const cache = new TypesCache(path.join(workDir, 'types-cache'), settings.cacheMaxBytes);
   const wanted: LockedPackage[] = [];
   const seen = new Set<string>();
+  const want = (pkg: LockedPackage | undefined) => {
+    if (!pkg || seen.has(pkg.location)) return;
+    seen.add(pkg.location);
+    wanted.push(pkg);
+  };
   const ask = (name: string, from: string) => {
-    for (const candidate of name.startsWith('@types/') ? [name] : [name, typesPackageOf(name)]) {
-      const pkg = resolveLocked(locations, candidate, from);
-      if (pkg && !seen.has(pkg.location)) {
-        seen.add(pkg.location);
-        wanted.push(pkg);
-      }
+    if (!name.startsWith('@types/')) {
+      want(resolveLocked(locations, name, from));
+      want(resolveLocked(locations, typesPackageOf(name), from));
+      return;
     }
+    // `/// <reference types="next" />`: TypeScript looks in @types first, then in the package itself.
+    want(resolveLocked(locations, name, from) ?? resolveLocked(locations, untypedName(name), from));
   };
   // Node's own types, which a server's code uses without importing them by name.
   for (const reading of readings) ask('@types/node', path.posix.dirname(reading.file).replace(/^\.$/, ''));

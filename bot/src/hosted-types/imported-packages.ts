@@ -36,6 +36,8 @@ export async function importedPackages(root: string, limits: ScanLimits): Promis
       const text = await readCapped(path.join(root, relative), limits.maxFileBytes).catch(() => undefined);
       if (text === undefined) continue;
       const names = packagesImportedBy(text);
+      // JSX compiles to imports of `react/jsx-runtime` (TypeScript's default jsxImportSource) that no line of the file shows.
+      if (/x$/i.test(entry.name)) names.push('react');
       if (names.length === 0) continue;
       const into = byFolder.get(folder) ?? byFolder.set(folder, new Set()).get(folder)!;
       for (const name of names) into.add(name);
@@ -66,6 +68,12 @@ export function packageOf(specifier: string): string | undefined {
   const name = specifier.startsWith('@') ? segments.slice(0, 2).join('/') : segments[0]!;
   if (BUILTINS.has(name) || !isPackageName(name)) return undefined;
   return name;
+}
+
+/** The package `@types/name` (`@types/scope__name`) types: `name` (`@scope/name`). */
+export function untypedName(typesName: string): string {
+  const bare = typesName.slice('@types/'.length);
+  return bare.includes('__') ? `@${bare.replace('__', '/')}` : bare;
 }
 
 /** Where DefinitelyTyped keeps a package's types: `@types/name`, `@types/scope__name`. */
