@@ -56,8 +56,9 @@ export interface HostedTypesReport {
  * Gives a downloaded snapshot the declarations of the dependencies its code imports, as an install
  * would, without installing: the locked versions are fetched from the registry (or the cache),
  * verified against the lockfile's integrity, and only their package.json and declaration files are
- * copied to `<root>/…/node_modules`. Nothing is run, and nothing executable is written. Bounded by
- * `settings`' budget; without a lockfile, nothing is laid out and the note says so.
+ * laid out in `<root>/…/node_modules`. Nothing is run, and nothing executable is written. Bounded by
+ * `settings`' budget (past it, what is laid out is kept and the note says the types are partial);
+ * without a usable lockfile, nothing is laid out and the note says why.
  */
 export async function provideHostedTypes(root: string, workDir: string, settings: HostedTypesSettings, signal: AbortSignal): Promise<HostedTypesReport> {
   const started = Date.now();
