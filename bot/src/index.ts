@@ -16,3 +16,4 @@ export { RedisReviewQueue } from './redis/redis-queue.js';
 export { DEFAULT_REDIS_QUEUE_SETTINGS, type RedisQueueSettings } from './redis/redis-settings.js';
 export { reviewJobId } from './redis/review-job-id.js';
 export { registry as metricsRegistry } from './metrics.js';
+export { provideHostedTypes, DEFAULT_HOSTED_TYPES, type HostedTypesReport, type HostedTypesSettings } from './hosted-types/hosted-types.js';

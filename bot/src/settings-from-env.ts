@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_ANALYSIS_LIMITS } from './analysis/analyze-snapshot.js';
 import { DEFAULT_REQUEST_POLICY, type RequestPolicy } from './github/request-policy.js';
+import { hostedTypesFromEnv } from './hosted-types/settings-from-env.js';
 import type { ReviewSettings } from './pipeline/context.js';
 import { DEFAULT_REDIS_QUEUE_SETTINGS, type RedisQueueSettings } from './redis/redis-settings.js';
 import { DEFAULT_SNAPSHOT_LIMITS } from './snapshot/extract-tarball.js';
@@ -102,6 +103,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv, role: 'server' | 'wo
       }
     : undefined;
   if (queue && /[\s:{}]/.test(queue.prefix)) problems.push(`PREMORTEM_REDIS_PREFIX may not hold spaces, ':' or braces, got "${queue.prefix}".`);
+  const hostedTypes = hostedTypesFromEnv(env, problems);
   if (problems.length > 0) throw new ConfigurationError(`premortem bot: cannot start:\n  ${problems.join('\n  ')}`);
 
   return {
@@ -118,6 +120,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv, role: 'server' | 'wo
       maxInlineComments,
       incompleteConclusion: incomplete === 'neutral' ? 'neutral' : 'failure',
       ...(env.PREMORTEM_WORK_DIR ? { workDir: path.resolve(env.PREMORTEM_WORK_DIR) } : {}),
+      ...(hostedTypes ? { hostedTypes } : {}),
     },
     requestPolicy,
     webhookLimits,

@@ -68,4 +68,21 @@ describe('downloading a snapshot', () => {
       snapshot.dispose();
     }
   });
+
+  it('keeps a yarn.lock for hosted types, and leaves out one over the file limit rather than refusing the snapshot', async () => {
+    const withLocks = path.join(work, 'with-locks');
+    mkdirSync(path.join(withLocks, 'web'), { recursive: true });
+    writeFileSync(path.join(withLocks, 'index.ts'), 'export {};\n');
+    writeFileSync(path.join(withLocks, 'yarn.lock'), '# yarn lockfile v1\n');
+    writeFileSync(path.join(withLocks, 'web', 'yarn.lock'), `# yarn lockfile v1\n${'#'.repeat(LIMITS.maxFileBytes)}\n`);
+    writeFileSync(path.join(withLocks, 'web', 'Gemfile.lock'), 'not analyzed\n');
+    const ref = 'e'.repeat(40);
+    gh.addTarball('acme', 'shop', ref, await makeGithubTarball(withLocks, 'acme-shop-eeeeeee'));
+    const snapshot = await downloadSnapshot(octokit, { owner: 'acme', repo: 'shop', ref }, path.join(work, 'server'), LIMITS, new AbortController().signal);
+    try {
+      expect(readdirSync(snapshot.root, { recursive: true }).map(String).sort()).toEqual(['index.ts', 'yarn.lock']);
+    } finally {
+      snapshot.dispose();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import type { ProbotOctokit } from 'probot';
 import type { AnalysisLimits } from '../analysis/analyze-snapshot.js';
+import type { HostedTypesSettings } from '../hosted-types/hosted-types.js';
 import type { SnapshotLimits } from '../snapshot/extract-tarball.js';
 
 /** The pull request under review, as the webhook named it. */
@@ -62,6 +63,11 @@ export interface ReviewSettings {
    */
   resumesAfterShutdown: boolean;
   version: string;
+  /**
+   * Where set, a downloaded head gets its dependencies' declarations from the npm registry at the
+   * versions its lockfile pins (verified, never run); unset, it is analyzed bare, as before.
+   */
+  hostedTypes?: HostedTypesSettings;
 }
 
 export interface ReviewContext {

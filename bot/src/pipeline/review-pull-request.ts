@@ -3,6 +3,7 @@ import { planReview } from '@premortem/core';
 import { baseAnalyses, type BaseAnalysis } from '../analysis/base-analyses.js';
 import { analyzeSnapshot, AnalysisFailed, type AnalysisResponse } from '../analysis/analyze-snapshot.js';
 import { RateLimited } from '../github/request-policy.js';
+import { hostedTypesForReview } from '../hosted-types/for-review.js';
 import { ShuttingDown, Superseded } from '../queue.js';
 import { downloadSnapshot, type Snapshot } from '../snapshot/download-snapshot.js';
 import { SnapshotRejected } from '../snapshot/extract-tarball.js';
@@ -62,7 +63,7 @@ export async function reviewPullRequest(context: ReviewContext, force = false): 
       alreadyCommented: earlier.commented,
       blobUrl: (file, line) => `${target.htmlUrl}/blob/${target.headSha}/${file.split('/').map(encodeURIComponent).join('/')}#L${line}`,
       incompleteConclusion: context.settings.incompleteConclusion,
-      footer: `premortem ${context.settings.version} · ${analyzedHead.analysis.files} files analyzed in ${(analyzedHead.analysis.durationMs / 1000).toFixed(1)} s · no code from the repository was run`,
+      footer: `premortem ${context.settings.version} · ${analyzedHead.analysis.files} files analyzed in ${(analyzedHead.analysis.durationMs / 1000).toFixed(1)} s · no code from the repository was run${analyzedHead.typesNote}`,
     });
 
     // 5. The analysis took a while: a push since then makes it stale.
@@ -82,15 +83,18 @@ export async function reviewPullRequest(context: ReviewContext, force = false): 
   }
 }
 
-async function analyzeHead(context: ReviewContext, snapshots: Snapshot[]): Promise<{ root: string; analysis: AnalysisResponse }> {
+async function analyzeHead(context: ReviewContext, snapshots: Snapshot[]): Promise<{ root: string; analysis: AnalysisResponse; typesNote: string }> {
   const { settings, target, signal } = context;
   let root = settings.workspace;
+  // The Actions workspace has its node_modules; a downloaded snapshot may get its dependencies' declarations.
+  let typesNote = '';
   if (!root) {
     const snapshot = await downloadSnapshot(context.octokit, { owner: target.owner, repo: target.repo, ref: target.headSha }, settings.workDir, settings.snapshotLimits, signal);
     snapshots.push(snapshot);
     root = snapshot.root;
+    if (settings.hostedTypes) typesNote = await hostedTypesForReview(root, settings.workDir, settings.hostedTypes, signal, context.log);
   }
-  return { root: path.resolve(root), analysis: await analyzeSnapshot({ root, withRules: true }, settings.analysisLimits, signal) };
+  return { root: path.resolve(root), analysis: await analyzeSnapshot({ root, withRules: true }, settings.analysisLimits, signal), typesNote };
 }
 
 /**

@@ -8,6 +8,8 @@ import { extractTarball, SnapshotRejected, type SnapshotLimits } from './extract
 
 /** Files the analysis reads; nothing else from the snapshot is written to disk. */
 const ANALYZED_FILE = /\.(?:[cm]?[jt]sx?|json|prisma|ya?ml)$/i;
+/** Read for hosted types only: one too large to extract is left out rather than refusing the snapshot. */
+const YARN_LOCK = /(?:^|\/)yarn\.lock$/;
 
 export interface Snapshot {
   root: string;
@@ -36,7 +38,7 @@ export async function downloadSnapshot(
       request: { parseSuccessResponseBody: false, signal },
     });
     body = cappedBody(response.data as WebReadableStream<Uint8Array>, limits.maxBytes);
-    const extracted = await extractTarball(body, folder, { limits, signal, include: (file: string) => ANALYZED_FILE.test(file) });
+    const extracted = await extractTarball(body, folder, { limits, signal, include: (file: string, size: number) => ANALYZED_FILE.test(file) || (YARN_LOCK.test(file) && size <= limits.maxFileBytes) });
     return { root: extracted.root, files: extracted.files, dispose };
   } catch (error) {
     // A stalled or refused download must not keep its connection.

@@ -59,11 +59,11 @@ export interface ExtractTarballOptions {
   /** Aborting rejects with reason 'timeout'. */
   signal?: AbortSignal;
   /**
-   * Which regular files to write, by path relative to the repository root (`/`-separated). Files left
+   * Which regular files to write, by path relative to the repository root (`/`-separated) and size (from the header). Files left
    * out still count toward `maxFiles`, but not toward `maxBytes` or `maxFileBytes`: their contents are
    * read past in small chunks and dropped, so a huge one costs time (bounded by `timeoutMs`), not memory.
    */
-  include?: (relativePath: string) => boolean;
+  include?: (relativePath: string, size: number) => boolean;
 }
 
 export interface ExtractedSnapshot {
@@ -243,7 +243,7 @@ class SnapshotPlan {
   constructor(
     readonly root: string,
     readonly limits: SnapshotLimits,
-    readonly include: ((relativePath: string) => boolean) | undefined,
+    readonly include: ((relativePath: string, size: number) => boolean) | undefined,
   ) {}
 
   /** True when the entry's contents should be written; throws SnapshotRejected for an entry that rejects the snapshot. */
@@ -282,7 +282,7 @@ class SnapshotPlan {
   }
 
   private admitFile(entry: ReadEntry, relative: string): boolean {
-    if (this.include && !this.include(relative)) return false;
+    if (this.include && !this.include(relative, entry.size)) return false;
     const { maxFileBytes, maxBytes } = this.limits;
     if (entry.size > maxFileBytes) {
       throw new SnapshotRejected(

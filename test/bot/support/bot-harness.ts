@@ -28,9 +28,9 @@ export interface Harness {
   privateKey: string;
   /**
    * A pull request whose head is a commit with the calendar app in `state` (KBar hazards in
-   * `head`, none in `fixed`), and `extra` files added by it.
+   * `head`, none in `fixed`), and `extra` files added by it (`null`: the file removed).
    */
-  openPull(number: number, head: string, state: State, extra?: Record<string, string>): Promise<void>;
+  openPull(number: number, head: string, state: State, extra?: Record<string, string | null>): Promise<void>;
   /** A push: the head becomes `head`, a commit in `state`. */
   push(number: number, head: string, state: State): Promise<void>;
   deliver(url: string, number: number, head: string, action?: 'opened' | 'synchronize'): Promise<number>;
@@ -62,7 +62,8 @@ export async function createHarness(): Promise<Harness> {
         cpSync(dirs[state], dir, { recursive: true });
         for (const [file, content] of Object.entries(extra)) {
           mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-          writeFileSync(path.join(dir, file), content);
+          if (content === null) rmSync(path.join(dir, file));
+          else writeFileSync(path.join(dir, file), content);
         }
       }
       await addCommit(head, dir);
@@ -151,6 +152,8 @@ function spawnEntry(entry: string, harness: Harness, workDir: string, port: numb
       PREMORTEM_WORK_DIR: workDir,
       PREMORTEM_WRITE_INTERVAL_MS: '10',
       LOG_LEVEL: 'info',
+      // Tests reach no registry but a double on loopback, which a test names when it wants hosted types.
+      PREMORTEM_HOSTED_TYPES: 'off',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
