@@ -6,14 +6,16 @@ const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.expor
 const required = { APP_ID: '12', PRIVATE_KEY: pem, WEBHOOK_SECRET: 's' };
 
 describe('hosted types from the environment', () => {
-  it('are on by default, from the public npm registry, with the default budget', () => {
-    expect(serverConfigFromEnv(required).settings.hostedTypes).toEqual(DEFAULT_HOSTED_TYPES);
+  it('are off by default; on, they come from the public npm registry, with the default budget', () => {
+    expect(serverConfigFromEnv(required).settings.hostedTypes).toBeUndefined();
+    expect(serverConfigFromEnv({ ...required, PREMORTEM_HOSTED_TYPES: 'on' }).settings.hostedTypes).toEqual(DEFAULT_HOSTED_TYPES);
     expect(DEFAULT_HOSTED_TYPES).toMatchObject({ registry: 'https://registry.npmjs.org', timeoutMs: 60_000, maxBytes: 200 * 1024 * 1024, maxPackages: 300 });
   });
 
   it('take a registry and budgets, and are switched off by PREMORTEM_HOSTED_TYPES=off', () => {
     const config = serverConfigFromEnv({
       ...required,
+      PREMORTEM_HOSTED_TYPES: 'on',
       PREMORTEM_NPM_REGISTRY: 'https://npm.example.com/registry/',
       PREMORTEM_HOSTED_TYPES_TIMEOUT_MS: '5000',
       PREMORTEM_HOSTED_TYPES_MAX_BYTES: '1000000',
