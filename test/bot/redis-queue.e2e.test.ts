@@ -211,6 +211,30 @@ describe('the bot with a queue on Redis and two worker processes', () => {
     await until(() => web.output().includes('failed earlier and is dead-lettered'), 10_000, () => web.output());
   }, 120_000);
 
+  it('SIGTERM on a worker mid-job: after the drain time it hands the job back, another finishes it, and it exits 0', async () => {
+    const { gh } = harness;
+    const head = headOf(160);
+    await harness.openPull(160, head, 'head');
+    gh.failNext({ path: new RegExp(`^/_codeload/.*/${head}$`), effect: 'hang' });
+    expect(await post(await signedDelivery(160, head))).toBe(200);
+    await until(() => gh.hanging() === 1, 60_000, allOutput);
+    const job = `${repo.owner}/${repo.repo}#160@${head}`;
+    const holder = workers.find((worker) => worker.child.exitCode === null && worker.output().includes(`"job":"${job}"`))!;
+    holder.child.kill('SIGTERM');
+    expect(await holder.exited).toBe(0);
+    expect(logLines(holder.output()).filter((line) => line.job === job).map((line) => String(line.msg))).toContain(`${job.replace(head, head.slice(0, 7))}: handed back to the queue: this worker is stopping`);
+
+    await until(() => completedCheck(head), 60_000, allOutput);
+    expectExactlyOnce(gh, 160, [head]);
+    expect(gh.state.checkRuns.filter((run) => run.head_sha === head).map((run) => run.conclusion)).toEqual(['failure']);
+    // Handed back, not left to stall: the other worker took it up without waiting for a lapsed lock.
+    const other = workers.find((worker) => worker !== holder && worker.child.exitCode === null && worker.child.signalCode === null)!;
+    const said = logLines(other.output()).filter((line) => line.job === job).map((line) => String(line.msg));
+    expect(said.some((message) => message.includes('its worker stopped answering'))).toBe(false);
+    expect(said.some((message) => message.startsWith(`${job.replace(head, head.slice(0, 7))}: started`))).toBe(true);
+    expect(gh.problems).toEqual([]);
+  }, 120_000);
+
   it('answers probes on the web process and each worker; a worker refuses to start without REDIS_URL, saying so', async () => {
     const base = web.url.replace('/api/github/webhooks', '');
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
