@@ -10,6 +10,7 @@ import { ReviewQueue, type ReviewJob } from './queue.js';
 import type { RedisReviewQueue } from './redis/redis-queue.js';
 import { appIdentity, createReviewRunner } from './review-runner.js';
 import { routeEvent, type Delivery, type Routed } from './route-event.js';
+import { timedRunner } from './timed-runner.js';
 import { DEFAULT_SNAPSHOT_LIMITS } from './snapshot/extract-tarball.js';
 import { VERSION } from './version.js';
 import { prepareWorkDir, snapshotsFolder } from './work-dir.js';
@@ -82,7 +83,7 @@ export async function createApp(probot: Probot, options: AppOptions = {}): Promi
   if (leftovers > 0) log.info(`removed ${leftovers} snapshot folder(s) a previous process left in ${snapshotsFolder(settings.workDir)}`);
 
   const queue = new ReviewQueue(
-    createReviewRunner(probot, settings, (job) => jobLog(probot.log, job)),
+    timedRunner(createReviewRunner(probot, settings, (job) => jobLog(probot.log, job))),
     log,
     durable ? new JobJournal(path.join(settings.workDir, 'queue'), log) : undefined,
   );
@@ -91,7 +92,7 @@ export async function createApp(probot: Probot, options: AppOptions = {}): Promi
   if (restored > 0) log.info(`taking up ${restored} review(s) a previous process had accepted and not finished`);
 
   return {
-    receive: (delivery) => receiveWith(probot, delivery, route(delivery, settings.checkName), (job) => queue.enqueue(job)),
+    receive: (delivery) => receiveWith(probot, delivery, route(delivery, settings.checkName), (job) => queue.enqueue({ ...job, queuedAt: Date.now() })),
     idle: () => queue.onIdle(),
     drain: (graceMs) => queue.drain(graceMs),
   };

@@ -17,14 +17,14 @@ export const deliveriesReceived = new Counter({
 
 export const jobWaitSeconds = new Histogram({
   name: 'premortem_job_wait_seconds',
-  help: 'From a job being queued to a worker starting it.',
+  help: 'From a job being queued to its review starting (on a worker, or in the embedded queue).',
   buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 900],
   registers: [registry],
 });
 
 export const jobDurationSeconds = new Histogram({
   name: 'premortem_job_duration_seconds',
-  help: 'A review job from start to end, by outcome (done, superseded, delayed, failed).',
+  help: 'A review job from start to end, by outcome (done, superseded, delayed, failed, handed_back by a stopping worker, stopped by a stopping embedded queue).',
   labelNames: ['outcome'] as const,
   buckets: [1, 5, 15, 30, 60, 120, 300, 600],
   registers: [registry],
@@ -40,7 +40,7 @@ export const analysisSeconds = new Histogram({
 
 export const jobFailures = new Counter({
   name: 'premortem_job_failures_total',
-  help: 'Review jobs that did not complete, by reason (rate_limited, snapshot_refused, analysis_failed, error, dead_letter: out of retries).',
+  help: 'Reviews that did not complete, by reason (rate_limited, snapshot_refused, analysis_failed, error: premortem\'s own, dead_letter: out of retries).',
   labelNames: ['reason'] as const,
   registers: [registry],
 });

@@ -17,6 +17,8 @@ export interface ReviewJob {
    * events, however late each arrives, the later push has the later time. Absent for a re-run.
    */
   pushedAt?: number;
+  /** When this process accepted it (ms since the epoch), for `premortem_job_wait_seconds`. */
+  queuedAt?: number;
 }
 
 export interface QueueRunner {

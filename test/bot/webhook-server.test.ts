@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookServer, DEFAULT_WEBHOOK_LIMITS, type RunningBot } from '@premortem/bot';
-import { createHarness, SECRET, startBot, type Harness } from './support/bot-harness.js';
+import { createHarness, SECRET, sha, startBot, type Harness } from './support/bot-harness.js';
 import { signWebhook } from './support/webhooks.js';
 
 // The webhook front judged request by request: what it refuses, from the headers alone where it can.
@@ -105,6 +105,21 @@ describe('the webhook server', () => {
     expect(skipped(after)).toBe(before + 1);
     expect(after).toMatch(/^premortem_queue_jobs\{state="waiting"\} \d+$/m);
     expect(after).toMatch(/^# TYPE premortem_analysis_seconds histogram$/m);
+  });
+
+  it('reports the embedded queue’s jobs as the workers do: their wait, their duration by outcome, their analyses', async () => {
+    const count = (text: string, series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    const metrics = async () => (await fetch(`${new URL(bot.url).origin}/metrics`)).text();
+    const before = await metrics();
+    await harness.openPull(61, sha('6'), 'fixed');
+    expect(await harness.deliver(bot.url, 61, sha('6'))).toBe(200);
+    await bot.app.idle();
+    const after = await metrics();
+    expect(harness.gh.state.checkRuns.filter((run) => run.head_sha === sha('6')).map((run) => run.conclusion)).toEqual(['success']);
+    expect(count(after, 'premortem_job_wait_seconds_count') - count(before, 'premortem_job_wait_seconds_count')).toBe(1);
+    expect(count(after, 'premortem_job_duration_seconds_count{outcome="done"}') - count(before, 'premortem_job_duration_seconds_count{outcome="done"}')).toBe(1);
+    expect(count(after, 'premortem_analysis_seconds_count{side="head"}') - count(before, 'premortem_analysis_seconds_count{side="head"}')).toBe(1);
+    expect(count(after, 'premortem_deliveries_total{outcome="queued"}') - count(before, 'premortem_deliveries_total{outcome="queued"}')).toBe(1);
   });
 
   it('answers 503 when the review cannot be queued (Redis away), so GitHub marks the delivery failed', async () => {

@@ -3,6 +3,7 @@ import { planReview } from '@premortem/core';
 import { baseAnalyses, type BaseAnalysis } from '../analysis/base-analyses.js';
 import { analyzeSnapshot, AnalysisFailed, type AnalysisResponse } from '../analysis/analyze-snapshot.js';
 import { RateLimited } from '../github/request-policy.js';
+import { jobFailures } from '../metrics.js';
 import { hostedTypesForReview } from '../hosted-types/for-review.js';
 import { ShuttingDown, Superseded } from '../queue.js';
 import { downloadSnapshot, type Snapshot } from '../snapshot/download-snapshot.js';
@@ -168,6 +169,7 @@ async function concludeAfterError(context: ReviewContext, checkId: number, error
   }
   const conclusion = context.settings.incompleteConclusion;
   if (error instanceof SnapshotRejected || error instanceof AnalysisFailed) {
+    jobFailures.inc({ reason: error instanceof SnapshotRejected ? 'snapshot_refused' : 'analysis_failed' });
     if (error instanceof AnalysisFailed && error.refusedCode) context.log.error(`${context.target.owner}/${context.target.repo}: ${error.message}`);
     await completeCheckRun(context, checkId, {
       conclusion,
