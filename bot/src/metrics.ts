@@ -24,7 +24,7 @@ export const jobWaitSeconds = new Histogram({
 
 export const jobDurationSeconds = new Histogram({
   name: 'premortem_job_duration_seconds',
-  help: 'A review job from start to end, by outcome (done, superseded, delayed, failed, handed_back by a stopping worker, stopped by a stopping embedded queue).',
+  help: 'A review job from start to end, by outcome (done, superseded, delayed, failed, stopped: its process is stopping).',
   labelNames: ['outcome'] as const,
   buckets: [1, 5, 15, 30, 60, 120, 300, 600],
   registers: [registry],

@@ -3,7 +3,7 @@ import { jobDurationSeconds, jobFailures, jobWaitSeconds } from './metrics.js';
 import { ShuttingDown, Superseded, type QueueRunner } from './queue.js';
 
 /**
- * The embedded queue's runner with the same job metrics the workers report: the wait from
+ * A runner with the job metrics, the same for the embedded queue and the workers: the wait from
  * queued to started, and each run's duration by outcome (a failure also counted by reason).
  */
 export function timedRunner(runner: QueueRunner): QueueRunner {

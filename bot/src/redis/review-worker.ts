@@ -2,8 +2,9 @@ import { DelayedError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { RateLimited } from '../github/request-policy.js';
 import { boundLog, jobLog } from '../logging.js';
-import { jobDurationSeconds, jobFailures, jobWaitSeconds } from '../metrics.js';
+import { jobFailures } from '../metrics.js';
 import { ShuttingDown, Superseded, type QueueRunner, type ReviewJob } from '../queue.js';
+import { timedRunner } from '../timed-runner.js';
 import { connectForWork } from './connect-redis.js';
 import { Leases } from './leases.js';
 import { REVIEW_QUEUE, type RedisQueueSettings } from './redis-settings.js';
@@ -40,6 +41,7 @@ export function startReviewWorker(runner: QueueRunner, settings: RedisQueueSetti
   for (const redis of [connection, subscriber]) redis.on('error', (error: Error) => log.warn(`redis: ${error.message}`));
   const leaseStore = new Leases(connection, settings.lockMs * 2);
   const running = new Map<string, Running>();
+  const timed = timedRunner(runner);
   /** One review per pull request at a time (a re-run beside its head's job would race it), and a share per installation. */
   const leaseKeys = (job: ReviewJob): { key: string; cap: number }[] => [
     { key: pullLeaseKey(settings.prefix, job.key), cap: 1 },
@@ -67,7 +69,6 @@ export function startReviewWorker(runner: QueueRunner, settings: RedisQueueSetti
       await bull.moveToDelayed(Date.now() + LEASE_WAIT_MS, token);
       throw new DelayedError();
     }
-    jobWaitSeconds.observe((Date.now() - bull.timestamp) / 1000);
     jobLogger.info(`started (attempt ${bull.attemptsMade + 1} of ${bull.opts.attempts ?? 1})`);
     const controller = new AbortController();
     // BullMQ's own signal fires when the worker is told to stop its jobs: a shutdown.
@@ -75,35 +76,27 @@ export function startReviewWorker(runner: QueueRunner, settings: RedisQueueSetti
     running.set(id, { job, controller });
     // Renewed while it runs (taking a lease one holds renews it).
     const renew = setInterval(() => void Promise.all(leases.map((lease) => leaseStore.take(lease.key, id, lease.cap))).catch(() => undefined), leaseStore.leaseMs / 3);
-    const timer = jobDurationSeconds.startTimer();
     try {
-      await runner.run(job, controller.signal);
-      timer({ outcome: 'done' });
+      // Timed as the embedded queue's jobs are, from when the web process queued it.
+      await timed.run({ ...job, queuedAt: bull.timestamp }, controller.signal);
       jobLogger.info('done');
       return 'reviewed';
     } catch (error) {
       const reason: unknown = controller.signal.aborted ? controller.signal.reason : error;
       if (reason instanceof Superseded || error instanceof Superseded) {
-        timer({ outcome: 'superseded' });
         jobLogger.info(`stopped: ${(reason instanceof Superseded ? reason : (error as Superseded)).message}`);
         return 'superseded';
       }
       if (reason instanceof ShuttingDown) {
-        timer({ outcome: 'handed_back' });
         jobLogger.info('handed back to the queue: this worker is stopping');
         await bull.moveToWait(token);
         throw new WaitingError();
       }
       if (error instanceof RateLimited) {
-        timer({ outcome: 'delayed' });
-        jobFailures.inc({ reason: 'rate_limited' });
         jobLogger.info(`${error.message} Taken up again then.`);
         await bull.moveToDelayed(error.retryAt, token);
         throw new DelayedError();
       }
-      timer({ outcome: 'failed' });
-      // A refused snapshot or an analysis that could not finish ends in its check and is counted there; this is an error of premortem's own.
-      jobFailures.inc({ reason: 'error' });
       throw error;
     } finally {
       running.delete(id);
